@@ -1,0 +1,199 @@
+"""The one schema of an engagement's parameters, and loading it from `params/<client>.yaml`.
+
+Defaults live here and nowhere else. Unknown or misspelt keys are errors that say what was meant,
+and every problem in a file is reported at once.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (BaseModel, ConfigDict, Field, ValidationError, field_validator,
+                      model_validator)
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from .errors import ParamsError
+
+Language = Literal["sv", "da", "nb", "en"]
+LANGUAGES: tuple[str, ...] = ("sv", "da", "nb", "en")
+Side = Literal["customer", "employee"]
+SIDES: tuple[str, ...] = ("customer", "employee")
+FileFormat = Literal["csv", "xlsx", "sav", "qualtrics"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputFile(_Strict):
+    """Where one side's survey file is and how to read it; every field but `path` is sniffed when absent."""
+
+    path: str
+    format: FileFormat | None = None
+    sheet: str | int | None = None
+    skip_rows: Annotated[int, Field(ge=0)] | None = None  # rows above the header row
+    delimiter: Literal[",", ";", "\t", "|"] | None = None
+    encoding: str | None = None
+    decimal: Literal[".", ","] | None = None
+
+
+class SideSpec(_Strict):
+    """One side's survey: its file, its columns and how its answers are coded."""
+
+    input: InputFile
+    id_column: str
+    unit_column: str | None = None
+    wave_column: str | None = None
+    segment_columns: list[str] = []
+    nps_column: str | None = None  # NPS on the customer side, eNPS on the employee side
+    comment_columns: list[str] = []
+    answer_labels: dict[str, float] = {}
+    standard_labels: bool = True  # also accept the built-in sv/da/nb/en agree-scale labels
+    dont_know: list[str | int | float] = []
+
+    @field_validator("answer_labels")
+    @classmethod
+    def _labels_are_trimmed(cls, labels: dict[str, float]) -> dict[str, float]:
+        return {" ".join(k.split()): v for k, v in labels.items()}
+
+
+class Scale(_Strict):
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Scale":
+        if not self.max > self.min:
+            raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
+        return self
+
+
+class MirrorItem(_Strict):
+    """One question asked on both sides, each phrased from its own side."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+    label: dict[Language, str]
+    customer_column: str
+    employee_column: str
+    customer_scale: Scale = Scale(min=1, max=5)
+    employee_scale: Scale = Scale(min=1, max=5)
+    reversed: bool = False  # negatively worded on both sides: turned around before comparison
+    touchpoint: str | None = None
+    theme: str | None = None
+
+
+class Analysis(_Strict):
+    min_n: Annotated[int, Field(ge=2)] = 5
+    gap_threshold: Annotated[float, Field(ge=0, le=100)] = 5.0  # POMP points
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    top_box_at: Annotated[float, Field(gt=0, le=100)] = 75.0  # POMP at or above which an answer is top box (1–5: 4 and 5)
+    shared_strength_at: Annotated[float, Field(ge=0, le=100)] = 70.0  # both sides at or above: shared strength
+    shared_weakness_at: Annotated[float, Field(ge=0, le=100)] = 50.0  # both sides below: shared weakness
+
+
+class Engagement(_Strict):
+    """Everything one client engagement needs, validated."""
+
+    client: str
+    language: Language = "en"
+    customer: SideSpec
+    employee: SideSpec
+    items: Annotated[list[MirrorItem], Field(min_length=1)]
+    analysis: Analysis = Analysis()
+
+    @model_validator(mode="after")
+    def _items_consistent(self) -> "Engagement":
+        problems = []
+        ids = [i.id for i in self.items]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(f"item id {dup!r} is used more than once")
+        for item in self.items:
+            if self.language not in item.label:
+                problems.append(f"item {item.id!r} has no label in the engagement language {self.language!r}")
+        for side in SIDES:
+            cols = [getattr(i, f"{side}_column") for i in self.items]
+            for dup in sorted({c for c in cols if cols.count(c) > 1}):
+                problems.append(f"{side} column {dup!r} is used by more than one item")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def side(self, side: str) -> SideSpec:
+        return getattr(self, side)
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    """The model whose fields are valid at a validation-error location (to suggest a spelling)."""
+    model: type[BaseModel] | None = Engagement
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        ann = model.model_fields.get(part)
+        if ann is None:
+            return None
+        target = ann.annotation
+        for candidate in (target, *getattr(target, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                model = candidate
+                break
+        else:
+            model = None
+    return model
+
+
+def _describe(err: dict) -> str:
+    loc = tuple(err["loc"])
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        model = _model_at(loc)
+        choices = _field_names(model) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), choices, n=1, cutoff=0.6)
+        hint = f" — did you mean {close[0]!r}?" if close else (f" (allowed: {', '.join(choices)})" if choices else "")
+        return f"{where}: unknown key{hint}"
+    if err["type"] == "missing":
+        return f"{where}: required but missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" (got {value!r})" if not isinstance(value, (dict, list)) else ""
+    return f"{where}: {msg}{shown}"
+
+
+def parse_engagement(data: object, *, source: str = "<params>") -> Engagement:
+    """Validate a parsed params mapping; raises ParamsError listing every problem."""
+    if not isinstance(data, dict):
+        raise ParamsError(source, ["the file must hold a mapping of keys (client:, language:, customer:, …)"])
+    try:
+        return Engagement.model_validate(data)
+    except ValidationError as exc:
+        raise ParamsError(source, [_describe(e) for e in exc.errors()]) from None
+
+
+def read_params_yaml(path: str | Path):
+    """The params file as a round-trip YAML mapping (comments kept), for reading or editing."""
+    path = Path(path)
+    if not path.exists():
+        raise ParamsError(path, [f"no such file; create it with `make new CLIENT={path.stem}`"])
+    try:
+        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        raise ParamsError(path, [f"not valid YAML: {exc}"]) from None
+
+
+def _plain(node):
+    """Round-trip YAML containers to plain dicts and lists (pydantic wants plain types)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def load_engagement(path: str | Path) -> Engagement:
+    """Load and validate `params/<client>.yaml`."""
+    return parse_engagement(_plain(read_params_yaml(path)), source=str(path))
