@@ -1,0 +1,79 @@
+"""The house style: one colour table and one theme entry point for every chart mirrorgap draws.
+
+Colours are colour-blind safe: customers and employees use the Okabe–Ito blue and orange; blind spot
+(dark red) and hidden strength (green) also differ clearly in lightness, and every chart carries a
+second cue (direction, sign, position or a printed label) so colour is never the only one.
+"""
+from __future__ import annotations
+
+import matplotlib as mpl
+import seaborn as sns
+
+HOUSE_COLORS: dict[str, str] = {
+    # the two sides (Okabe & Ito 2008)
+    "customer": "#0072B2",
+    "employee": "#E69F00",
+    # gap classifications: dark red, Okabe–Ito bluish green, light grey; simulated deutan/protan
+    # vision still keeps every pair apart (CIELAB ΔE ≥ 24), mostly by lightness
+    "blind_spot": "#B2182B",
+    "hidden_strength": "#009E73",
+    "aligned": "#C4C4C4",
+    # NPS segments, left to right
+    "detractors": "#B2182B",
+    "passives": "#D4D4D4",
+    "promoters": "#009E73",
+    # neutral greys
+    "text": "#262626",
+    "neutral": "#595959",
+    "muted": "#8C8C8C",
+    "grid": "#E6E6E6",
+    "light": "#F4F4F4",
+    "white": "#FFFFFF",
+}
+
+FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib; renders å ä ö æ ø
+
+HOUSE_RC: dict[str, object] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT_FAMILY],
+    "text.color": HOUSE_COLORS["text"],
+    "axes.labelcolor": HOUSE_COLORS["text"],
+    "axes.edgecolor": "#BFBFBF",
+    "axes.linewidth": 0.8,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlecolor": HOUSE_COLORS["text"],
+    "axes.labelsize": 10.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.facecolor": "white",
+    "grid.color": HOUSE_COLORS["grid"],
+    "grid.linewidth": 0.6,
+    "xtick.color": HOUSE_COLORS["neutral"],
+    "ytick.color": HOUSE_COLORS["text"],
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 10.5,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "figure.facecolor": "white",
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.facecolor": "white",
+}
+
+
+def set_theme() -> None:
+    """Apply the house style (seaborn theme + rcParams: font, sizes, thin grid, palette) globally.
+
+    Call once at the top of a notebook or report script, before drawing.
+    """
+    palette = [HOUSE_COLORS[k] for k in ("customer", "employee", "blind_spot", "hidden_strength", "aligned")]
+    sns.set_theme(context="notebook", style="whitegrid", palette=palette, font=FONT_FAMILY, rc=HOUSE_RC)
+    mpl.rcParams.update(HOUSE_RC)
+
+
+def tint(color: str, amount: float) -> tuple[float, float, float]:
+    """`color` mixed with white: amount 0 is white, 1 is the colour itself."""
+    r, g, b = mpl.colors.to_rgb(color)
+    return (1 - amount * (1 - r), 1 - amount * (1 - g), 1 - amount * (1 - b))

@@ -1,0 +1,41 @@
+"""Display texts in the engagement language, from `templates/lang/<language>.yaml`."""
+from __future__ import annotations
+
+from functools import lru_cache
+
+from ruamel.yaml import YAML
+
+from .paths import TEMPLATES_DIR
+
+
+def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in tree.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{name}."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@lru_cache(maxsize=8)
+def texts(language: str) -> dict[str, str]:
+    """All texts of one language as a flat mapping ("chart.mirror_title" -> "…")."""
+    path = TEMPLATES_DIR / "lang" / f"{language}.yaml"
+    return _flatten(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+
+
+def section(language: str, name: str) -> dict[str, str]:
+    """The texts under one heading, keys without the heading ("chart" -> {"mirror_title": …})."""
+    prefix = f"{name}."
+    return {k[len(prefix):]: v for k, v in texts(language).items() if k.startswith(prefix)}
+
+
+def tree(language: str) -> dict[str, dict[str, str]]:
+    """All texts of one language grouped by heading, for templates (`t.report.title`)."""
+    grouped: dict[str, dict[str, str]] = {}
+    for key, value in texts(language).items():
+        head, _, rest = key.partition(".")
+        grouped.setdefault(head, {})[rest] = value
+    return grouped
