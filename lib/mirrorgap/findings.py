@@ -1,0 +1,81 @@
+"""Blind spots, hidden strengths and loyalty figures in plain words, in the engagement language."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from .texts import section
+
+MINUS = "\u2212"
+
+
+def fmt_number(value: float, language: str, *, decimals: int = 0, signed: bool = False) -> str:
+    """A number as the engagement's readers write it: decimal comma and a true minus in sv/da/nb."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    text = f"{abs(value):.{decimals}f}"
+    if language != "en":
+        text = text.replace(".", ",")
+    if round(value, decimals) < 0:
+        return MINUS + text
+    return ("+" + text) if signed and round(value, decimals) > 0 else text
+
+
+def _item_sentence(row: pd.Series, template: str, language: str) -> str:
+    f = lambda v, **kw: fmt_number(v, language, **kw)  # noqa: E731
+    low, high = sorted((abs(row.gap_ci_low), abs(row.gap_ci_high)))
+    return template.format(label=row.label, gap=f(abs(row.gap)), customers=f(row.customer_mean),
+                           employees=f(row.employee_mean), low=f(low), high=f(high))
+
+
+def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str]]:
+    """One sentence per blind spot and per hidden strength, largest gap first."""
+    words = section(language, "finding")
+    out = {}
+    for kind, ascending in (("blind_spot", False), ("hidden_strength", True)):
+        rows = gaps[gaps.classification == kind].sort_values("gap", ascending=ascending)
+        out[kind] = [_item_sentence(r, words[kind], language) for r in rows.itertuples()]
+    return out
+
+
+def shared_findings(gaps: pd.DataFrame, language: str) -> list[str]:
+    """Shared strengths and weaknesses, one sentence each where any exist."""
+    words = section(language, "finding")
+    out = []
+    for kind in ("shared_strength", "shared_weakness"):
+        labels = gaps.loc[gaps["shared"] == kind, "label"].tolist()
+        if labels:
+            out.append(words[f"{kind}s"].format(items=", ".join(labels)))
+    return out
+
+
+def nps_sentence(nps: pd.DataFrame, language: str) -> str | None:
+    """NPS and eNPS side by side in one sentence (never their difference)."""
+    words = section(language, "finding")
+    by_side = {r.side: r for r in nps.itertuples()}
+    c, e = by_side.get("customer"), by_side.get("employee")
+    if c is None:
+        return None
+    f = lambda v: fmt_number(v, language, signed=True)  # noqa: E731
+    parts = dict(nps=f(c.nps), low=f(c.ci_low), high=f(c.ci_high), n=c.n)
+    if e is None or math.isnan(e.nps):
+        return words["enps_suppressed"].format(**parts)
+    return words["nps"].format(**parts, enps=f(e.nps), elow=f(e.ci_low), ehigh=f(e.ci_high), en=e.n)
+
+
+def summary_markdown(gaps: pd.DataFrame, nps: pd.DataFrame, language: str) -> str:
+    """The findings as Markdown: loyalty, blind spots, hidden strengths, shared strengths/weaknesses."""
+    words, report = section(language, "finding"), section(language, "report")
+    lines = []
+    sentence = nps_sentence(nps, language)
+    if sentence:
+        lines += [sentence, ""]
+    found = item_findings(gaps, language)
+    for kind, heading in (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading")):
+        if found[kind]:
+            lines += [f"**{words[heading]}**", ""] + [f"- {s}" for s in found[kind]] + [""]
+    if not found["blind_spot"] and not found["hidden_strength"]:
+        lines += [report["no_findings"], ""]
+    lines += shared_findings(gaps, language)
+    return "\n".join(lines).strip() + "\n"

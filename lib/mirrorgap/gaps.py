@@ -1,0 +1,98 @@
+"""The gap table: per mirror item, both sides' scores on POMP, the gap with Welch's CI, BH q-values,
+Hedges' g and the classification blind spot / hidden strength / aligned."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .params import Analysis
+from .recode import CleanSide
+from .stats import (benjamini_hochberg, hedges_g_from_summary, mean_ci, welch_from_summary,
+                    wilson_ci)
+
+# gaps.csv, in this order (means on POMP 0–100).
+GAP_CSV_COLUMNS = [
+    "item", "label", "customer_n", "customer_mean", "customer_ci_low", "customer_ci_high",
+    "employee_n", "employee_mean", "employee_ci_low", "employee_ci_high", "gap", "gap_ci_low",
+    "gap_ci_high", "p_value", "q_value", "hedges_g", "classification",
+]
+CLASSIFICATIONS = ("blind_spot", "hidden_strength", "aligned", "suppressed")
+_SIDE_STATS = ("n", "mean", "sd", "ci_low", "ci_high", "mean_native", "top_box", "top_box_ci_low",
+               "top_box_ci_high")
+
+
+def side_summary(pomp: pd.Series, *, scale_min: float, scale_max: float, top_box_at: float,
+                 conf: float) -> dict:
+    """n, mean, SD and t-CI on POMP, the mean on the native scale, and the top-box share with Wilson CI."""
+    values = pomp.to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    m = mean_ci(values, conf=conf)
+    top = wilson_ci(int((values >= top_box_at - 1e-9).sum()), len(values), conf=conf)
+    native = scale_min + m.mean * (scale_max - scale_min) / 100 if m.n else np.nan
+    return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high,
+            "mean_native": native, "top_box": top.share * 100, "top_box_ci_low": top.ci_low * 100,
+            "top_box_ci_high": top.ci_high * 100}
+
+
+def _suppressed(summary: dict) -> dict:
+    return {k: (v if k == "n" else np.nan) for k, v in summary.items()}
+
+
+def classify(gap: float, q: float, *, threshold: float, alpha: float) -> str:
+    """blind_spot: employees materially and significantly higher; hidden_strength: customers; else aligned."""
+    if not (np.isfinite(gap) and np.isfinite(q)):
+        return "suppressed"
+    if gap >= threshold and q < alpha:
+        return "blind_spot"
+    if gap <= -threshold and q < alpha:
+        return "hidden_strength"
+    return "aligned"
+
+
+def shared_level(customer_mean: float, employee_mean: float, analysis: Analysis) -> str:
+    """'shared_strength' when both sides score high, 'shared_weakness' when both score low, else ''."""
+    if min(customer_mean, employee_mean) >= analysis.shared_strength_at:
+        return "shared_strength"
+    if max(customer_mean, employee_mean) < analysis.shared_weakness_at:
+        return "shared_weakness"
+    return ""
+
+
+def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, language: str) -> pd.DataFrame:
+    """One row per mirror item, sorted as in the params. Employee results of fewer than `min_n`
+    answers are suppressed (their gap too): classification 'suppressed'."""
+    conf = 1 - analysis.alpha
+    c_pomp, e_pomp = customer.pomp(), employee.pomp()
+    rows = []
+    for item in customer.items:
+        row = {"item": item.id, "label": item.label.get(language, item.id),
+               "touchpoint": item.touchpoint or "", "theme": item.theme or ""}
+        sides = {}
+        for side, pomp, clean in (("customer", c_pomp, customer), ("employee", e_pomp, employee)):
+            scale = clean.scales[item.id]
+            s = side_summary(pomp[item.id], scale_min=scale.min, scale_max=scale.max,
+                             top_box_at=analysis.top_box_at, conf=conf)
+            if side == "employee" and s["n"] < analysis.min_n:
+                s = _suppressed(s)
+            sides[side] = s
+            row.update({f"{side}_{k}": s[k] for k in _SIDE_STATS})
+        c, e = sides["customer"], sides["employee"]
+        w = welch_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"], conf=conf)
+        row.update({"gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
+                    "hedges_g": hedges_g_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"])})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["q_value"] = benjamini_hochberg(table["p_value"].to_numpy(dtype=float))
+    table["classification"] = [classify(g, q, threshold=analysis.gap_threshold, alpha=analysis.alpha)
+                               for g, q in zip(table["gap"], table["q_value"])]
+    table["shared"] = [shared_level(c, e, analysis) if cl != "suppressed" else ""
+                       for c, e, cl in zip(table["customer_mean"], table["employee_mean"], table["classification"])]
+    return table
+
+
+def gaps_csv_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of gaps.csv, in order, rounded so that reruns write identical bytes."""
+    out = table[GAP_CSV_COLUMNS].copy()
+    floats = out.select_dtypes("float").columns
+    out[floats] = out[floats].round(6)
+    return out

@@ -1,0 +1,98 @@
+"""The engagement schema: the demo validates, defaults live in the schema, every problem is reported at once."""
+import copy
+
+import pytest
+
+from mirrorgap.errors import ParamsError
+from mirrorgap.params import _plain, load_engagement, parse_engagement, read_params_yaml
+from mirrorgap.paths import PARAMS_DIR, TEMPLATES_DIR
+
+
+@pytest.fixture()
+def demo_dict():
+    return _plain(read_params_yaml(PARAMS_DIR / "demo.yaml"))
+
+
+def problems_of(data) -> list[str]:
+    with pytest.raises(ParamsError) as info:
+        parse_engagement(data, source="params/x.yaml")
+    assert "params/x.yaml" in str(info.value)
+    return info.value.problems
+
+
+def test_demo_params_validate_with_schema_defaults():
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    assert eng.language == "sv"
+    assert len(eng.items) == 11
+    assert [i.id for i in eng.items if i.reversed] == ["staff_stressed"]
+    assert eng.analysis.min_n == 5 and eng.analysis.gap_threshold == 5 and eng.analysis.alpha == 0.05
+    assert eng.items[0].customer_scale.min == 1 and eng.items[0].customer_scale.max == 5
+
+
+def test_misspelt_keys_get_a_did_you_mean_and_all_problems_come_at_once(demo_dict):
+    data = copy.deepcopy(demo_dict)
+    data["langauge"] = "sv"
+    data["customer"]["id_colum"] = data["customer"].pop("id_column")
+    data["analysis"]["min_nn"] = 3
+    data["items"][2]["revresed"] = True
+    problems = problems_of(data)
+    text = "\n".join(problems)
+    assert "langauge: unknown key — did you mean 'language'?" in text
+    assert "customer.id_colum: unknown key — did you mean 'id_column'?" in text
+    assert "customer.id_column: required but missing" in text
+    assert "analysis.min_nn: unknown key — did you mean 'min_n'?" in text
+    assert "items.2.revresed: unknown key — did you mean 'reversed'?" in text
+    assert len(problems) == 5
+
+
+@pytest.mark.parametrize("path, value, expected", [
+    (("language",), "fi", "language"),
+    (("analysis", "alpha"), 1.5, "analysis.alpha"),
+    (("analysis", "min_n"), 0, "analysis.min_n"),
+    (("items", 0, "customer_scale"), {"min": 5, "max": 1}, "scale max (1.0) must be above min (5.0)"),
+    (("items", 1, "id"), "bad id!", "items.1.id"),
+    (("customer", "input", "delimiter"), ":", "customer.input.delimiter"),
+])
+def test_bad_values_are_named(demo_dict, path, value, expected):
+    data = copy.deepcopy(demo_dict)
+    node = data
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    assert any(expected in p for p in problems_of(data))
+
+
+def test_duplicate_item_ids_and_columns_and_missing_label_in_language(demo_dict):
+    data = copy.deepcopy(demo_dict)
+    data["items"][1]["id"] = data["items"][0]["id"]
+    data["items"][1]["employee_column"] = data["items"][0]["employee_column"]
+    data["items"][2]["label"] = {"en": "English only"}
+    text = "\n".join(problems_of(data))
+    assert "item id 'easy_booking' is used more than once" in text
+    assert "employee column 'm01' is used by more than one item" in text
+    assert "has no label in the engagement language 'sv'" in text
+
+
+def test_no_items_and_not_a_mapping():
+    assert any("items" in p for p in problems_of({"client": "x", "customer": {}, "employee": {}, "items": []}))
+    assert problems_of(["a", "list"]) == ["the file must hold a mapping of keys (client:, language:, customer:, …)"]
+
+
+def test_missing_params_file_says_how_to_create_it(tmp_path):
+    with pytest.raises(ParamsError, match="make new CLIENT=acme"):
+        load_engagement(tmp_path / "acme.yaml")
+
+
+def test_broken_yaml_is_a_params_error(tmp_path):
+    path = tmp_path / "broken.yaml"
+    path.write_text("client: x\n  language: sv\n items: [\n", encoding="utf-8")
+    with pytest.raises(ParamsError, match="not valid YAML"):
+        load_engagement(path)
+
+
+def test_starter_params_validate_once_filled_in(tmp_path):
+    text = (TEMPLATES_DIR / "params_starter.yaml").read_text(encoding="utf-8").replace("{client}", "acme")
+    path = tmp_path / "acme.yaml"
+    path.write_text(text, encoding="utf-8")
+    eng = load_engagement(path)
+    assert eng.client == "acme" and eng.items[0].id == "extra_mile"
