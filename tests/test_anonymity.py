@@ -1,0 +1,110 @@
+"""Anonymity as an attacker sees it: from what is shown, can any group under min_n be recovered?"""
+import numpy as np
+import pandas as pd
+import pytest
+
+from mirrorgap.anonymity import TOTAL, hidden_cells, hidden_groups, with_margins
+
+
+def recoverable_by_subtraction(counts: pd.Series, hidden: pd.Series, min_n: int) -> bool:
+    """The attacker's move: total − shown groups = the hidden groups' combined figure. It leaks when
+    that combined group is a real group of fewer than min_n people."""
+    combined = counts[hidden].sum()
+    return 0 < combined < min_n
+
+
+def test_small_department_is_hidden_with_its_complement():
+    counts = pd.Series({"Verkstad": 40, "Service": 30, "Försäljning": 25, "Administration": 8, "Ledning": 4})
+    hidden = hidden_groups(counts, min_n=5)
+    assert hidden["Ledning"] and hidden["Administration"]
+    assert not hidden[["Verkstad", "Service", "Försäljning"]].any()
+    assert not recoverable_by_subtraction(counts, hidden, 5)
+
+
+def test_no_complement_needed_when_total_is_not_shown():
+    counts = pd.Series({"A": 40, "B": 4})
+    assert hidden_groups(counts, min_n=5, total_shown=False).tolist() == [False, True]
+
+
+def test_two_small_groups_that_together_reach_min_n_need_nothing_more():
+    counts = pd.Series({"A": 40, "B": 3, "C": 2})
+    assert hidden_groups(counts, min_n=5).tolist() == [False, True, True]
+
+
+def test_a_total_under_min_n_hides_everything():
+    assert hidden_groups(pd.Series({"A": 2, "B": 2}), min_n=5).all()
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_random_partitions_never_leak(seed):
+    rng = np.random.default_rng(seed)
+    k = int(rng.integers(2, 9))
+    counts = pd.Series(rng.integers(0, 15, k), index=[f"g{i}" for i in range(k)])
+    min_n = int(rng.integers(3, 11))
+    hidden = hidden_groups(counts, min_n=min_n)
+    assert (hidden | (counts >= min_n)).all()  # every small group hidden
+    if counts.sum() >= min_n:
+        assert not recoverable_by_subtraction(counts, hidden, min_n)
+
+
+def determined_cells(table: pd.DataFrame, hidden: pd.DataFrame) -> list:
+    """The attacker: every published row and column sum is a linear equation over the hidden cells
+    (margins included); a hidden cell is exactly recoverable when its unit vector lies in the row
+    space of those equations."""
+    unknown = [(r, c) for r in table.index for c in table.columns if hidden.loc[r, c]]
+    pos = {cell: k for k, cell in enumerate(unknown)}
+    inner_r, inner_c = table.index[:-1], table.columns[:-1]
+    equations = []
+    for r in table.index:  # sum of a row's inner cells − its total = 0
+        eq = np.zeros(len(unknown))
+        for c in inner_c:
+            if (r, c) in pos:
+                eq[pos[(r, c)]] += 1
+        if (r, TOTAL) in pos:
+            eq[pos[(r, TOTAL)]] -= 1
+        equations.append(eq)
+    for c in table.columns:
+        eq = np.zeros(len(unknown))
+        for r in inner_r:
+            if (r, c) in pos:
+                eq[pos[(r, c)]] += 1
+        if (TOTAL, c) in pos:
+            eq[pos[(TOTAL, c)]] -= 1
+        equations.append(eq)
+    m = np.array(equations)
+    rank = np.linalg.matrix_rank(m) if len(unknown) else 0
+    found = []
+    for cell, k in pos.items():
+        e = np.zeros(len(unknown))
+        e[k] = 1
+        if np.linalg.matrix_rank(np.vstack([m, e])) == rank:
+            found.append(cell)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(150))
+def test_random_crossed_tables_leak_no_small_cell_to_linear_algebra(seed):
+    rng = np.random.default_rng(1000 + seed)
+    rows, cols = int(rng.integers(2, 6)), int(rng.integers(2, 6))
+    counts = pd.DataFrame(rng.integers(0, 12, (rows, cols)), index=[f"u{i}" for i in range(rows)],
+                          columns=[f"d{j}" for j in range(cols)])
+    min_n = int(rng.integers(3, 8))
+    hidden = hidden_cells(counts, min_n=min_n)
+    table = with_margins(counts)
+    assert ((table >= min_n) | hidden).all().all()  # every small cell and margin hidden
+    leaks = [cell for cell in determined_cells(table, hidden) if 0 < table.loc[cell] < min_n]
+    assert not leaks, (counts, hidden, leaks)
+    for r in table.index:  # and no combined hidden group under min_n behind a shown total
+        if not hidden.loc[r, TOTAL]:
+            assert not recoverable_by_subtraction(table.loc[r, counts.columns], hidden.loc[r, counts.columns], min_n)
+    for c in table.columns:
+        if not hidden.loc[TOTAL, c]:
+            assert not recoverable_by_subtraction(table.loc[counts.index, c], hidden.loc[counts.index, c], min_n)
+
+
+def test_crossed_unit_by_department_hides_small_cells_and_their_complements():
+    counts = pd.DataFrame({"Verkstad": [12, 9], "Ledning": [2, 1]}, index=["Malmö", "Örebro"])
+    hidden = hidden_cells(counts, min_n=5)
+    assert hidden.loc["Malmö", "Ledning"] and hidden.loc["Örebro", "Ledning"] and hidden.loc[TOTAL, "Ledning"]
+    assert hidden.loc["Malmö", "Verkstad"] or hidden.loc["Örebro", "Verkstad"]  # else Ledning per unit = unit − Verkstad
+    assert not hidden.loc[TOTAL, TOTAL]
