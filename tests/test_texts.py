@@ -45,12 +45,13 @@ def test_summary_speaks_the_engagement_language_and_only_of_significant_gaps():
         {"item": "kunnig", "label": "Kunnig personal", "customer_mean": 78.6, "employee_mean": 64.0, "gap": -14.6,
          "gap_ci_low": -19.0, "gap_ci_high": -10.1, "classification": "hidden_strength", "shared": ""},
         {"item": "pris", "label": "Tydligt pris", "customer_mean": 45.0, "employee_mean": 52.0, "gap": 7.0,
-         "gap_ci_low": -1.0, "gap_ci_high": 15.0, "classification": "aligned", "shared": ""},
+         "gap_ci_low": -1.0, "gap_ci_high": 15.0, "classification": "aligned", "shared": "shared_weakness"},
     ])
     nps = pd.DataFrame([{"side": "customer", "nps": 36.4, "ci_low": 31.0, "ci_high": 41.5, "n": 1490},
                         {"side": "employee", "nps": float("nan"), "ci_low": float("nan"), "ci_high": float("nan"), "n": 4}])
     text = summary_markdown(gaps, nps, "sv")
     assert "Medarbetarna bedömer ”Gör det lilla extra” 21 poäng högre än kunderna (77 mot 56; 95 % KI 16 till 26 poäng)." in text
     assert "Kunderna bedömer ”Kunnig personal” 15 poäng högre än medarbetarna (79 mot 64; 95 % KI 10 till 19 poäng)." in text
-    assert "Tydligt pris" not in text  # not significant: no claim
+    assert "Medarbetarna bedömer ”Tydligt pris”" not in text  # not significant: no claim of a gap
+    assert "Gemensamma svagheter, lågt bedömda av båda sidor: Tydligt pris." in text
     assert "eNPS visas inte: för få svar" in text and "+36 (95 % KI +31 till +42, n = 1490)" in text

@@ -43,10 +43,10 @@ def shared_findings(gaps: pd.DataFrame, language: str) -> list[str]:
     """Shared strengths and weaknesses, one sentence each where any exist."""
     words = section(language, "finding")
     out = []
-    for kind in ("shared_strength", "shared_weakness"):
+    for kind, key in (("shared_strength", "shared_strengths"), ("shared_weakness", "shared_weaknesses")):
         labels = gaps.loc[gaps["shared"] == kind, "label"].tolist()
         if labels:
-            out.append(words[f"{kind}s"].format(items=", ".join(labels)))
+            out.append(words[key].format(items=", ".join(labels)))
     return out
 
 

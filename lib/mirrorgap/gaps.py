@@ -9,6 +9,7 @@ from .params import Analysis
 from .recode import CleanSide
 from .stats import (benjamini_hochberg, hedges_g_from_summary, mean_ci, welch_from_summary,
                     wilson_ci)
+from .texts import section
 
 # gaps.csv, in this order (means on POMP 0–100).
 GAP_CSV_COLUMNS = [
@@ -63,9 +64,11 @@ def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, l
     answers are suppressed (their gap too): classification 'suppressed'."""
     conf = 1 - analysis.alpha
     c_pomp, e_pomp = customer.pomp(), employee.pomp()
+    suffix = section(language, "report")["reversed_suffix"]
     rows = []
     for item in customer.items:
-        row = {"item": item.id, "label": item.label.get(language, item.id),
+        label = item.label.get(language, item.id)
+        row = {"item": item.id, "label": f"{label} {suffix}" if item.reversed else label,
                "touchpoint": item.touchpoint or "", "theme": item.theme or ""}
         sides = {}
         for side, pomp, clean in (("customer", c_pomp, customer), ("employee", e_pomp, employee)):

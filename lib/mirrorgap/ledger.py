@@ -42,6 +42,7 @@ class SideLedger:
     rows_in: int
     excluded: list[dict] = field(default_factory=list)  # {"row", "respondent_id", "reason"}
     columns: list[ColumnLedger] = field(default_factory=list)
+    reader_notes: list[str] = field(default_factory=list)  # lines that were not survey rows (blank, footer text)
 
     @property
     def rows_used(self) -> int:
@@ -56,7 +57,7 @@ class SideLedger:
             "side": self.side, "file": self.file, "read_as": self.read_as,
             "rows_in": self.rows_in, "rows_used": self.rows_used,
             "excluded_by_reason": self.exclusion_counts(), "excluded": self.excluded,
-            "columns": [c.to_dict() for c in self.columns],
+            "reader_notes": self.reader_notes, "columns": [c.to_dict() for c in self.columns],
         }
 
     def column_table(self) -> pd.DataFrame:

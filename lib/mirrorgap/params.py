@@ -39,26 +39,6 @@ class InputFile(_Strict):
     decimal: Literal[".", ","] | None = None
 
 
-class SideSpec(_Strict):
-    """One side's survey: its file, its columns and how its answers are coded."""
-
-    input: InputFile
-    id_column: str
-    unit_column: str | None = None
-    wave_column: str | None = None
-    segment_columns: list[str] = []
-    nps_column: str | None = None  # NPS on the customer side, eNPS on the employee side
-    comment_columns: list[str] = []
-    answer_labels: dict[str, float] = {}
-    standard_labels: bool = True  # also accept the built-in sv/da/nb/en agree-scale labels
-    dont_know: list[str | int | float] = []
-
-    @field_validator("answer_labels")
-    @classmethod
-    def _labels_are_trimmed(cls, labels: dict[str, float]) -> dict[str, float]:
-        return {" ".join(k.split()): v for k, v in labels.items()}
-
-
 class Scale(_Strict):
     min: float
     max: float
@@ -68,6 +48,39 @@ class Scale(_Strict):
         if not self.max > self.min:
             raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
         return self
+
+
+class SideSpec(_Strict):
+    """One side's survey: its file, its columns and how its answers are coded."""
+
+    input: InputFile
+    id_column: str
+    unit_column: str | None = None
+    wave_column: str | None = None
+    segment_columns: list[str] = []
+    nps_column: str | None = None  # NPS on the customer side, eNPS on the employee side
+    satisfaction_column: str | None = None  # an overall-satisfaction question (a key-driver outcome)
+    satisfaction_scale: Scale = Scale(min=1, max=10)
+    tenure_column: str | None = None  # employee journey stage (tenure band); also listed in segment_columns
+    tenure_order: list[str] = []  # the bands from newest to longest-serving, e.g. ["< 1 år", "1–3 år", …]
+    customer_facing_column: str | None = None  # employees with / without direct customer contact
+    comment_columns: list[str] = []
+    answer_labels: dict[str, float] = {}
+    standard_labels: bool = True  # also accept the built-in sv/da/nb/en agree-scale labels
+    dont_know: list[str | int | float] = []
+
+    @model_validator(mode="after")
+    def _journey_columns_are_segments(self) -> "SideSpec":
+        for name in ("tenure_column", "customer_facing_column"):
+            col = getattr(self, name)
+            if col and col not in self.segment_columns:
+                raise ValueError(f"{name} {col!r} must also be listed in segment_columns")
+        return self
+
+    @field_validator("answer_labels")
+    @classmethod
+    def _labels_are_trimmed(cls, labels: dict[str, float]) -> dict[str, float]:
+        return {" ".join(k.split()): v for k, v in labels.items()}
 
 
 class MirrorItem(_Strict):
@@ -84,13 +97,31 @@ class MirrorItem(_Strict):
     theme: str | None = None
 
 
+class PulseSpec(_Strict):
+    """Short, frequent employee waves ("where are you on a 1–10 scale this week?") for a time series."""
+
+    input: InputFile
+    id_column: str
+    period_column: str  # e.g. ISO week 2026-W05
+    score_column: str
+    scale: Scale = Scale(min=1, max=10)
+    unit_column: str | None = None
+    segment_columns: list[str] = []
+
+
 class Analysis(_Strict):
+    wave: str = "latest"  # the wave the gap table describes: "latest", "all" (pooled) or a wave's label
     min_n: Annotated[int, Field(ge=2)] = 5
     gap_threshold: Annotated[float, Field(ge=0, le=100)] = 5.0  # POMP points
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
     top_box_at: Annotated[float, Field(gt=0, le=100)] = 75.0  # POMP at or above which an answer is top box (1–5: 4 and 5)
     shared_strength_at: Annotated[float, Field(ge=0, le=100)] = 70.0  # both sides at or above: shared strength
     shared_weakness_at: Annotated[float, Field(ge=0, le=100)] = 50.0  # both sides below: shared weakness
+    driver_outcome: Literal["nps", "satisfaction"] = "nps"  # the customers' loyalty measure for key drivers
+    bootstrap: Annotated[int, Field(ge=0, le=10000)] = 500  # resamples for driver CIs (0: none)
+    seed: int = 20261123  # fixes bootstrap resamples: same inputs, same CIs
+    min_n_comments: Annotated[int, Field(ge=2)] = 10  # quotes only from groups with at least this many commenters
+    linkage_min_customers: Annotated[int, Field(ge=2)] = 20  # a unit enters linkage with this many customers (and min_n employees)
 
 
 class Engagement(_Strict):
@@ -101,6 +132,9 @@ class Engagement(_Strict):
     customer: SideSpec
     employee: SideSpec
     items: Annotated[list[MirrorItem], Field(min_length=1)]
+    pulse: PulseSpec | None = None
+    scrub_names: list[str] = []  # names to remove from comments (staff, customers), besides e-mails, phones, ID numbers
+    codebook: str = "templates/codebook.yaml"  # comment themes and their keywords per language (consultant-editable)
     analysis: Analysis = Analysis()
 
     @model_validator(mode="after")

@@ -19,7 +19,3 @@ def resolve_input(path: str | Path) -> Path:
     """An input path from params: absolute as given, else relative to the project root."""
     p = Path(path).expanduser()
     return p if p.is_absolute() else PROJ_ROOT / p
-
-
-def client_output_dir(client: str) -> Path:
-    return OUTPUT_DIR / client

@@ -28,7 +28,7 @@ class CleanSide:
     already turned around for reversed items so that higher is always better."""
 
     side: str
-    frame: pd.DataFrame  # respondent_id, source_row, [wave], [unit], segments…, item ids…, [nps], comments…
+    frame: pd.DataFrame  # respondent_id, source_row, [wave], [unit], segments…, item ids…, [nps], [satisfaction], comments…
     items: list[MirrorItem]
     scales: dict[str, Scale]  # item id -> this side's scale
     segments: list[str]
@@ -133,9 +133,9 @@ def score_column(cells: pd.Series, coding: _Coding) -> ScoredColumn:
     return ScoredColumn(scores=scores, codes=codes, uniques=list(uniques), reasons=reasons)
 
 
-def _coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, nps: bool) -> _Coding:
+def _coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool) -> _Coding:
     labels = {}
-    if spec.standard_labels and scale.min == 1 and scale.max == 5 and not nps:
+    if spec.standard_labels and scale.min == 1 and scale.max == 5 and not outcome:
         labels.update({normalise_label(k): float(v) for k, v in AGREE_SCALE.items()})
     labels.update({normalise_label(k): float(v) for k, v in spec.answer_labels.items()})
     dk_labels = {normalise_label(v) for v in spec.dont_know if isinstance(v, str)}
@@ -144,8 +144,9 @@ def _coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, nps
     dk_codes = set()
     for v in spec.dont_know:
         number = v if not isinstance(v, str) else _number(v, decimal)
-        # A numeric don't-know code that is a valid answer on this scale (9 on eNPS 0–10) stays an answer.
-        if number is not None and not (nps and scale.min <= number <= scale.max):
+        # On an outcome question (NPS, satisfaction) a numeric don't-know code inside the scale
+        # (9 on eNPS 0–10) is a real answer, not a marker.
+        if number is not None and not (outcome and scale.min <= number <= scale.max):
             dk_codes.add(float(number))
     return _Coding(labels, frozenset(dk_labels), frozenset(dk_codes),
                    frozenset(float(x) for x in user_missing), scale, decimal)
@@ -168,7 +169,8 @@ def _as_text(cells: pd.Series) -> pd.Series:
 def required_columns(spec: SideSpec, items: list[MirrorItem], side: str) -> list[str]:
     """Every column the params name for one side, in params order."""
     cols = [spec.id_column, spec.unit_column, spec.wave_column, *spec.segment_columns,
-            *[getattr(i, f"{side}_column") for i in items], spec.nps_column, *spec.comment_columns]
+            *[getattr(i, f"{side}_column") for i in items], spec.nps_column, spec.satisfaction_column,
+            *spec.comment_columns]
     return list(dict.fromkeys(c for c in cols if c))
 
 
@@ -183,11 +185,18 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
     for col in missing:
         close = difflib.get_close_matches(col.casefold(), list(folded), n=1, cutoff=0.6)
         parts.append(f"{col!r}" + (f" (did you mean {folded[close[0]]!r}?)" if close else ""))
+    shown = ", ".join(repr(p if len(p) <= 40 else p[:37] + "…") for p in present[:30])
+    fix = (f"correct the column names under `{side}:` / `items:` in the params, or set `skip_rows` "
+           f"if the header is not on row {raw.skip_rows + 1}. Columns found: {shown}")
+    joined = "".join(present)
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), (",", "commas"), ("|", "pipes")):
+        if delimiter != raw.delimiter and len(present) <= 3 and joined.count(delimiter) >= 2:
+            fix = (f"the columns look separated by {name}: set `delimiter: {delimiter!r}` under "
+                   f"`{side}: input:` (or leave it out to sniff it)")
+            break
     raise InputFileError(
         raw.path, f"{side} column(s) named in the params are not in the file: {', '.join(parts)}",
-        row=raw.skip_rows + 1,
-        fix=f"correct the column names under `{side}:` / `items:` in the params, or set `skip_rows` "
-            f"if the header is not on row {raw.skip_rows + 1}. Columns found: {', '.join(present[:40])}")
+        row=raw.skip_rows + 1, fix=fix)
 
 
 def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> pd.DataFrame:
@@ -206,7 +215,8 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     check_columns(raw, spec, items, side)
     df = raw.frame
     read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}
-    ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df))
+    ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df),
+                        reader_notes=list(raw.notes))
 
     out = pd.DataFrame({"respondent_id": _as_text(df[spec.id_column]), "source_row": raw.source_rows},
                        index=df.index)
@@ -222,7 +232,7 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     scored: dict[str, ScoredColumn] = {}
     for item in items:
         col = getattr(item, f"{side}_column")
-        coding = _coding_for(spec, scales[item.id], raw.decimal, raw.user_missing.get(col, ()), nps=False)
+        coding = _coding_for(spec, scales[item.id], raw.decimal, raw.user_missing.get(col, ()), outcome=False)
         scored[item.id] = score_column(df[col], coding)
         ledger.columns.append(ColumnLedger(name=item.id, column=col))
         scores = scored[item.id].scores
@@ -230,10 +240,16 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
             scores = scales[item.id].min + scales[item.id].max - scores
         out[item.id] = scores
     if spec.nps_column:
-        coding = _coding_for(spec, NPS_SCALE, raw.decimal, raw.user_missing.get(spec.nps_column, ()), nps=True)
+        coding = _coding_for(spec, NPS_SCALE, raw.decimal, raw.user_missing.get(spec.nps_column, ()), outcome=True)
         scored["nps"] = score_column(df[spec.nps_column], coding)
         ledger.columns.append(ColumnLedger(name="nps" if side == "customer" else "enps", column=spec.nps_column))
         out["nps"] = scored["nps"].scores
+    if spec.satisfaction_column:
+        coding = _coding_for(spec, spec.satisfaction_scale, raw.decimal,
+                             raw.user_missing.get(spec.satisfaction_column, ()), outcome=True)
+        scored["satisfaction"] = score_column(df[spec.satisfaction_column], coding)
+        ledger.columns.append(ColumnLedger(name="satisfaction", column=spec.satisfaction_column))
+        out["satisfaction"] = scored["satisfaction"].scores
     for col in spec.comment_columns:
         out[col] = _as_text(df[col])
 

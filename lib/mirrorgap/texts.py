@@ -21,9 +21,21 @@ def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
 
 @lru_cache(maxsize=8)
 def texts(language: str) -> dict[str, str]:
-    """All texts of one language as a flat mapping ("chart.mirror_title" -> "…")."""
-    path = TEMPLATES_DIR / "lang" / f"{language}.yaml"
-    return _flatten(YAML(typ="safe").load(path.read_text(encoding="utf-8")))
+    """All texts of one language as a flat mapping ("chart.mirror_title" -> "…").
+
+    Read from `templates/lang/<language>.yaml` plus one file per feature, `<language>.<feature>.yaml`;
+    a key defined twice is an error, so features cannot silently overwrite each other's words.
+    """
+    folder = TEMPLATES_DIR / "lang"
+    paths = [folder / f"{language}.yaml", *sorted(folder.glob(f"{language}.*.yaml"))]
+    merged: dict[str, str] = {}
+    for path in paths:
+        flat = _flatten(YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {})
+        clash = sorted(set(flat) & set(merged))
+        if clash:
+            raise ValueError(f"{path.name} defines texts already defined elsewhere: {clash}")
+        merged.update(flat)
+    return merged
 
 
 def section(language: str, name: str) -> dict[str, str]:

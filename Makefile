@@ -1,0 +1,51 @@
+# mirrorgap — `make help` lists the targets. The same targets serve people and CI.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+CLIENT ?= demo
+PYTEST_ARGS ?=
+
+.PHONY: help demo run check new test test-fast bench demo-data system-deps clean
+
+help: ## list the targets
+	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (mirrorgap)" >/dev/null
+	@touch $(STAMP)
+
+demo: $(STAMP) ## set up if needed, run the bundled demo engagement and print where the report is
+	@$(PY) -m mirrorgap.cli run demo
+
+run: $(STAMP) ## run one engagement: make run CLIENT=acme (writes output/acme/<run-id>/)
+	@$(PY) -m mirrorgap.cli run $(CLIENT)
+
+check: $(STAMP) ## validate params and data of a client without running the analysis: make check CLIENT=acme
+	@$(PY) -m mirrorgap.cli check $(CLIENT)
+
+new: $(STAMP) ## start a client: make new CLIENT=acme writes params/acme.yaml and data/acme/
+	@$(PY) -m mirrorgap.cli new $(CLIENT)
+
+system-deps: ## install the system packages the browser tests need (Debian's chromium), if missing
+	@bash .ci/system-deps
+
+test: $(STAMP) system-deps ## run every test (statistics, readers, bad inputs, notebook runs, browser)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP) ## the tests without notebook runs and browser
+	$(PY) -m pytest -m "not notebook and not browser" $(PYTEST_ARGS)
+
+bench: $(STAMP) ## benchmarks against DuckDB / plain pandas (not part of make test); figures go in the README
+	$(PY) bench/run_bench.py
+
+demo-data: $(STAMP) ## regenerate the synthetic demo engagement in data/demo/
+	$(PY) data/demo/make_demo.py
+
+clean: ## remove runs and caches (keeps .venv)
+	rm -rf output bench/out .pytest_cache

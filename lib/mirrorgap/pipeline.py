@@ -1,0 +1,102 @@
+"""One engagement from params to results: read both sides, clean them, pick the wave, compute."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParamsError
+from .gaps import gap_table
+from .params import Engagement
+from .readers import read_survey
+from .recode import CleanSide, clean_side
+from .stats import nps
+from .texts import section
+
+NPS_COLUMNS = ["side", "label", "n", "promoters", "passives", "detractors", "promoter_share",
+               "passive_share", "detractor_share", "nps", "ci_low", "ci_high"]
+
+
+@dataclass
+class Results:
+    """Everything an engagement run shows or writes."""
+
+    engagement: Engagement
+    customer: CleanSide
+    employee: CleanSide
+    wave: str | None  # the wave the gap table and NPS describe; None when pooled or no wave column
+    gaps: pd.DataFrame
+    nps: pd.DataFrame
+    respondents: dict[str, int]  # per side, in the selected wave
+
+
+def load_side(engagement: Engagement, side: str) -> CleanSide:
+    """Read and clean one side's survey file."""
+    return clean_side(read_survey(engagement.side(side).input, side=side), engagement, side)
+
+
+def waves_of(clean: CleanSide) -> list[str]:
+    """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""
+    if "wave" not in clean.frame:
+        return []
+    return sorted(clean.frame["wave"].dropna().unique().tolist(), key=lambda w: (len(str(w)), str(w)))
+
+
+def resolve_wave(engagement: Engagement, customer: CleanSide, employee: CleanSide) -> str | None:
+    """The wave named by `analysis.wave` ("latest", "all" or a label) that both sides share."""
+    wanted = engagement.analysis.wave
+    if wanted == "all":
+        return None
+    c_waves, e_waves = waves_of(customer), waves_of(employee)
+    if not c_waves or not e_waves:
+        return None
+    shared = [w for w in c_waves if w in set(e_waves)]
+    if wanted == "latest":
+        if not shared:
+            raise ParamsError("analysis.wave", [f"the sides share no wave (customers: {c_waves}, employees: "
+                                                f"{e_waves}); set `analysis.wave: all` or align the wave labels"])
+        return shared[-1]
+    if wanted not in shared:
+        raise ParamsError("analysis.wave", [f"wave {wanted!r} is not in both files; waves found in both: {shared}"])
+    return wanted
+
+
+def in_wave(clean: CleanSide, wave: str | None) -> CleanSide:
+    """The side restricted to one wave (all rows when wave is None)."""
+    if wave is None:
+        return clean
+    frame = clean.frame[clean.frame["wave"] == wave].reset_index(drop=True)
+    return CleanSide(side=clean.side, frame=frame, items=clean.items, scales=clean.scales,
+                     segments=clean.segments, ledger=clean.ledger)
+
+
+def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) -> pd.DataFrame:
+    """NPS (customers) and eNPS (employees) side by side; eNPS from fewer than min_n answers is suppressed."""
+    labels = section(engagement.language, "side")
+    conf = 1 - engagement.analysis.alpha
+    rows = []
+    for clean, label in ((customer, labels["customer_nps"]), (employee, labels["employee_nps"])):
+        if "nps" not in clean.frame:
+            continue
+        r = nps(clean.frame["nps"].to_numpy(dtype=float), conf=conf)
+        row = {"side": clean.side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}}
+        if clean.side == "employee" and r.n < engagement.analysis.min_n:
+            row.update({k: np.nan for k in NPS_COLUMNS[3:]})
+        rows.append(row)
+    return pd.DataFrame(rows, columns=NPS_COLUMNS)
+
+
+def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide) -> Results:
+    """Gap table and NPS/eNPS for the wave the params select."""
+    wave = resolve_wave(engagement, customer, employee)
+    c, e = in_wave(customer, wave), in_wave(employee, wave)
+    gaps = gap_table(c, e, engagement.analysis, language=engagement.language)
+    return Results(engagement=engagement, customer=customer, employee=employee, wave=wave,
+                   gaps=gaps, nps=nps_table(c, e, engagement),
+                   respondents={"customer": len(c.frame), "employee": len(e.frame)})
+
+
+def run_analysis(engagement: Engagement) -> Results:
+    """Read, clean and analyse both sides."""
+    return analyse(engagement, load_side(engagement, "customer"), load_side(engagement, "employee"))

@@ -1,0 +1,83 @@
+"""report.html: a self-contained page for the client — results in words, charts and tables, no code."""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from . import __version__
+from .findings import fmt_number, item_findings, nps_sentence, shared_findings
+from .ledger import EXCLUSION_REASONS, MISSING_REASONS
+from .paths import TEMPLATES_DIR
+from .pipeline import Results
+from .texts import tree
+
+
+def touchpoint_name(touchpoint: str, t: dict) -> str:
+    """A touchpoint in the engagement language where the language table knows it, else tidied up."""
+    return t["touchpoint"].get(touchpoint) or touchpoint.replace("_", " ").capitalize()
+
+
+def _table_rows(results: Results, t: dict) -> list[dict]:
+    lang = results.engagement.language
+    f = lambda v, **kw: fmt_number(v, lang, **kw)  # noqa: E731
+    rows = []
+    for r in results.gaps.sort_values("gap", ascending=False, na_position="last").itertuples():
+        suppressed = r.classification == "suppressed"
+        rows.append({
+            "label": r.label, "touchpoint": touchpoint_name(r.touchpoint, t), "customer": f(r.customer_mean),
+            "employee": t["chart"]["too_few"] if suppressed else f(r.employee_mean),
+            "gap": "" if suppressed else f(r.gap, signed=True),
+            "ci": "" if suppressed else f"{f(r.gap_ci_low, signed=True)} … {f(r.gap_ci_high, signed=True)}",
+            "q": "" if suppressed else f(r.q_value, decimals=3), "g": "" if suppressed else f(r.hedges_g, decimals=2),
+            "classification": r.classification, "classification_text": t["classification"][r.classification],
+        })
+    return rows
+
+
+def _quality(results: Results, t: dict) -> list[dict]:
+    out = []
+    for clean in (results.customer, results.employee):
+        led = clean.ledger
+        missing = {r: sum(int(c.missing.get(r, 0)) for c in led.columns) for r in MISSING_REASONS}
+        out.append({"side": t["side"][clean.side], "rows_in": led.rows_in, "rows_used": led.rows_used,
+                    "excluded": led.exclusion_counts(), "missing": missing})
+    return out
+
+
+def _kpis(results: Results, t: dict) -> list[dict]:
+    lang = results.engagement.language
+    kpis = []
+    for r in results.nps.itertuples():
+        value = t["chart"]["too_few"] if r.nps != r.nps else fmt_number(r.nps, lang, signed=True)
+        kpis.append({"value": value, "label": f"{r.label} · n = {r.n}"})
+    return kpis
+
+
+def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) -> str:
+    """The report as one HTML string; `charts` maps 'mirror', 'gap', 'nps' to PNG bytes."""
+    eng = results.engagement
+    t = tree(eng.language)
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "report"), autoescape=select_autoescape(["j2", "html"]))
+    a = eng.analysis
+    context = {
+        "language": eng.language, "client": eng.client, "t": t, "run_id": run_id, "version": __version__,
+        "wave_label": results.wave if results.wave is not None else t["report"]["all_waves"],
+        "customer_n": results.respondents["customer"], "employee_n": results.respondents["employee"],
+        "findings": item_findings(results.gaps, eng.language), "shared": shared_findings(results.gaps, eng.language),
+        "nps_sentence": nps_sentence(results.nps, eng.language), "kpis": _kpis(results, t),
+        "charts": {k: base64.b64encode(v).decode("ascii") for k, v in charts.items()},
+        "table": _table_rows(results, t), "quality": _quality(results, t),
+        "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,
+        "method_text": t["report"]["method_text"].format(
+            threshold=fmt_number(a.gap_threshold, eng.language), alpha=fmt_number(a.alpha, eng.language, decimals=2),
+            min_n=a.min_n),
+    }
+    return env.get_template("report.html.j2").render(**context)
+
+
+def write_report(results: Results, charts: dict[str, bytes], path: Path, *, run_id: str) -> Path:
+    """Write report.html."""
+    path.write_text(render_report(results, charts, run_id=run_id), encoding="utf-8")
+    return path

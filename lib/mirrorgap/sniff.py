@@ -1,0 +1,283 @@
+"""Sniffing how a survey file is laid out: its kind, text encoding, delimiter, header row and decimal mark.
+
+Pure functions on bytes and text; `readers` does the file I/O and turns problems into `InputFileError`s.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
+SAMPLE_BYTES = 64 * 1024
+MIN_SAMPLE_LINES = 30
+FOOTER_SCAN = 200  # at most this many trailing short records can be a text footer
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_IMPORT_ID = re.compile(r"""^\s*\{\s*["']ImportId["']\s*:\s*["']([^"']*)["']""")
+_COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:[ .\u00a0]\d{3})+|\d+),\d+$")
+_DOT_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
+_MAGIC: tuple[tuple[bytes, str, str | None], ...] = (
+    (b"PK\x03\x04", "an Excel workbook (.xlsx) or another zip archive", "xlsx"),
+    (b"\xd0\xcf\x11\xe0", "an old-style Excel workbook (.xls) or another Office file", None),
+    (b"$FL2", "an SPSS data file (.sav)", "sav"),
+    (b"$FL3", "an SPSS compressed data file (.zsav)", "sav"),
+    (b"%PDF", "a PDF document", None),
+)
+
+
+def binary_kind(head: bytes) -> tuple[str, str | None] | None:
+    """What non-text file `head` (its first bytes) starts, and the `format:` that reads it; None for text."""
+    for magic, kind, fmt in _MAGIC:
+        if head.startswith(magic):
+            return kind, fmt
+    if not head.startswith(_UTF16_BOMS) and b"\x00" in head[:8192]:
+        return "a binary file, not text", None
+    return None
+
+
+def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
+    """The text of `raw` as UTF-8 bytes without a BOM, and the encoding it was read with.
+
+    With no `encoding`: a BOM decides, else strict UTF-8, else cp1252 (never a generic detector: they
+    take Swedish cp1252 for cp1250). Raises UnicodeDecodeError (strict decoding) or LookupError.
+    """
+    if encoding is None:
+        if raw.startswith(_UTF8_BOM):
+            return _checked_utf8(raw[3:]), "utf-8-sig"
+        if raw.startswith(_UTF16_BOMS):
+            return raw.decode("utf-16").encode("utf-8"), "utf-16"
+        try:
+            return _checked_utf8(raw), "utf-8"
+        except UnicodeDecodeError:
+            return raw.decode("cp1252").encode("utf-8"), "cp1252"
+    name = codecs.lookup(encoding).name
+    if name in ("utf-8", "utf-8-sig"):
+        bom = raw.startswith(_UTF8_BOM)
+        return _checked_utf8(raw[3:] if bom else raw), "utf-8-sig" if bom else "utf-8"
+    text = raw.decode(name)
+    return text.removeprefix("\ufeff").encode("utf-8"), name
+
+
+def _checked_utf8(data: bytes) -> bytes:
+    data.decode("utf-8")  # raises UnicodeDecodeError when it is not UTF-8
+    return data
+
+
+def sample_text(data: bytes, size: int = SAMPLE_BYTES, min_lines: int = MIN_SAMPLE_LINES) -> tuple[str, bool]:
+    """The first whole lines of UTF-8 `data` (about `size` bytes, more if that holds fewer than
+    `min_lines` lines) and whether the sample is shorter than the data."""
+    while True:
+        if len(data) <= size:
+            return bytes(data).decode("utf-8"), False
+        cut = data.rfind(b"\n", 0, size) + 1
+        if cut > 0 and data.count(b"\n", 0, cut) >= min_lines:
+            return data[:cut].decode("utf-8"), True
+        size *= 4
+
+
+@dataclass(frozen=True)
+class Record:
+    """One CSV record of the sample: the file lines it spans (1-based) and its fields."""
+
+    first_line: int
+    last_line: int
+    fields: list[str]
+
+    @property
+    def nonempty(self) -> int:
+        return sum(1 for f in self.fields if f.strip())
+
+
+def records(sample: str, delimiter: str, truncated: bool) -> list[Record]:
+    """The records of a text sample split on `delimiter` (the last one dropped when the sample is cut)."""
+    reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
+    out: list[Record] = []
+    last = 0
+    try:
+        for fields in reader:
+            out.append(Record(last + 1, reader.line_num, fields))
+            last = reader.line_num
+    except csv.Error:
+        pass  # sniff on what could be read; the full parse reports the problem
+    if truncated and out:
+        out.pop()
+    return out
+
+
+def header_index(nonempty: Sequence[int]) -> int | None:
+    """Index of the header row among rows with these non-empty cell counts, None if all are empty.
+
+    The header is the first row that fills at least 60% of the widest row (and 2 cells when the table
+    is wider than one), preferring one that is followed by a non-empty row; rows above it are titles.
+    """
+    width = max(nonempty, default=0)
+    if width == 0:
+        return None
+    need = max(min(2, width), math.ceil(0.6 * width))
+    wide = [i for i, n in enumerate(nonempty) if n >= need]
+    followed = [i for i in wide if any(nonempty[i + 1:])]
+    return (followed or wide)[0]
+
+
+def _fits(fields: list[str], n: int) -> bool:
+    """A record fits a header of n fields: same count, or extra fields that are all empty."""
+    return len(fields) == n or (len(fields) > n and not any(f.strip() for f in fields[n:]))
+
+
+def _table_rows(recs: list[Record]) -> list[int]:
+    """Indices of the records that can belong to the table: not wider than the most common width of
+    the records with 2+ fields (a row with a stray delimiter is wider; titles and notes have 1 field)."""
+    widths = Counter(len(r.fields) for r in recs if len(r.fields) > 1)
+    if not widths:
+        return [i for i, r in enumerate(recs) if r.fields]
+    usual = max(widths, key=lambda w: (widths[w], w))
+    return [i for i, r in enumerate(recs) if r.fields and len(r.fields) <= usual]
+
+
+def _header_at(recs: list[Record], skip_rows: int | None) -> int | None:
+    """Index into `recs` of the header: the first non-blank record below `skip_rows` lines, or sniffed."""
+    if skip_rows is not None:
+        return next((i for i, r in enumerate(recs) if r.first_line > skip_rows and r.nonempty), None)
+    rows = _table_rows(recs)
+    found = header_index([recs[i].nonempty for i in rows])
+    return None if found is None else rows[found]
+
+
+def _delimiter_score(recs: list[Record], skip_rows: int | None) -> tuple[bool, float, int]:
+    """How well a delimiter splits the sample: whether it splits the header at all, the share of rows
+    below the header that fit it, and the header's width."""
+    h = _header_at(recs, skip_rows)
+    if h is None:
+        return False, 0.0, 0
+    n = len(recs[h].fields)
+    below = [r for r in recs[h + 1:] if r.fields]
+    share = sum(_fits(r.fields, n) for r in below) / len(below) if below else 0.5
+    return n > 1, round(share, 1), n
+
+
+def sniff_decimal(cells: Iterable[object], delimiter: str | None) -> str:
+    """',' when numeric-looking text cells use a decimal comma (and ',' is not the delimiter), else '.'."""
+    if delimiter == ",":
+        return "."
+    comma = dot = 0
+    for cell in cells:
+        if isinstance(cell, str):
+            text = cell.strip()
+            comma += bool(_COMMA_DECIMAL.match(text))
+            dot += bool(_DOT_DECIMAL.match(text))
+    return "," if comma > dot else "."
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How a delimited text file is laid out, as sniffed (or as given in the params)."""
+
+    delimiter: str
+    skip_rows: int              # lines above the header row
+    header_lines: int           # last line of the header block (1, 2 or 3 records)
+    names: list[str]            # header fields, raw
+    labels: list[str] | None    # question texts (Qualtrics row 2)
+    import_ids: list[str] | None  # Qualtrics row 3: the ImportId in each cell ('' where there is none)
+    qualtrics: bool
+    decimal: str
+
+
+def _import_id(cell: str) -> str:
+    """The ImportId in a Qualtrics row-3 cell such as {"ImportId":"QID1"}, '' when there is none."""
+    found = _IMPORT_ID.match(cell)
+    return found.group(1) if found else ""
+
+
+def _qualtrics_rows(recs: list[Record], h: int, forced: bool) -> int:
+    """How many header records a Qualtrics export has at `h`: 3 (with ImportId row), 2 (legacy), else 1."""
+    second = recs[h + 1].fields if h + 1 < len(recs) else []
+    third = recs[h + 2].fields if h + 2 < len(recs) else []
+    filled = [f for f in third if f.strip()]
+    if filled and sum(bool(_IMPORT_ID.match(f)) for f in filled) >= 0.5 * len(filled):
+        return 3
+    legacy = [f.strip() for f in recs[h].fields[:3]] == ["V1", "V2", "V3"]
+    if legacy and second[:1] == ["ResponseID"]:
+        return 2
+    return 2 if forced and second else 1
+
+
+def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
+                 skip_rows: int | None = None, decimal: str | None = None,
+                 qualtrics: bool = False) -> TextLayout | None:
+    """Sniff delimiter, header row, Qualtrics header rows and decimal mark from a text sample.
+
+    Given values are used as they are. `qualtrics=True` means the params said so: without an ImportId
+    row, two header rows (column ids, question texts) are assumed. Returns None for a sample with no
+    non-blank line.
+    """
+    candidates = (delimiter,) if delimiter else DELIMITERS
+    parsed = {d: records(sample, d, truncated) for d in candidates}
+    best = max(candidates, key=lambda d: _delimiter_score(parsed[d], skip_rows))  # first wins a tie
+    recs = parsed[best]
+    h = _header_at(recs, skip_rows)
+    if h is None:
+        return None
+    n_header = _qualtrics_rows(recs, h, qualtrics)
+    data_cells = (c for r in recs[h + n_header:h + n_header + 200] for c in r.fields)
+    return TextLayout(
+        delimiter=best,
+        skip_rows=recs[h].first_line - 1,
+        header_lines=recs[min(h + n_header, len(recs)) - 1].last_line,
+        names=recs[h].fields,
+        labels=recs[h + 1].fields if n_header > 1 else None,
+        import_ids=[_import_id(f) for f in recs[h + 2].fields] if n_header > 2 else None,
+        qualtrics=n_header > 1,
+        decimal=decimal or sniff_decimal(data_cells, best),
+    )
+
+
+# ---------------------------------------------------------------- the records of a whole CSV body
+
+def record_starts(body: bytes | memoryview, first_line: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Byte offsets and 1-based line numbers of the non-blank CSV records in `body`, and whether any
+    quoted field spans lines. A newline ends a record when an even number of quotes precede it."""
+    a = np.frombuffer(body, dtype=np.uint8)
+    nl = np.flatnonzero(a == 10)
+    quotes = np.flatnonzero(a == 34)
+    ends_at = np.flatnonzero(np.searchsorted(quotes, nl) % 2 == 0) if quotes.size else np.arange(nl.size)
+    ends = nl[ends_at]
+    starts = np.concatenate(([0], ends + 1))
+    lines = np.concatenate(([0], ends_at + 1)) + first_line
+    stops = np.concatenate((ends, [a.size]))
+    size = stops - starts
+    lone_cr = (size == 1) & (a[np.minimum(starts, max(a.size - 1, 0))] == 13) if a.size else size < 0
+    keep = (size > 0) & ~lone_cr
+    return starts[keep], lines[keep], ends.size < nl.size
+
+
+def record_fields(body: bytes | memoryview, starts: np.ndarray, i: int, delimiter: str) -> list[str]:
+    """The fields of record `i` of a UTF-8 CSV body whose records start at `starts`."""
+    stop = int(starts[i + 1]) if i + 1 < starts.size else len(body)
+    record = bytes(body[int(starts[i]):stop]).decode("utf-8")
+    return next(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter), [])
+
+
+def footer_start(body: bytes | memoryview, starts: np.ndarray, delimiter: str, n: int) -> tuple[int, int]:
+    """How many records (of those at `starts`) come before a text footer, and how many footer lines
+    hold text. A footer is notes of one field per line under a table of 3+ columns: the table's own
+    rows have all their fields. (len(starts), 0) when there is none."""
+    k, text = starts.size, 0
+    while k > 0:
+        if starts.size - k >= FOOTER_SCAN:
+            return starts.size, 0
+        fields = record_fields(body, starts, k - 1, delimiter)
+        filled = sum(1 for f in fields if f.strip())
+        if filled and (n < 3 or len(fields) >= n or filled > 1):
+            break
+        text += bool(filled)
+        k -= 1
+    return (starts.size, 0) if k == 0 or not text else (k, text)

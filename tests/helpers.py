@@ -1,0 +1,37 @@
+"""Small builders shared by the tests: a raw survey from a DataFrame, and a tiny engagement."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mirrorgap.params import parse_engagement
+from mirrorgap.readers import RawSurvey
+
+
+def raw_survey(frame: pd.DataFrame, *, path="survey.csv", decimal=".", skip_rows=0, user_missing=None) -> RawSurvey:
+    """A RawSurvey as a reader would return it for a file whose header is on row skip_rows + 1."""
+    frame = frame.reset_index(drop=True)
+    return RawSurvey(frame=frame, source_rows=np.arange(len(frame)) + skip_rows + 2, path=Path(path),
+                     format="csv", encoding="utf-8", delimiter=";", decimal=decimal, skip_rows=skip_rows,
+                     sheet=None, column_labels={}, value_labels={}, user_missing=user_missing or {})
+
+
+def engagement(**overrides):
+    """A two-item engagement; keyword overrides replace top-level sections."""
+    data = {
+        "client": "Test AB", "language": "sv",
+        "customer": {"input": {"path": "c.csv"}, "id_column": "id", "unit_column": "unit", "wave_column": "wave",
+                     "segment_columns": ["seg"], "nps_column": "nps", "answer_labels": {"Delvis": 3},
+                     "dont_know": ["Vet ej"]},
+        "employee": {"input": {"path": "e.xlsx"}, "id_column": "id", "unit_column": "unit", "wave_column": "wave",
+                     "segment_columns": ["dept"], "nps_column": "enps", "dont_know": [9]},
+        "items": [
+            {"id": "extra", "label": {"sv": "Gör det lilla extra"}, "customer_column": "c1", "employee_column": "e1"},
+            {"id": "stress", "label": {"sv": "Personalen verkar stressad"}, "customer_column": "c2",
+             "employee_column": "e2", "reversed": True},
+        ],
+    }
+    data.update(overrides)
+    return parse_engagement(data)

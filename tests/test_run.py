@@ -1,0 +1,148 @@
+"""The engagement end to end through papermill: outputs, manifest, reproducibility, clean failures."""
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from ruamel.yaml import YAML
+
+from mirrorgap.errors import InputFileError, ParamsError
+from mirrorgap.gaps import GAP_CSV_COLUMNS
+from mirrorgap.paths import PARAMS_DIR, PROJ_ROOT
+from mirrorgap.run import run_engagement, sha256_of
+
+pytestmark = pytest.mark.notebook
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory):
+    out = tmp_path_factory.mktemp("output")
+    return run_engagement("demo", output_root=out)
+
+
+def test_run_writes_every_deliverable(demo_run):
+    expected = {"engagement.ipynb", "report.html", "gaps.csv", "gaps.xlsx", "quality.json",
+                "params.resolved.yaml", "manifest.json", "mirror.png", "gap.png", "nps.png"}
+    assert expected <= {p.name for p in demo_run.iterdir()}
+    latest = demo_run.parent / "latest"
+    assert latest.is_symlink() and latest.resolve() == demo_run.resolve()
+
+
+def test_gaps_csv_finds_the_planted_pattern(demo_run):
+    with open(demo_run / "gaps.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    assert list(rows[0]) == GAP_CSV_COLUMNS
+    by_item = {r["item"]: r for r in rows}
+    assert len(by_item) == 11
+    assert by_item["extra_mile"]["classification"] == "blind_spot"
+    assert float(by_item["extra_mile"]["gap"]) > 15
+    assert by_item["competence"]["classification"] == "hidden_strength"
+    assert float(by_item["competence"]["gap"]) < -10
+    assert by_item["warm_welcome"]["classification"] == "aligned"
+    for r in rows:
+        assert float(r["gap_ci_low"]) <= float(r["gap"]) <= float(r["gap_ci_high"])
+        assert 0 <= float(r["q_value"]) <= 1
+
+
+def test_quality_ledger_accounts_for_every_row(demo_run):
+    quality = json.loads((demo_run / "quality.json").read_text(encoding="utf-8"))
+    for side, rows_in in (("customer", 3003), ("employee", 251)):
+        led = quality[side]
+        assert led["rows_in"] == rows_in
+        assert led["rows_used"] + len(led["excluded"]) == led["rows_in"]
+        assert sum(led["excluded_by_reason"].values()) == len(led["excluded"])
+    assert quality["customer"]["excluded_by_reason"]["duplicate_respondent_id"] == 3
+    assert quality["customer"]["excluded_by_reason"]["no_item_answered"] == 5
+    assert quality["employee"]["excluded_by_reason"]["no_item_answered"] == 2
+    unknown = {k for c in quality["customer"]["columns"] for k in c["unknown_labels"]}
+    assert unknown == {"Instämmer delvis", "Instämmer till viss del"}
+    assert quality["customer"]["read_as"]["encoding"] == "cp1252"
+    assert quality["customer"]["read_as"]["delimiter"] == ";"
+
+
+def test_manifest_hashes_inputs_and_outputs(demo_run):
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["inputs"]["customer"]["sha256"] == sha256_of(PROJ_ROOT / "data/demo/customers.csv")
+    assert manifest["inputs"]["employee"]["sha256"] == sha256_of(PROJ_ROOT / "data/demo/employees.xlsx")
+    assert manifest["inputs"]["params"]["sha256"] == sha256_of(PARAMS_DIR / "demo.yaml")
+    assert manifest["outputs"]["gaps.csv"] == sha256_of(demo_run / "gaps.csv")
+    assert manifest["packages"]["pandas"] and manifest["timings"]["notebook_s"] > 0
+    assert len(manifest["fingerprint"]) == 64
+
+
+def test_resolved_params_have_the_defaults_filled_in(demo_run):
+    resolved = YAML(typ="safe").load((demo_run / "params.resolved.yaml").read_text(encoding="utf-8"))
+    assert resolved["analysis"]["min_n"] == 5 and resolved["analysis"]["wave"] == "latest"
+    assert resolved["items"][0]["customer_scale"] == {"min": 1.0, "max": 5.0}
+
+
+def test_executed_notebook_has_no_error_outputs(demo_run):
+    nb = json.loads((demo_run / "engagement.ipynb").read_text(encoding="utf-8"))
+    outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert outputs and not [o for o in outputs if o.get("output_type") == "error"]
+
+
+def test_same_inputs_give_identical_gaps_csv(demo_run):
+    second = run_engagement("demo", output_root=demo_run.parent.parent)
+    assert second != demo_run
+    assert (second / "gaps.csv").read_bytes() == (demo_run / "gaps.csv").read_bytes()
+    assert (demo_run.parent / "latest").resolve() == second.resolve()
+
+
+def _client_with(tmp_path, edit):
+    """A copy of the demo params under another name, edited, in a params folder of its own."""
+    params_dir = tmp_path / "params"
+    params_dir.mkdir()
+    yaml = YAML()
+    data = yaml.load((PARAMS_DIR / "demo.yaml").read_text(encoding="utf-8"))
+    edit(data)
+    with open(params_dir / "broken.yaml", "w", encoding="utf-8") as fh:
+        yaml.dump(data, fh)
+    return params_dir
+
+
+def test_a_wrong_column_fails_before_a_kernel_starts(tmp_path):
+    params_dir = _client_with(tmp_path, lambda d: d["items"][0].__setitem__("customer_column", "K01_bokning"))
+    with pytest.raises(InputFileError, match="'K01_bokning' \\(did you mean 'K01_boka'\\?\\)"):
+        run_engagement("broken", params_dir=params_dir, output_root=tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_params_error_fails_cleanly(tmp_path):
+    params_dir = _client_with(tmp_path, lambda d: d["analysis"].__setitem__("gap_treshold", 3))
+    with pytest.raises(ParamsError, match="did you mean 'gap_threshold'"):
+        run_engagement("broken", params_dir=params_dir, output_root=tmp_path / "out")
+
+
+def test_cli_check_new_and_errors_speak_without_tracebacks(tmp_path):
+    env_python = sys.executable
+    ok = subprocess.run([env_python, "-m", "mirrorgap.cli", "check", "demo"], capture_output=True, text=True,
+                        cwd=PROJ_ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert "customer: 3003 rows in, 2995 used" in ok.stdout
+    missing = subprocess.run([env_python, "-m", "mirrorgap.cli", "check", "no_such_client_x"],
+                             capture_output=True, text=True, cwd=PROJ_ROOT)
+    assert missing.returncode == 2
+    assert "make new CLIENT=no_such_client_x" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_new_client_writes_starter_params_that_check_explains(tmp_path):
+    client = "pytest_new_client"
+    params, data = PARAMS_DIR / f"{client}.yaml", PROJ_ROOT / "data" / client
+    try:
+        done = subprocess.run([sys.executable, "-m", "mirrorgap.cli", "new", client], capture_output=True,
+                              text=True, cwd=PROJ_ROOT)
+        assert done.returncode == 0, done.stderr
+        assert params.exists() and data.is_dir()
+        again = subprocess.run([sys.executable, "-m", "mirrorgap.cli", "new", client], capture_output=True,
+                               text=True, cwd=PROJ_ROOT)
+        assert again.returncode == 2 and "exists already" in again.stderr
+        check = subprocess.run([sys.executable, "-m", "mirrorgap.cli", "check", client], capture_output=True,
+                               text=True, cwd=PROJ_ROOT)
+        assert check.returncode == 2
+        assert f"data/{client}/customers.csv" in check.stderr and "Traceback" not in check.stderr
+    finally:
+        params.unlink(missing_ok=True)
+        shutil.rmtree(data, ignore_errors=True)
