@@ -162,9 +162,9 @@ def _field_names(model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
+def _model_at(loc: tuple, root: type[BaseModel]) -> type[BaseModel] | None:
     """The model whose fields are valid at a validation-error location (to suggest a spelling)."""
-    model: type[BaseModel] | None = Engagement
+    model: type[BaseModel] | None = root
     for part in loc[:-1]:
         if isinstance(part, int) or model is None:
             continue
@@ -181,11 +181,11 @@ def _model_at(loc: tuple) -> type[BaseModel] | None:
     return model
 
 
-def _describe(err: dict) -> str:
+def _describe(err: dict, root: type[BaseModel]) -> str:
     loc = tuple(err["loc"])
     where = ".".join(str(p) for p in loc) or "(top level)"
     if err["type"] == "extra_forbidden":
-        model = _model_at(loc)
+        model = _model_at(loc, root)
         choices = _field_names(model) if model else []
         close = difflib.get_close_matches(str(loc[-1]), choices, n=1, cutoff=0.6)
         hint = f" — did you mean {close[0]!r}?" if close else (f" (allowed: {', '.join(choices)})" if choices else "")
@@ -198,14 +198,19 @@ def _describe(err: dict) -> str:
     return f"{where}: {msg}{shown}"
 
 
+def validate_model(model: type[BaseModel], data: object, *, source: str):
+    """Validate parsed YAML against a schema; raises ParamsError listing every problem, with did-you-mean."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ParamsError(source, [_describe(e, model) for e in exc.errors()]) from None
+
+
 def parse_engagement(data: object, *, source: str = "<params>") -> Engagement:
     """Validate a parsed params mapping; raises ParamsError listing every problem."""
     if not isinstance(data, dict):
         raise ParamsError(source, ["the file must hold a mapping of keys (client:, language:, customer:, …)"])
-    try:
-        return Engagement.model_validate(data)
-    except ValidationError as exc:
-        raise ParamsError(source, [_describe(e) for e in exc.errors()]) from None
+    return validate_model(Engagement, data, source=source)
 
 
 def read_params_yaml(path: str | Path):
