@@ -119,9 +119,11 @@ def test_qualtricstools_xlsx(name, columns, first):
     from openpyxl import load_workbook
 
     raw = read(QT / name)
-    sheet = load_workbook(QT / name, read_only=True).worksheets[0]
+    book = load_workbook(QT / name, read_only=True)
+    sheet = book.worksheets[0]
     filled = [i for i, row in enumerate(sheet.iter_rows(values_only=True), start=1)
               if any(v is not None for v in row)]
+    book.close()
     assert raw.format == "xlsx" and raw.sheet == sheet.title
     assert list(raw.frame.columns[:len(columns)]) == columns
     assert raw.source_rows.tolist() == filled[1:]

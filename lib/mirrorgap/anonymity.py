@@ -24,7 +24,7 @@ def hidden_groups(counts: pd.Series, *, min_n: int, total_shown: bool = True) ->
     hidden = counts < min_n
     if counts.sum() < min_n:
         return pd.Series(True, index=counts.index)
-    if not total_shown or not hidden.any():
+    if not total_shown or counts[hidden].sum() == 0:  # groups without answers reveal nothing
         return hidden
     # Add the smallest shown groups until the hidden ones together reach min_n (ties by name, stable).
     order = counts[~hidden].sort_index(kind="stable").sort_values(kind="stable").index
@@ -46,7 +46,8 @@ def with_margins(counts: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def hidden_cells(counts: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
+def hidden_cells(counts: pd.DataFrame, *, min_n: int, row_hidden: pd.Series | None = None,
+                 col_hidden: pd.Series | None = None) -> pd.DataFrame:
     """A crossed table (e.g. unit × department): True where a cell's results must be hidden.
 
     Works on the table with its margins (returned with them, labelled TOTAL), because a margin is a
@@ -55,24 +56,36 @@ def hidden_cells(counts: pd.DataFrame, *, min_n: int) -> pd.DataFrame:
     answers (one hidden cell is its total minus the others, and once known it unlocks the cells of
     its other line), and where the line's total is shown the hidden cells must together reach min_n.
     Tests check the result against a linear-algebra attacker.
+
+    row_hidden / col_hidden: when the margins are published elsewhere (the one-way tables of the
+    same groups), their hidden state as decided there; the margins then stay as given and only
+    inner cells are hidden, so that every view tells the same story.
     """
     table = with_margins(counts)
     hidden = table < min_n
     if table.loc[TOTAL, TOTAL] < min_n:
         return pd.DataFrame(True, index=table.index, columns=table.columns)
+    if row_hidden is not None:
+        hidden.loc[counts.index, TOTAL] = row_hidden.reindex(counts.index).fillna(True).astype(bool).to_numpy()
+    if col_hidden is not None:
+        hidden.loc[TOTAL, counts.columns] = col_hidden.reindex(counts.columns).fillna(True).astype(bool).to_numpy()
     for _ in range(table.size + 1):
-        hidden = _settle_lines(table, hidden, min_n)
+        hidden = _settle_lines(table, hidden, min_n, skip_total_row=col_hidden is not None,
+                               skip_total_col=row_hidden is not None)
         leaks = [cell for cell in exactly_known(table, hidden) if 0 < table.loc[cell] < min_n]
         if not leaks:
             return hidden
-        # The line rules are necessary, not sufficient: widen the hidden set around the first leak.
+        # The line rules are necessary, not sufficient: widen the hidden set around the first leak,
+        # with inner cells only (margins are the one-way tables' business).
         row, col = leaks[0]
-        candidates = [(table.loc[row, c], row, c) for c in counts.columns if not hidden.loc[row, c] and table.loc[row, c] > 0]
-        candidates += [(table.loc[r, col], r, col) for r in counts.index if not hidden.loc[r, col] and table.loc[r, col] > 0]
+        line = [(row, c) for c in counts.columns] if row != TOTAL else []
+        line += [(r, col) for r in counts.index] if col != TOTAL else []
+        candidates = [(table.loc[cell], cell) for cell in line if not hidden.loc[cell] and table.loc[cell] > 0]
         if not candidates:
-            return pd.DataFrame(True, index=table.index, columns=table.columns)
-        _, r, c = min(candidates, key=lambda x: (x[0], str(x[1]), str(x[2])))
-        hidden.loc[r, c] = True
+            hidden.loc[counts.index, counts.columns] = True
+            return hidden
+        _, cell = min(candidates, key=lambda x: (x[0], str(x[1])))
+        hidden.loc[cell] = True
     raise RuntimeError("complementary suppression did not settle")  # cannot happen: cells only ever get hidden
 
 
@@ -99,15 +112,19 @@ def exactly_known(table: pd.DataFrame, hidden: pd.DataFrame) -> list[tuple]:
     return [cell for cell, k in pos.items() if free.shape[1] == 0 or np.abs(free[k]).max() < 1e-9]
 
 
-def _settle_lines(table: pd.DataFrame, hidden: pd.DataFrame, min_n: int) -> pd.DataFrame:
-    """Apply the line rules along every row and column until nothing changes."""
+def _settle_lines(table: pd.DataFrame, hidden: pd.DataFrame, min_n: int, *, skip_total_row: bool,
+                  skip_total_col: bool) -> pd.DataFrame:
+    """Apply the line rules along every row and column until nothing changes. The line of margins
+    is skipped when the margins are fixed by the one-way tables."""
     inner_rows, inner_cols = list(table.index[:-1]), list(table.columns[:-1])
+    rows = inner_rows if skip_total_row else list(table.index)
+    cols = inner_cols if skip_total_col else list(table.columns)
     for _ in range(table.size + 1):
         before = hidden.to_numpy().copy()
-        for r in table.index:
+        for r in rows:
             hidden.loc[r, inner_cols] = _protect_line(table.loc[r, inner_cols], hidden.loc[r, inner_cols],
                                                       total_hidden=bool(hidden.loc[r, TOTAL]), min_n=min_n)
-        for c in table.columns:
+        for c in cols:
             hidden.loc[inner_rows, c] = _protect_line(table.loc[inner_rows, c], hidden.loc[inner_rows, c],
                                                       total_hidden=bool(hidden.loc[TOTAL, c]), min_n=min_n)
         if np.array_equal(before, hidden.to_numpy()):

@@ -7,8 +7,8 @@ import pandas as pd
 
 from .params import Analysis
 from .recode import CleanSide
-from .stats import (benjamini_hochberg, hedges_g_from_summary, mean_ci, welch_from_summary,
-                    wilson_ci)
+from .stats import (benjamini_hochberg, hedges_g_from_summary, mean_ci_from_summary, summary_from_counts,
+                    welch_from_summary, wilson_ci)
 from .texts import section
 
 # gaps.csv, in this order (means on POMP 0–100).
@@ -22,13 +22,22 @@ _SIDE_STATS = ("n", "mean", "sd", "ci_low", "ci_high", "mean_native", "top_box",
                "top_box_ci_high")
 
 
-def side_summary(pomp: pd.Series, *, scale_min: float, scale_max: float, top_box_at: float,
-                 conf: float) -> dict:
-    """n, mean, SD and t-CI on POMP, the mean on the native scale, and the top-box share with Wilson CI."""
-    values = pomp.to_numpy(dtype=float)
-    values = values[np.isfinite(values)]
-    m = mean_ci(values, conf=conf)
-    top = wilson_ci(int((values >= top_box_at - 1e-9).sum()), len(values), conf=conf)
+def value_counts(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct answers of one item and how many gave each (missing answers left out)."""
+    counts = scores.dropna().value_counts(sort=False).sort_index()
+    return counts.index.to_numpy(dtype=float), counts.to_numpy(dtype=np.int64)
+
+
+def side_summary(values: np.ndarray, counts: np.ndarray, *, scale_min: float, scale_max: float,
+                 top_box_at: float, conf: float) -> dict:
+    """From the answer counts of one item on its native scale: n, mean, SD and t-CI on POMP, the
+    native-scale mean, and the top-box share with its Wilson CI. Raw rows and anonymised aggregates
+    both come through here, so a dashboard figure equals the report's."""
+    values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
+    pomp = (values - scale_min) / (scale_max - scale_min) * 100
+    n, mean, sd = summary_from_counts(pomp, counts) if counts.sum() else (0, np.nan, np.nan)
+    m = mean_ci_from_summary(n, mean, sd, conf=conf)
+    top = wilson_ci(int(counts[pomp >= top_box_at - 1e-9].sum()), int(n), conf=conf)
     native = scale_min + m.mean * (scale_max - scale_min) / 100 if m.n else np.nan
     return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high,
             "mean_native": native, "top_box": top.share * 100, "top_box_ci_low": top.ci_low * 100,
@@ -60,22 +69,36 @@ def shared_level(customer_mean: float, employee_mean: float, analysis: Analysis)
 
 
 def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, language: str) -> pd.DataFrame:
-    """One row per mirror item, sorted as in the params. Employee results of fewer than `min_n`
-    answers are suppressed (their gap too): classification 'suppressed'."""
+    """The gap table from clean rows (see `gap_table_from_counts`)."""
+    counts = {side.side: {i.id: value_counts(side.frame[i.id]) for i in side.items} for side in (customer, employee)}
+    scales = {side.side: side.scales for side in (customer, employee)}
+    return gap_table_from_counts(counts, scales, customer.items, analysis, language=language)
+
+
+def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Analysis, *, language: str,
+                          hidden: dict | None = None) -> pd.DataFrame:
+    """One row per mirror item, in params order.
+
+    counts: side -> item id -> (answer values, counts) on the native scale; scales: side -> item id ->
+    Scale. Employee results of fewer than `min_n` answers, and any (side, item) listed in `hidden`
+    (side -> set of item ids, from anonymised aggregates), are suppressed with their gap:
+    classification 'suppressed'.
+    """
     conf = 1 - analysis.alpha
-    c_pomp, e_pomp = customer.pomp(), employee.pomp()
+    hidden = hidden or {}
     suffix = section(language, "report")["reversed_suffix"]
     rows = []
-    for item in customer.items:
+    for item in items:
         label = item.label.get(language, item.id)
         row = {"item": item.id, "label": f"{label} {suffix}" if item.reversed else label,
                "touchpoint": item.touchpoint or "", "theme": item.theme or ""}
         sides = {}
-        for side, pomp, clean in (("customer", c_pomp, customer), ("employee", e_pomp, employee)):
-            scale = clean.scales[item.id]
-            s = side_summary(pomp[item.id], scale_min=scale.min, scale_max=scale.max,
+        for side in ("customer", "employee"):
+            scale = scales[side][item.id]
+            values, n_answers = counts[side].get(item.id, (np.array([]), np.array([], dtype=np.int64)))
+            s = side_summary(values, n_answers, scale_min=scale.min, scale_max=scale.max,
                              top_box_at=analysis.top_box_at, conf=conf)
-            if side == "employee" and s["n"] < analysis.min_n:
+            if item.id in hidden.get(side, ()) or (side == "employee" and s["n"] < analysis.min_n):
                 s = _suppressed(s)
             sides[side] = s
             row.update({f"{side}_{k}": s[k] for k in _SIDE_STATS})

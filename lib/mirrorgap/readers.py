@@ -320,13 +320,7 @@ def _finish(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
 
 def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
     """Read one sheet of an Excel workbook; title rows above the header are sniffed."""
-    book = _open_workbook(path, side)
-    sheet = _pick_sheet(path, book.sheet_names, spec.sheet)
-    try:
-        grid = pd.read_excel(book, sheet_name=sheet, header=None, dtype=object)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
-        raise InputFileError(path, f"sheet {sheet!r} cannot be read ({type(exc).__name__}: {exc})",
-                             fix="open the workbook in Excel and save it again as .xlsx") from None
+    grid, sheet = _load_sheet(path, spec.sheet, side)
     counts = grid.head(200).notna().sum(axis=1).tolist()
     top = spec.skip_rows if spec.skip_rows is not None else sniff.header_index(counts)
     if top is None or top >= len(grid):
@@ -346,6 +340,17 @@ def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
     return RawSurvey(frame=frame, source_rows=rows, path=path, format="xlsx", encoding=None,
                      delimiter=None, decimal=spec.decimal or sniff.sniff_decimal(cells, None),
                      skip_rows=top, sheet=sheet, notes=notes)
+
+
+def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, str]:
+    """All cells of the wanted sheet (native values, NaN for empty; row i is Excel row i + 1) and its name."""
+    with _open_workbook(path, side) as book:
+        sheet = _pick_sheet(path, book.sheet_names, wanted)
+        try:
+            return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object), sheet
+        except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
+            raise InputFileError(path, f"sheet {sheet!r} cannot be read ({type(exc).__name__}: {exc})",
+                                 fix="open the workbook in Excel and save it again as .xlsx") from None
 
 
 def _open_workbook(path: Path, side: str) -> pd.ExcelFile:

@@ -2,9 +2,12 @@
 output/<client>/<run-id>/, then write manifest.json and point output/<client>/latest at the run."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+import os
 import platform
+import sys
 import time
 from datetime import datetime, timezone
 from importlib import metadata
@@ -73,6 +76,22 @@ def check(params_file: Path) -> tuple[Engagement, dict]:
     return engagement, {side: clean.ledger for side, clean in sides.items()}
 
 
+@contextlib.contextmanager
+def _kernel_log(path: Path):
+    """Send what the kernel process prints to stderr (start-up and shutdown chatter) to a log file in
+    the run folder instead of the consultant's terminal; errors still surface through papermill."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
 def _point_latest(client_dir: Path, run_id: str) -> None:
     latest = client_dir / "latest"
     tmp = client_dir / f".latest-{run_id}"
@@ -102,12 +121,13 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t1 = time.perf_counter()
     try:
-        pm.execute_notebook(
-            str(ENGAGEMENT_NOTEBOOK), str(run_dir / "engagement.ipynb"),
-            parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
-                        "output_dir": str(run_dir)},
-            cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
-        )
+        with _kernel_log(run_dir / "kernel.log"):
+            pm.execute_notebook(
+                str(ENGAGEMENT_NOTEBOOK), str(run_dir / "engagement.ipynb"),
+                parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
+                            "output_dir": str(run_dir)},
+                cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
+            )
     except pm.PapermillExecutionError as exc:
         raise RunFailed(f"the engagement notebook stopped: {exc.ename}: {exc.evalue}\n"
                         f"  see the executed notebook: {run_dir / 'engagement.ipynb'}") from None
