@@ -49,6 +49,7 @@ class _Coding:
     dont_know_labels: frozenset[str]
     dont_know_codes: frozenset[float]
     user_missing: frozenset[float]
+    user_missing_labels: frozenset[str]  # SPSS string variables declare text codes as missing
     scale: Scale
     decimal: str
 
@@ -77,6 +78,8 @@ def _classify(value, coding: _Coding) -> tuple[float, str]:
         if not text.strip():
             return math.nan, "blank"
         norm = normalise_label(text)
+        if norm in coding.user_missing_labels:
+            return math.nan, "user_missing"
         if norm in coding.dont_know_labels:
             return math.nan, "dont_know"
         if norm in coding.labels:
@@ -148,8 +151,10 @@ def _coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, out
         # (9 on eNPS 0–10) is a real answer, not a marker.
         if number is not None and not (outcome and scale.min <= number <= scale.max):
             dk_codes.add(float(number))
-    return _Coding(labels, frozenset(dk_labels), frozenset(dk_codes),
-                   frozenset(float(x) for x in user_missing), scale, decimal)
+    numeric = [x for x in user_missing if isinstance(x, (int, float, np.integer, np.floating))]
+    texts = [normalise_label(x) for x in user_missing if isinstance(x, str)]
+    return _Coding(labels, frozenset(dk_labels), frozenset(dk_codes), frozenset(float(x) for x in numeric),
+                   frozenset(texts), scale, decimal)
 
 
 def _as_text(cells: pd.Series) -> pd.Series:
