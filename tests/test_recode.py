@@ -118,7 +118,7 @@ def test_standard_labels_off_means_only_the_params_labels_count():
 
 def test_sav_user_missing_codes_numeric_and_text():
     frame = pd.DataFrame({"id": [1, 2, 3, 4], "unit": ["A"] * 4, "wave": ["1"] * 4, "dept": ["X"] * 4,
-                          "e1": [99.0, 4.0, 5.0, 3.0], "e2": ["NA", "2", "1", "2"], "enps": [8, 9, 10, 0]})
+                          "e1": [99.0, 4.0, 5.0, 3.0], "e2": ["2", "NA", "1", "2"], "enps": [8, 9, 10, 0]})
     raw = raw_survey(frame, user_missing={"e1": [99], "e2": ["NA"]})
     clean = clean_side(raw, engagement(), "employee")
     led = {c.name: c for c in clean.ledger.columns}
