@@ -55,87 +55,90 @@ def hidden_cells(counts: pd.DataFrame, *, min_n: int, row_hidden: pd.Series | No
     every column, until nothing changes: a line that hides anything must hide at least two cells with
     answers (one hidden cell is its total minus the others, and once known it unlocks the cells of
     its other line), and where the line's total is shown the hidden cells must together reach min_n.
-    Tests check the result against a linear-algebra attacker.
+    Those rules are necessary but not sufficient, so the result is audited for cells an attacker can
+    compute exactly from all the published sums, and widened until there are none.
 
     row_hidden / col_hidden: when the margins are published elsewhere (the one-way tables of the
     same groups), their hidden state as decided there; the margins then stay as given and only
     inner cells are hidden, so that every view tells the same story.
     """
     table = with_margins(counts)
-    hidden = table < min_n
-    if table.loc[TOTAL, TOTAL] < min_n:
-        return pd.DataFrame(True, index=table.index, columns=table.columns)
+    a = table.to_numpy(dtype=np.int64)
+    n_rows, n_cols = counts.shape
+    h = a < min_n
+    if a[n_rows, n_cols] < min_n:
+        h[:] = True
+        return pd.DataFrame(h, index=table.index, columns=table.columns)
     if row_hidden is not None:
-        hidden.loc[counts.index, TOTAL] = row_hidden.reindex(counts.index).fillna(True).astype(bool).to_numpy()
+        h[:n_rows, n_cols] = row_hidden.reindex(counts.index).fillna(True).to_numpy(dtype=bool)
     if col_hidden is not None:
-        hidden.loc[TOTAL, counts.columns] = col_hidden.reindex(counts.columns).fillna(True).astype(bool).to_numpy()
-    for _ in range(table.size + 1):
-        hidden = _settle_lines(table, hidden, min_n, skip_total_row=col_hidden is not None,
-                               skip_total_col=row_hidden is not None)
-        leaks = [cell for cell in exactly_known(table, hidden) if 0 < table.loc[cell] < min_n]
+        h[n_rows, :n_cols] = col_hidden.reindex(counts.columns).fillna(True).to_numpy(dtype=bool)
+    for _ in range(a.size + 1):
+        _settle_lines(a, h, min_n, skip_total_row=col_hidden is not None, skip_total_col=row_hidden is not None)
+        leaks = [(i, j) for i, j in _known_cells(a, h) if 0 < a[i, j] < min_n]
         if not leaks:
-            return hidden
-        # The line rules are necessary, not sufficient: widen the hidden set around the first leak,
-        # with inner cells only (margins are the one-way tables' business).
-        row, col = leaks[0]
-        line = [(row, c) for c in counts.columns] if row != TOTAL else []
-        line += [(r, col) for r in counts.index] if col != TOTAL else []
-        candidates = [(table.loc[cell], cell) for cell in line if not hidden.loc[cell] and table.loc[cell] > 0]
+            return pd.DataFrame(h, index=table.index, columns=table.columns)
+        # Widen around the first leak, with inner cells only (margins are the one-way tables' business).
+        i, j = leaks[0]
+        line = ([(i, c) for c in range(n_cols)] if i < n_rows else []) + \
+               ([(r, j) for r in range(n_rows)] if j < n_cols else [])
+        candidates = [(a[cell], cell) for cell in line if not h[cell] and a[cell] > 0]
         if not candidates:
-            hidden.loc[counts.index, counts.columns] = True
-            return hidden
-        _, cell = min(candidates, key=lambda x: (x[0], str(x[1])))
-        hidden.loc[cell] = True
+            h[:n_rows, :n_cols] = True
+            return pd.DataFrame(h, index=table.index, columns=table.columns)
+        h[min(candidates)[1]] = True
     raise RuntimeError("complementary suppression did not settle")  # cannot happen: cells only ever get hidden
 
 
 def exactly_known(table: pd.DataFrame, hidden: pd.DataFrame) -> list[tuple]:
-    """Hidden cells an attacker can compute exactly from the shown cells and the row/column sums.
+    """Hidden cells (labels) of a table with margins that an attacker can compute exactly."""
+    cells = _known_cells(table.to_numpy(dtype=np.int64), hidden.to_numpy(dtype=bool))
+    return [(table.index[i], table.columns[j]) for i, j in cells]
 
-    The sums are linear equations in the hidden cells; a hidden cell is pinned down exactly when
-    every solution of the homogeneous system leaves it at zero (its coordinate vanishes in a basis
-    of the null space).
+
+def _known_cells(a: np.ndarray, h: np.ndarray) -> list[tuple[int, int]]:
+    """Hidden cells pinned down by the row and column sums (last row and column are the margins).
+
+    The sums are linear equations in the hidden cells; a hidden cell is known exactly when every
+    solution of the homogeneous system leaves it at zero (its coordinate vanishes in a basis of the
+    null space).
     """
-    unknown = [(r, c) for r in table.index for c in table.columns if hidden.loc[r, c]]
+    unknown = list(zip(*np.nonzero(h)))
     if not unknown:
         return []
     pos = {cell: k for k, cell in enumerate(unknown)}
-    inner_rows, inner_cols = table.index[:-1], table.columns[:-1]
-    lines = [[(r, c) for c in inner_cols] + [(r, TOTAL)] for r in table.index]
-    lines += [[(r, c) for r in inner_rows] + [(TOTAL, c)] for c in table.columns]
+    n_rows, n_cols = a.shape[0] - 1, a.shape[1] - 1
+    lines = [[(r, c) for c in range(n_cols)] + [(r, n_cols)] for r in range(n_rows + 1)]
+    lines += [[(r, c) for r in range(n_rows)] + [(n_rows, c)] for c in range(n_cols + 1)]
     equations = np.zeros((len(lines), len(unknown)))
-    for i, line in enumerate(lines):  # inner cells − the line's total = 0
+    for k, line in enumerate(lines):  # inner cells − the line's total = 0
         for cell, sign in zip(line, [1] * (len(line) - 1) + [-1]):
             if cell in pos:
-                equations[i, pos[cell]] += sign
+                equations[k, pos[cell]] += sign
     free = null_space(equations)
-    return [cell for cell, k in pos.items() if free.shape[1] == 0 or np.abs(free[k]).max() < 1e-9]
+    return [(int(i), int(j)) for (i, j), k in pos.items() if free.shape[1] == 0 or np.abs(free[k]).max() < 1e-9]
 
 
-def _settle_lines(table: pd.DataFrame, hidden: pd.DataFrame, min_n: int, *, skip_total_row: bool,
-                  skip_total_col: bool) -> pd.DataFrame:
-    """Apply the line rules along every row and column until nothing changes. The line of margins
-    is skipped when the margins are fixed by the one-way tables."""
-    inner_rows, inner_cols = list(table.index[:-1]), list(table.columns[:-1])
-    rows = inner_rows if skip_total_row else list(table.index)
-    cols = inner_cols if skip_total_col else list(table.columns)
-    for _ in range(table.size + 1):
-        before = hidden.to_numpy().copy()
+def _settle_lines(a: np.ndarray, h: np.ndarray, min_n: int, *, skip_total_row: bool, skip_total_col: bool) -> None:
+    """Apply the line rules along every row and column until nothing changes (in place). The line of
+    margins is skipped when the margins are fixed by the one-way tables."""
+    n_rows, n_cols = a.shape[0] - 1, a.shape[1] - 1
+    rows = range(n_rows if skip_total_row else n_rows + 1)
+    cols = range(n_cols if skip_total_col else n_cols + 1)
+    for _ in range(a.size + 1):
+        before = h.copy()
         for r in rows:
-            hidden.loc[r, inner_cols] = _protect_line(table.loc[r, inner_cols], hidden.loc[r, inner_cols],
-                                                      total_hidden=bool(hidden.loc[r, TOTAL]), min_n=min_n)
+            _protect_line(a[r, :n_cols], h[r, :n_cols], total_hidden=bool(h[r, n_cols]), min_n=min_n)
         for c in cols:
-            hidden.loc[inner_rows, c] = _protect_line(table.loc[inner_rows, c], hidden.loc[inner_rows, c],
-                                                      total_hidden=bool(hidden.loc[TOTAL, c]), min_n=min_n)
-        if np.array_equal(before, hidden.to_numpy()):
-            return hidden
+            _protect_line(a[:n_rows, c], h[:n_rows, c], total_hidden=bool(h[n_rows, c]), min_n=min_n)
+        if np.array_equal(before, h):
+            return
     raise RuntimeError("line rules did not settle")  # cannot happen: cells only ever get hidden
 
 
-def _protect_line(counts: pd.Series, hidden: pd.Series, *, total_hidden: bool, min_n: int) -> pd.Series:
-    """One line of a table: hide further cells (smallest with answers first) until the line is safe."""
-    hidden = hidden.copy()
-
+def _protect_line(counts: np.ndarray, hidden: np.ndarray, *, total_hidden: bool, min_n: int) -> None:
+    """One line of a table (a view into the hidden mask): hide further cells, smallest with answers
+    first, until the line is safe."""
     def safe() -> bool:
         with_answers = int((hidden & (counts > 0)).sum())
         if total_hidden:  # the total is an unknown too: one more unknown than equations needs two hidden cells
@@ -143,8 +146,7 @@ def _protect_line(counts: pd.Series, hidden: pd.Series, *, total_hidden: bool, m
         # A lone hidden cell is total − the others, however large; it then unlocks its column (a chain).
         return with_answers == 0 or (with_answers >= 2 and counts[hidden].sum() >= min_n)
 
-    for group in counts[~hidden & (counts > 0)].sort_index(kind="stable").sort_values(kind="stable").index:
-        if safe():
+    for k in np.argsort(np.where(~hidden & (counts > 0), counts, np.iinfo(np.int64).max), kind="stable"):
+        if safe() or hidden[k] or counts[k] == 0:
             break
-        hidden[group] = True
-    return hidden
+        hidden[k] = True
