@@ -8,6 +8,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from ruamel.yaml import YAML
 
+from .aggregates import aggregate_meta, build_aggregates, write_aggregates
 from .figures import chart_pngs
 from .gaps import gaps_csv_frame
 from .pipeline import Results
@@ -74,4 +75,8 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str) -> dict[str, 
     written["quality.json"] = quality
     written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
+    eng = results.engagement
+    written["aggregates"] = write_aggregates(build_aggregates(eng, results.customer, results.employee),
+                                             aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
+                                             out_dir)
     return written

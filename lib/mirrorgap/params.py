@@ -109,6 +109,16 @@ class PulseSpec(_Strict):
     segment_columns: list[str] = []
 
 
+class Branding(_Strict):
+    """The consultancy's look on the client-facing dashboard and deck."""
+
+    consultancy: str = "mirrorgap"
+    logo: str | None = None  # an image file (PNG/SVG), relative to the project root
+    primary_color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#1D3557"
+    accent_color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#E69F00"
+    font: str = "DejaVu Sans"
+
+
 class Analysis(_Strict):
     wave: str = "latest"  # the wave the gap table describes: "latest", "all" (pooled) or a wave's label
     min_n: Annotated[int, Field(ge=2)] = 5
@@ -135,6 +145,7 @@ class Engagement(_Strict):
     pulse: PulseSpec | None = None
     scrub_names: list[str] = []  # names to remove from comments (staff, customers), besides e-mails, phones, ID numbers
     codebook: str = "templates/codebook.yaml"  # comment themes and their keywords per language (consultant-editable)
+    branding: Branding = Branding()
     analysis: Analysis = Analysis()
 
     @model_validator(mode="after")

@@ -1,7 +1,7 @@
 """One engagement from params to results: read both sides, clean them, pick the wave, compute."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -29,6 +29,10 @@ class Results:
     gaps: pd.DataFrame
     nps: pd.DataFrame
     respondents: dict[str, int]  # per side, in the selected wave
+    # The insight tables, by name (drivers, priority, units, linkage, touchpoints, journeys, trends,
+    # themes, pulse, actions); each is also written as <name>.csv. Client-facing: already suppressed.
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    texts: dict[str, object] = field(default_factory=dict)  # e.g. linkage summary, narrative
 
 
 def load_side(engagement: Engagement, side: str) -> CleanSide:

@@ -25,7 +25,7 @@ from .errors import InputFileError, ParamsError
 from .ledger import MISSING_REASONS, ColumnLedger
 from .params import Engagement, PulseSpec, SideSpec
 from .readers import RawSurvey, read_survey
-from .recode import BLANK, _as_text, _Coding, _coding_for, score_column
+from .recode import BLANK, _as_text, _Coding, coding_for, score_column
 from .stats import mean_ci_from_summary, pomp
 
 # Why a pulse row is left out (besides the score's missing reasons from `ledger.MISSING_REASONS`).
@@ -80,7 +80,7 @@ def _coding(spec: PulseSpec, raw: RawSurvey) -> _Coding:
     """The score column's coding, built as the sides' outcome questions are: numbers on the pulse
     scale ("10 - Mycket bra" too), the built-in don't-know labels, the file's user-missing codes."""
     as_side = SideSpec(input=spec.input, id_column=spec.id_column)  # no client labels: the pulse is numeric
-    return _coding_for(as_side, spec.scale, raw.decimal, raw.user_missing.get(spec.score_column, ()), outcome=True)
+    return coding_for(as_side, spec.scale, raw.decimal, raw.user_missing.get(spec.score_column, ()), outcome=True)
 
 
 def _check_columns(raw: RawSurvey, spec: PulseSpec) -> None:

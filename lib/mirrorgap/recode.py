@@ -136,7 +136,7 @@ def score_column(cells: pd.Series, coding: _Coding) -> ScoredColumn:
     return ScoredColumn(scores=scores, codes=codes, uniques=list(uniques), reasons=reasons)
 
 
-def _coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool) -> _Coding:
+def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool) -> _Coding:
     labels = {}
     if spec.standard_labels and scale.min == 1 and scale.max == 5 and not outcome:
         labels.update({normalise_label(k): float(v) for k, v in AGREE_SCALE.items()})
@@ -237,7 +237,7 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     scored: dict[str, ScoredColumn] = {}
     for item in items:
         col = getattr(item, f"{side}_column")
-        coding = _coding_for(spec, scales[item.id], raw.decimal, raw.user_missing.get(col, ()), outcome=False)
+        coding = coding_for(spec, scales[item.id], raw.decimal, raw.user_missing.get(col, ()), outcome=False)
         scored[item.id] = score_column(df[col], coding)
         ledger.columns.append(ColumnLedger(name=item.id, column=col))
         scores = scored[item.id].scores
@@ -245,12 +245,12 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
             scores = scales[item.id].min + scales[item.id].max - scores
         out[item.id] = scores
     if spec.nps_column:
-        coding = _coding_for(spec, NPS_SCALE, raw.decimal, raw.user_missing.get(spec.nps_column, ()), outcome=True)
+        coding = coding_for(spec, NPS_SCALE, raw.decimal, raw.user_missing.get(spec.nps_column, ()), outcome=True)
         scored["nps"] = score_column(df[spec.nps_column], coding)
         ledger.columns.append(ColumnLedger(name="nps" if side == "customer" else "enps", column=spec.nps_column))
         out["nps"] = scored["nps"].scores
     if spec.satisfaction_column:
-        coding = _coding_for(spec, spec.satisfaction_scale, raw.decimal,
+        coding = coding_for(spec, spec.satisfaction_scale, raw.decimal,
                              raw.user_missing.get(spec.satisfaction_column, ()), outcome=True)
         scored["satisfaction"] = score_column(df[spec.satisfaction_column], coding)
         ledger.columns.append(ColumnLedger(name="satisfaction", column=spec.satisfaction_column))

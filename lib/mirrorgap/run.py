@@ -134,7 +134,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     timings["notebook_s"] = time.perf_counter() - t1
     timings["total_s"] = time.perf_counter() - t0
 
-    outputs = {p.name: sha256_of(p) for p in sorted(run_dir.iterdir()) if p.is_file()}
+    outputs = {str(p.relative_to(run_dir)): sha256_of(p) for p in sorted(run_dir.rglob("*")) if p.is_file()}
     manifest = {
         "client": client, "client_name": engagement.client, "run_id": run_id, "started_utc": started,
         "inputs": {name: {"path": str(files[name].relative_to(PROJ_ROOT)) if files[name].is_relative_to(PROJ_ROOT)
