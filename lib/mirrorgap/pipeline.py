@@ -11,6 +11,7 @@ from .gaps import gap_table
 from .params import Engagement
 from .readers import read_survey
 from .recode import CleanSide, clean_side
+from .scrub import scrub_side
 from .stats import nps
 from .texts import section
 
@@ -36,8 +37,9 @@ class Results:
 
 
 def load_side(engagement: Engagement, side: str) -> CleanSide:
-    """Read and clean one side's survey file."""
-    return clean_side(read_survey(engagement.side(side).input, side=side), engagement, side)
+    """Read and clean one side's survey file; comments are scrubbed of personal data here, before
+    anything else can store or show them."""
+    return scrub_side(clean_side(read_survey(engagement.side(side).input, side=side), engagement, side), engagement)
 
 
 def waves_of(clean: CleanSide) -> list[str]:
