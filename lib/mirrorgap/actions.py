@@ -51,14 +51,15 @@ def load_actions(path: str | Path = TEMPLATES_DIR / "actions.yaml") -> ActionLib
 
 
 def priority_items(gaps: pd.DataFrame, priority: pd.DataFrame | None = None, *, top: int = 3) -> pd.DataFrame:
-    """The items to act on first: blind spots that matter for loyalty, then other blind spots, then
-    items customers rate low although they matter ('concentrate here'). At most `top` items."""
+    """The items to act on first: blind spots that matter for loyalty, then items customers rate low
+    although they matter ('concentrate here'), then the other blind spots. At most `top` items."""
     table = gaps[["item", "label", "theme", "gap", "classification"]].copy()
     quadrant = priority.set_index("item")["quadrant"] if priority is not None and len(priority) else {}
     table["quadrant"] = [quadrant.get(item, "") for item in table["item"]]
     important = table["quadrant"].isin(["concentrate_here", "keep_up_the_good_work"])
     blind = table["classification"] == "blind_spot"
-    table["rank_key"] = (~(blind & important)).astype(int) * 2 + (~blind).astype(int)
+    concentrate = table["quadrant"] == "concentrate_here"
+    table["rank_key"] = [0 if b and i else 1 if c else 2 for b, i, c in zip(blind, important, concentrate)]
     chosen = table[blind | (table["quadrant"] == "concentrate_here")]
     chosen = chosen.sort_values(["rank_key", "gap"], ascending=[True, False], kind="stable")
     return chosen.head(top).drop(columns="rank_key").reset_index(drop=True)

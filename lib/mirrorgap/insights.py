@@ -1,0 +1,58 @@
+"""The insight tables of a run, beyond the gap table: what matters most (drivers, priority), where
+(units, touchpoints, journeys), since when (trends, pulse), in whose words (themes) and what to do
+(actions). Each is client-facing as it stands: suppression happens inside the module that makes it."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .actions import load_actions, priority_items, propose_actions
+from .drivers import drivers_table
+from .paths import resolve_input
+from .pipeline import Results, in_wave
+from .priority import priority_table
+from .pulse import load_pulse, pulse_series
+from .themes import load_codebook, theme_table
+from .trends import trend_table
+
+
+def add_insights(results: Results) -> Results:
+    """Fill `results.tables` (and `results.texts`) with every insight the engagement's data supports."""
+    eng, wave = results.engagement, results.wave
+    c, e = results.customer, results.employee
+    tables = results.tables
+    tables["drivers"] = drivers_table(c, e, eng, wave=wave)
+    customer_drivers = tables["drivers"][tables["drivers"]["side"] == "customer"]
+    tables["priority"] = priority_table(customer_drivers, results.gaps)
+    if len(_waves(c)) > 1:
+        tables["trends"] = trend_table(c, e, eng)
+    if eng.customer.comment_columns or eng.employee.comment_columns:
+        codebook = load_codebook(resolve_input(eng.codebook), language=eng.language)
+        tables["themes"] = theme_table(c, e, eng, wave=wave, codebook=codebook)
+    if eng.pulse is not None:
+        frame, ledger = load_pulse(eng)
+        tables["pulse"] = pulse_series(frame, eng)
+        results.texts["pulse_ledger"] = ledger
+    _add_units(results, c if wave is None else in_wave(c, wave), e if wave is None else in_wave(e, wave))
+    top = priority_items(results.gaps, tables["priority"])
+    tables["actions"] = propose_actions(top, load_actions(), eng.language)
+    return results
+
+
+def _waves(clean) -> list:
+    return clean.frame["wave"].dropna().unique().tolist() if "wave" in clean.frame else []
+
+
+def _add_units(results: Results, customer, employee) -> None:
+    """Units, linkage, touchpoints and employee journeys (filled in once those modules land)."""
+    return None
+
+
+def insight_csv_frames(results: Results) -> dict[str, pd.DataFrame]:
+    """The tables written as <name>.csv, rounded so reruns write identical bytes."""
+    out = {}
+    for name, table in results.tables.items():
+        frame = table.copy()
+        floats = frame.select_dtypes("float").columns
+        frame[floats] = frame[floats].round(6)
+        out[name] = frame
+    return out

@@ -1,0 +1,81 @@
+"""The executive summary claims only what the statistics support, in every language."""
+import math
+
+import pandas as pd
+import pytest
+
+from mirrorgap.narrative import _change_sentences, _driver_sentence, _linkage_sentence, _unit_sentence, summary_markdown
+from mirrorgap.params import LANGUAGES, load_engagement
+from mirrorgap.paths import PARAMS_DIR
+from mirrorgap.texts import section
+
+
+def words(lang="sv"):
+    return section(lang, "narrative")
+
+
+def test_a_driver_is_named_alone_only_when_its_interval_clears_the_next():
+    d = pd.DataFrame([
+        {"side": "customer", "outcome": "nps", "label": "Kunnig personal", "rank": 1, "weight_pct": 30.0,
+         "weight_ci_low": 25.0, "weight_ci_high": 35.0},
+        {"side": "customer", "outcome": "nps", "label": "Klar i tid", "rank": 2, "weight_pct": 15.0,
+         "weight_ci_low": 10.0, "weight_ci_high": 20.0}])
+    alone = _driver_sentence(d, words(), "sv", words())
+    assert "är ”Kunnig personal”: 30 %" in alone and "Klar i tid" not in alone
+    d.loc[1, "weight_ci_high"] = 26.0
+    both = _driver_sentence(d, words(), "sv", words())
+    assert "”Kunnig personal” och ”Klar i tid”" in both and "osäker" in both
+
+
+def test_unit_gaps_whose_ci_crosses_zero_are_not_claimed():
+    units = pd.DataFrame([
+        {"group": "Malmö", "label": "Gör det lilla extra", "gap": 25.0, "gap_ci_low": -2.0, "gap_ci_high": 52.0, "suppressed": False},
+        {"group": "Örebro", "label": "Kunnig personal", "gap": -12.0, "gap_ci_low": -20.0, "gap_ci_high": -4.0, "suppressed": False},
+        {"group": "Ledning", "label": "Kunnig personal", "gap": float("nan"), "gap_ci_low": float("nan"),
+         "gap_ci_high": float("nan"), "suppressed": True}])
+    sentence = _unit_sentence(units, words("en"), "en")
+    assert "Örebro" in sentence and "Malmö" not in sentence and "−12" in sentence
+    units.loc[1, "gap_ci_high"] = 1.0
+    assert _unit_sentence(units, words("en"), "en") == words("en")["unit_none"]
+
+
+def test_changes_named_only_when_significant_and_gaps_closed_only_with_ci():
+    trends = pd.DataFrame([
+        {"kind": "item_change", "side": "customer", "label": "Uppföljning", "wave_from": "2025", "wave_to": "2026",
+         "change": 7.7, "change_ci_low": 5.9, "change_ci_high": 9.5, "significant": True, "gap_direction": None},
+        {"kind": "item_change", "side": "employee", "label": "Kunnig personal", "wave_from": "2025", "wave_to": "2026",
+         "change": -4.0, "change_ci_low": -9.0, "change_ci_high": 1.0, "significant": False, "gap_direction": None},
+        {"kind": "gap_change", "side": "gap", "label": "Gör det lilla extra", "wave_from": "2025", "wave_to": "2026",
+         "gap_from": 22.5, "gap_to": 19.6, "gap_change": -2.9, "gap_change_ci_low": -8.6, "gap_change_ci_high": 2.7,
+         "significant": False, "gap_direction": "unchanged"}])
+    wave_from, sentences = _change_sentences(trends, words(), {"customer": "Kunderna", "employee": "Medarbetarna"}, "sv")
+    text = " ".join(sentences)
+    assert wave_from == "2025"
+    assert "Kunderna bedömer ”Uppföljning” högre än 2025: +7,7 poäng" in text
+    assert "Kunnig personal" not in text  # CI crosses zero: no claim
+    assert "Inget gap har förändrats signifikant sedan 2025." in text
+
+
+def test_linkage_is_never_causal():
+    class Summary:
+        n_units, pearson_r, pearson_ci = 6, 0.62, (-0.35, 0.95)
+    unclear = _linkage_sentence(Summary, words("en"), "en")
+    assert "no clear relation" in unclear
+    Summary.pearson_ci = (0.1, 0.9)
+    clear = _linkage_sentence(Summary, words("en"), "en")
+    assert "go together" in clear and "both ways" in clear
+    for causal in ("because", "causes", "leads to", "drives"):
+        assert causal not in clear
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_summary_of_the_demo_in_every_language(language):
+    from mirrorgap.insights import add_insights
+    from mirrorgap.pipeline import run_analysis
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    eng = eng.model_copy(update={"language": language, "items": [
+        i.model_copy(update={"label": {**i.label, language: i.label.get(language, i.label["sv"])}}) for i in eng.items]})
+    text = summary_markdown(add_insights(run_analysis(eng)))
+    assert text.startswith("# ") and eng.client in text
+    assert section(language, "narrative")["drivers_heading"] in text
+    assert "{" not in text and "nan" not in text.lower().replace("finans", "")
