@@ -58,10 +58,10 @@ def test_changes_named_only_when_significant_and_gaps_closed_only_with_ci():
 
 def test_linkage_is_never_causal():
     class Summary:
-        n_units, pearson_r, pearson_ci = 6, 0.62, (-0.35, 0.95)
+        n_units, pearson_r, pearson_ci_low, pearson_ci_high = 6, 0.62, -0.35, 0.95
     unclear = _linkage_sentence(Summary, words("en"), "en")
     assert "no clear relation" in unclear
-    Summary.pearson_ci = (0.1, 0.9)
+    Summary.pearson_ci_low, Summary.pearson_ci_high = 0.1, 0.9
     clear = _linkage_sentence(Summary, words("en"), "en")
     assert "go together" in clear and "both ways" in clear
     for causal in ("because", "causes", "leads to", "drives"):

@@ -4,6 +4,7 @@ import re
 import pytest
 
 from mirrorgap.deliver import write_outputs
+from mirrorgap.insights import add_insights
 from mirrorgap.params import load_engagement
 from mirrorgap.paths import PARAMS_DIR
 from mirrorgap.pipeline import run_analysis
@@ -17,7 +18,7 @@ CODE_MARKERS = ("import ", "def ", "mirrorgap.", "load_engagement", "In [", "Tra
 @pytest.fixture(scope="module")
 def report(tmp_path_factory):
     out = tmp_path_factory.mktemp("report")
-    results = run_analysis(load_engagement(PARAMS_DIR / "demo.yaml"))
+    results = add_insights(run_analysis(load_engagement(PARAMS_DIR / "demo.yaml")))
     return write_outputs(results, out, run_id="browser-test")["report.html"]
 
 
@@ -27,7 +28,7 @@ def test_report_shows_its_charts_and_no_code(browser, report, artifacts):
     page.wait_for_load_state("load")
     images = page.eval_on_selector_all(
         "figure img", "els => els.map(e => ({alt: e.alt, w: e.naturalWidth, h: e.naturalHeight, complete: e.complete}))")
-    assert len(images) == 3
+    assert len(images) == 12  # NPS, mirror, gap, priority, drivers, units ×4, trends, pulse, themes
     for img in images:
         assert img["complete"] and img["w"] > 600 and img["h"] > 200, img
     html = page.content()
@@ -37,6 +38,9 @@ def test_report_shows_its_charts_and_no_code(browser, report, artifacts):
     assert "Blinda fläckar" in text and "Dolda styrkor" in text
     assert "”Gör det lilla extra”" in text and "”Kunnig personal”" in text
     assert "Personalen verkar stressad (omvänd)" in text
+    for heading in ("Det som betyder mest", "Var —", "Över tid", "Med egna ord", "Handlingsplan"):
+        assert heading in text, heading
+    assert "anna.svensson" not in html and "19850412" not in html  # comments scrubbed before the report
     assert page.locator("table tbody tr").count() >= 11
     page.screenshot(path=str(artifacts / "report.png"), full_page=True)
     page.close()

@@ -7,8 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mirrorgap.readers import read_survey
+from mirrorgap.recode import clean_side
+
 from mirrorgap.params import LANGUAGES, load_engagement
-from mirrorgap.pipeline import load_side
 from mirrorgap.scrub import placeholders, scrub_comments, scrub_side, scrub_text
 
 NAMES = ["Mikael", "Sara", "Jonas", "Maria", "Åsa", "Bjørn", "Anna Svensson"]
@@ -178,7 +180,8 @@ DEMO_NAMES = ["Mikael", "Sara", "Jonas", "Maria"]
 @pytest.fixture(scope="module")
 def demo():
     engagement = load_engagement("params/demo.yaml")
-    raw = {s: load_side(engagement, s) for s in ("customer", "employee")}
+    # read and recode without the scrubbing that load_side does, to see the planted data first
+    raw = {s: clean_side(read_survey(engagement.side(s).input, side=s), engagement, s) for s in ("customer", "employee")}
     return engagement, raw, {s: scrub_side(raw[s], engagement) for s in raw}
 
 

@@ -11,6 +11,8 @@ from ruamel.yaml import YAML
 from .aggregates import aggregate_meta, build_aggregates, write_aggregates
 from .figures import chart_pngs
 from .gaps import gaps_csv_frame
+from .insights import insight_csv_frames
+from .narrative import summary_markdown
 from .pipeline import Results
 from .report import write_report
 
@@ -59,16 +61,23 @@ def write_resolved_params(results: Results, path: Path) -> Path:
     return path
 
 
-def write_outputs(results: Results, out_dir: Path, *, run_id: str) -> dict[str, Path]:
-    """Every deliverable of a run into `out_dir`; returns name -> path."""
+def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[str, bytes] | None = None) -> dict[str, Path]:
+    """Every deliverable of a run into `out_dir`; returns name -> path. `charts`: the run's charts as
+    PNG bytes when already rendered (the notebook shows them first)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    charts = chart_pngs(results)
+    charts = charts if charts is not None else chart_pngs(results)
     written = {}
     for name, png in charts.items():
         written[f"{name}.png"] = out_dir / f"{name}.png"
         written[f"{name}.png"].write_bytes(png)
     written["gaps.csv"] = write_gaps_csv(results, out_dir / "gaps.csv")
+    for name, frame in insight_csv_frames(results).items():
+        written[f"{name}.csv"] = out_dir / f"{name}.csv"
+        frame.to_csv(written[f"{name}.csv"], index=False, encoding="utf-8", lineterminator="\n")
+    summary = out_dir / f"summary.{results.engagement.language}.md"
+    summary.write_text(summary_markdown(results), encoding="utf-8")
+    written[summary.name] = summary
     written["gaps.xlsx"] = write_gaps_xlsx(results, out_dir / "gaps.xlsx")
     quality = out_dir / "quality.json"
     quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -7,12 +7,15 @@ import pandas as pd
 
 from .actions import load_actions, priority_items, propose_actions
 from .drivers import drivers_table
+from .journeys import employee_journey_table, touchpoint_table
+from .linkage import linkage_summary, linkage_table
 from .paths import resolve_input
 from .pipeline import Results, in_wave
 from .priority import priority_table
 from .pulse import load_pulse, pulse_series
 from .themes import load_codebook, theme_table
 from .trends import trend_table
+from .units import group_gap_table, units_csv_frame
 
 
 def add_insights(results: Results) -> Results:
@@ -43,14 +46,27 @@ def _waves(clean) -> list:
 
 
 def _add_units(results: Results, customer, employee) -> None:
-    """Units, linkage, touchpoints and employee journeys (filled in once those modules land)."""
-    return None
+    """Units (gap per unit, with suppression), linkage across units, touchpoints and employee journeys,
+    all for the one wave the report describes."""
+    eng, tables = results.engagement, results.tables
+    if eng.customer.unit_column and eng.employee.unit_column:
+        tables["units"] = group_gap_table(customer, employee, eng, by="unit")
+        links = linkage_table(customer, employee, eng)
+        tables["linkage"] = links
+        results.texts["linkage"] = linkage_summary(links, language=eng.language, conf=1 - eng.analysis.alpha)
+    if any(i.touchpoint for i in eng.items):
+        tables["touchpoints"] = touchpoint_table(customer, employee, eng)
+    if eng.employee.tenure_column or eng.employee.customer_facing_column:
+        tables["journeys"] = employee_journey_table(customer, employee, eng)
 
 
 def insight_csv_frames(results: Results) -> dict[str, pd.DataFrame]:
     """The tables written as <name>.csv, rounded so reruns write identical bytes."""
     out = {}
-    for name, table in results.tables.items():
+    tables = dict(results.tables)
+    if "units" in tables:  # units.csv carries the linkage rows too
+        tables["units"] = units_csv_frame(tables["units"], tables.pop("linkage", pd.DataFrame()))
+    for name, table in tables.items():
         frame = table.copy()
         floats = frame.select_dtypes("float").columns
         frame[floats] = frame[floats].round(6)

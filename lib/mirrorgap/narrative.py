@@ -84,7 +84,7 @@ def _linkage_sentence(summary, words: dict, language: str) -> str | None:
             or (isinstance(summary.pearson_r, float) and math.isnan(summary.pearson_r)):
         return None
     f = lambda v: fmt_number(v, language, decimals=2)  # noqa: E731
-    low, high = summary.pearson_ci
+    low, high = summary.pearson_ci_low, summary.pearson_ci_high
     key = "linkage" if low > 0 or high < 0 else "linkage_unclear"
     return words[key].format(n_units=summary.n_units, r=f(summary.pearson_r), low=f(low), high=f(high))
 

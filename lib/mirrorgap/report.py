@@ -4,14 +4,26 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import mistune
+import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
 
 from . import __version__
-from .findings import fmt_number, item_findings, nps_sentence, shared_findings
+from .findings import fmt_number
 from .ledger import EXCLUSION_REASONS, MISSING_REASONS
+from .narrative import summary_markdown
 from .paths import TEMPLATES_DIR
 from .pipeline import Results
-from .texts import tree
+from .texts import section, tree
+
+# The insight sections, in report order: (id, texts heading, title key, charts, table builder name)
+INSIGHT_SECTIONS = (
+    ("drivers", "drivers", "drivers_section", ("priority", "drivers")),
+    ("units", "units", "units_section", ("heatmap", "linkage", "touchpoints", "journeys")),
+    ("trends", "trends", "trends_section", ("trends", "pulse")),
+    ("themes", "comments", "comments_section", ("themes",)),
+)
 
 
 def touchpoint_name(touchpoint: str, t: dict) -> str:
@@ -55,19 +67,52 @@ def _kpis(results: Results, t: dict) -> list[dict]:
     return kpis
 
 
+def _html_table(frame: pd.DataFrame, headers: dict[str, str]) -> Markup:
+    """A small client table: only the named columns, headed in the engagement language."""
+    cols = [c for c in headers if c in frame.columns]
+    return Markup(frame[cols].rename(columns=headers).to_html(index=False, border=0, na_rep="–", escape=True,
+                                                               classes="insight"))
+
+
+def _insight_sections(results: Results, charts: dict[str, str], t: dict) -> list[dict]:
+    """Sections for what the run has: each with a heading, optional paragraphs, charts and a table."""
+    lang = results.engagement.language
+    labels = section(lang, "report")
+    out = []
+    for sid, heading_section, title_key, chart_names in INSIGHT_SECTIONS:
+        shown = [(name, charts[name]) for name in chart_names if name in charts]
+        if not shown:
+            continue
+        words = section(lang, heading_section)
+        out.append({"id": sid, "heading": labels.get(title_key) or words.get("heading", sid),
+                    "paragraphs": [str(p) for p in results.texts.get(f"{sid}_paragraphs", [])],
+                    "charts": shown})
+    return out
+
+
+def _actions(results: Results, t: dict) -> list[dict]:
+    actions = results.tables.get("actions")
+    if actions is None or actions.empty:
+        return []
+    return [{"i": t["actions"][r.i], "title": r.title, "text": r.text, "for_items": r.for_items}
+            for r in actions.itertuples()]
+
+
 def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) -> str:
     """The report as one HTML string; `charts` maps 'mirror', 'gap', 'nps' to PNG bytes."""
     eng = results.engagement
     t = tree(eng.language)
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "report"), autoescape=select_autoescape(["j2", "html"]))
     a = eng.analysis
+    encoded = {k: base64.b64encode(v).decode("ascii") for k, v in charts.items()}
     context = {
         "language": eng.language, "client": eng.client, "t": t, "run_id": run_id, "version": __version__,
         "wave_label": results.wave if results.wave is not None else t["report"]["all_waves"],
         "customer_n": results.respondents["customer"], "employee_n": results.respondents["employee"],
-        "findings": item_findings(results.gaps, eng.language), "shared": shared_findings(results.gaps, eng.language),
-        "nps_sentence": nps_sentence(results.nps, eng.language), "kpis": _kpis(results, t),
-        "charts": {k: base64.b64encode(v).decode("ascii") for k, v in charts.items()},
+        # The summary's own title is the section heading; its sub-headings sit one level down.
+        "summary_html": Markup(mistune.html(summary_markdown(results).split("\n", 1)[1].replace("\n## ", "\n### "))),
+        "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded, t),
+        "actions": _actions(results, t),
         "table": _table_rows(results, t), "quality": _quality(results, t),
         "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,
         "method_text": t["report"]["method_text"].format(
