@@ -24,7 +24,9 @@ def demo_run(tmp_path_factory):
 
 def test_run_writes_every_deliverable(demo_run):
     expected = {"engagement.ipynb", "report.html", "gaps.csv", "gaps.xlsx", "quality.json",
-                "params.resolved.yaml", "manifest.json", "mirror.png", "gap.png", "nps.png"}
+                "params.resolved.yaml", "manifest.json", "mirror.png", "gap.png", "nps.png",
+                "drivers.csv", "priority.csv", "units.csv", "segments.csv", "touchpoints.csv", "journeys.csv",
+                "trends.csv", "pulse.csv", "themes.csv", "actions.csv", "summary.sv.md", "aggregates"}
     assert expected <= {p.name for p in demo_run.iterdir()}
     latest = demo_run.parent / "latest"
     assert latest.is_symlink() and latest.resolve() == demo_run.resolve()
@@ -146,3 +148,31 @@ def test_new_client_writes_starter_params_that_check_explains(tmp_path):
     finally:
         params.unlink(missing_ok=True)
         shutil.rmtree(data, ignore_errors=True)
+
+
+def test_insight_tables_of_the_demo(demo_run):
+    import pandas as pd
+    drivers = pd.read_csv(demo_run / "drivers.csv")
+    top3 = set(drivers[drivers.side == "customer"].nsmallest(3, "rank")["item"])
+    assert top3 == {"fixed_first_time", "competence", "on_time"}
+    assert abs(drivers[drivers.side == "customer"]["weight_pct"].sum() - 100) < 1e-6
+    priority = pd.read_csv(demo_run / "priority.csv")
+    assert set(priority["quadrant"]) <= {"concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill"}
+    actions = pd.read_csv(demo_run / "actions.csv")
+    assert list(actions["i"]) == ["inspire", "involve", "inform", "instruct", "incentives"]
+    trends = pd.read_csv(demo_run / "trends.csv")
+    follow = trends[(trends.kind == "item_change") & (trends.side == "customer") & (trends["item"] == "follow_up")]
+    assert follow["significant"].iloc[0] and follow["change"].iloc[0] > 4
+    summary = (demo_run / "summary.sv.md").read_text(encoding="utf-8")
+    assert "Gör det lilla extra" in summary and "Kunnig personal" in summary
+
+
+def test_the_small_department_has_no_number_in_any_table(demo_run):
+    import pandas as pd
+    for name in ("segments.csv", "journeys.csv", "units.csv"):
+        table = pd.read_csv(demo_run / name)
+        rows = table[table.astype(str).eq("Ledning").any(axis=1)]
+        if name == "segments.csv":
+            assert len(rows) == 11
+        assert rows.get("employee_mean", pd.Series(dtype=float)).isna().all(), name
+        assert rows.get("gap", pd.Series(dtype=float)).isna().all(), name

@@ -103,6 +103,12 @@ def _unit_figures(results: Results) -> dict[str, Figure]:
         fig, ax = heatmap_figure(units, overall=results.gaps)
         gap_heatmap(units, ax=ax, texts={**t, "title": t["heatmap_title"]}, overall=results.gaps)
         figs["heatmap"] = fig
+    segments = tables.get("segments")
+    if segments is not None and not segments.empty:
+        for by, table in segments.groupby("by", sort=False):
+            fig, ax = heatmap_figure(table, overall=results.gaps)
+            gap_heatmap(table, ax=ax, texts={**t, "title": f"{t['segment_heatmap_title']} ({by})"}, overall=results.gaps)
+            figs[f"segment_{by}"] = fig
     links, summary = tables.get("linkage"), results.texts.get("linkage")
     if links is not None and summary is not None and summary.n_units >= 3:
         fig, ax = plt.subplots(figsize=(9, 6.5))

@@ -54,6 +54,11 @@ def _add_units(results: Results, customer, employee) -> None:
         links = linkage_table(customer, employee, eng)
         tables["linkage"] = links
         results.texts["linkage"] = linkage_summary(links, language=eng.language, conf=1 - eng.analysis.alpha)
+    journey_columns = {eng.employee.tenure_column, eng.employee.customer_facing_column}
+    segments = [group_gap_table(customer, employee, eng, by=col)
+                for col in [*eng.customer.segment_columns, *eng.employee.segment_columns] if col not in journey_columns]
+    if segments:
+        tables["segments"] = pd.concat(segments, ignore_index=True)
     if any(i.touchpoint for i in eng.items):
         tables["touchpoints"] = touchpoint_table(customer, employee, eng)
     if eng.employee.tenure_column or eng.employee.customer_facing_column:

@@ -20,7 +20,7 @@ from .texts import section, tree
 # The insight sections, in report order: (id, texts heading, title key, charts, table builder name)
 INSIGHT_SECTIONS = (
     ("drivers", "drivers", "drivers_section", ("priority", "drivers")),
-    ("units", "units", "units_section", ("heatmap", "linkage", "touchpoints", "journeys")),
+    ("units", "units", "units_section", ("heatmap", "segments", "linkage", "touchpoints", "journeys")),
     ("trends", "trends", "trends_section", ("trends", "pulse")),
     ("themes", "comments", "comments_section", ("themes",)),
 )
@@ -80,7 +80,8 @@ def _insight_sections(results: Results, charts: dict[str, str], t: dict) -> list
     labels = section(lang, "report")
     out = []
     for sid, heading_section, title_key, chart_names in INSIGHT_SECTIONS:
-        shown = [(name, charts[name]) for name in chart_names if name in charts]
+        names = [n for c in chart_names for n in ([c] if c != "segments" else sorted(k for k in charts if k.startswith("segment_")))]
+        shown = [(name, charts[name]) for name in names if name in charts]
         if not shown:
             continue
         words = section(lang, heading_section)
