@@ -28,7 +28,7 @@ def test_report_shows_its_charts_and_no_code(browser, report, artifacts):
     page.wait_for_load_state("load")
     images = page.eval_on_selector_all(
         "figure img", "els => els.map(e => ({alt: e.alt, w: e.naturalWidth, h: e.naturalHeight, complete: e.complete}))")
-    assert len(images) == 12  # NPS, mirror, gap, priority, drivers, units ×4, trends, pulse, themes
+    assert len(images) == 15  # NPS, mirror, gap, priority, drivers, units, 3 segments, linkage, touchpoints, journeys, trends, pulse, themes
     for img in images:
         assert img["complete"] and img["w"] > 600 and img["h"] > 200, img
     html = page.content()

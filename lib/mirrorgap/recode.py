@@ -158,7 +158,12 @@ def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outc
 
 
 def _as_text(cells: pd.Series) -> pd.Series:
-    """Grouping columns (unit, wave, segments) as clean text: 2025.0 from Excel reads as 2025."""
+    """Grouping and id columns as clean text (white space folded; 2025.0 from Excel reads as 2025)."""
+    if pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object:
+        # Text files: vectorised, because an id column has as many distinct values as rows.
+        text = cells.str.replace(r"\s+", " ", regex=True).str.strip()
+        return text.where(text.str.len() > 0)
+
     def one(v):
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
             return None
