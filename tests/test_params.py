@@ -4,13 +4,13 @@ import copy
 import pytest
 
 from mirrorgap.errors import ParamsError
-from mirrorgap.params import _plain, load_engagement, parse_engagement, read_params_yaml
+from mirrorgap.params import load_engagement, plain, parse_engagement, read_params_yaml
 from mirrorgap.paths import PARAMS_DIR, TEMPLATES_DIR
 
 
 @pytest.fixture()
 def demo_dict():
-    return _plain(read_params_yaml(PARAMS_DIR / "demo.yaml"))
+    return plain(read_params_yaml(PARAMS_DIR / "demo.yaml"))
 
 
 def problems_of(data) -> list[str]:

@@ -64,6 +64,7 @@ def _z(conf: float) -> float:
 
 
 def _as_count(x, name: str) -> int:
+    """A non-negative whole number (int, numpy int, or integral float) as int; shared with stats."""
     try:
         f = float(x)
     except (TypeError, ValueError):

@@ -235,15 +235,15 @@ def read_params_yaml(path: str | Path):
         raise ParamsError(path, [f"not valid YAML: {exc}"]) from None
 
 
-def _plain(node):
+def plain(node):
     """Round-trip YAML containers to plain dicts and lists (pydantic wants plain types)."""
     if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
+        return {str(k): plain(v) for k, v in node.items()}
     if isinstance(node, list):
-        return [_plain(v) for v in node]
+        return [plain(v) for v in node]
     return node
 
 
 def load_engagement(path: str | Path) -> Engagement:
     """Load and validate `params/<client>.yaml`."""
-    return parse_engagement(_plain(read_params_yaml(path)), source=str(path))
+    return parse_engagement(plain(read_params_yaml(path)), source=str(path))

@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
-from .style import HOUSE_COLORS, set_theme, tint
+from .style import HOUSE_COLORS, merge_texts, require_columns, set_theme, tint
 
 __all__ = [
     "DEFAULT_TEXTS", "HOUSE_COLORS", "figure_for", "format_signed", "gap_chart", "mirror_chart",
@@ -83,18 +83,8 @@ def _format_plain(value: float) -> str:
     return f"{MINUS}{-r}" if r < 0 else str(r)
 
 
-def _merge_texts(texts: dict | None) -> dict[str, str]:
-    """The caller's texts over the English defaults; extra keys (a whole language table) are fine."""
-    merged = dict(DEFAULT_TEXTS)
-    if texts:
-        merged.update({k: v for k, v in texts.items() if v is not None})
-    return merged
 
 
-def _require(df: pd.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
 def _classes(gaps: pd.DataFrame) -> list[str]:
@@ -215,8 +205,8 @@ def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap
     threshold: the materiality threshold in POMP points; when given, a note under the chart says it.
     Returns the Axes.
     """
-    _require(gaps, _MIRROR_COLUMNS, "gap table")
-    t = _merge_texts(texts)
+    require_columns(gaps, _MIRROR_COLUMNS, "gap table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     df = _ordered(gaps, sort)
     classes = _classes(df)
@@ -318,8 +308,8 @@ def gap_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None 
     threshold: the materiality threshold in POMP points; drawn as dashed lines at ±threshold.
     Returns the Axes.
     """
-    _require(gaps, _GAP_COLUMNS, "gap table")
-    t = _merge_texts(texts)
+    require_columns(gaps, _GAP_COLUMNS, "gap table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     df = _ordered(gaps, "gap")
     classes = _classes(df)
@@ -391,8 +381,8 @@ def nps_chart(nps_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
         nps_name_customer, nps_name_employee, n_label, percent, title).
     Returns the Axes.
     """
-    _require(nps_table, _NPS_COLUMNS, "NPS table")
-    t = _merge_texts(texts)
+    require_columns(nps_table, _NPS_COLUMNS, "NPS table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     df = nps_table.reset_index(drop=True)
     c = HOUSE_COLORS

@@ -29,7 +29,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from .priority import crosshairs
-from .style import HOUSE_COLORS, tint
+from .style import HOUSE_COLORS, merge_texts, require_columns, tint
 
 __all__ = ["DEFAULT_TEXTS", "drivers_chart", "figure_for_drivers", "figure_for_priority", "place_labels",
            "priority_chart"]
@@ -82,17 +82,8 @@ _RADII = (6.0, 11.0, 18.0, 27.0, 38.0, 52.0)  # points
 # ---------------------------------------------------------------------------------------------------
 # helpers
 
-def _merge_texts(texts: dict | None) -> dict[str, str]:
-    merged = dict(DEFAULT_TEXTS)
-    if texts:
-        merged.update({k: v for k, v in texts.items() if v is not None})
-    return merged
 
 
-def _require(df: pd.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
 def _decimal(value: float, digits: int, t: dict) -> str:
@@ -227,8 +218,8 @@ def drivers_chart(drivers: pd.DataFrame, *, side: str | None = None, ax: Axes | 
         only printed in the note.
     Returns the Axes. A side without figures (suppressed) gets the `suppressed_note` instead of bars.
     """
-    _require(drivers, _DRIVER_COLUMNS, "drivers table")
-    t = _merge_texts(texts)
+    require_columns(drivers, _DRIVER_COLUMNS, "drivers table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     sides = list(dict.fromkeys(drivers["side"]))
     if side is None:
@@ -333,8 +324,8 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
         hidden_strength, aligned, priority_note).
     Returns the Axes.
     """
-    _require(priority, _PRIORITY_COLUMNS, "priority table")
-    t = _merge_texts(texts)
+    require_columns(priority, _PRIORITY_COLUMNS, "priority table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     c = HOUSE_COLORS
     df = priority[priority["importance"].notna() & priority["performance"].notna()].reset_index(drop=True)

@@ -21,7 +21,7 @@ from matplotlib.transforms import blended_transform_factory
 
 from .anonymity import TOTAL
 from .plots import format_signed
-from .style import HOUSE_COLORS, tint
+from .style import HOUSE_COLORS, merge_texts, require_columns, tint
 
 __all__ = ["DEFAULT_TEXTS", "GROUP_COLORS", "pulse_chart", "pulse_figure", "trend_chart", "trend_figure"]
 
@@ -58,17 +58,8 @@ _PULSE_COLUMNS = ("period", "group", "n", "mean", "ci_low", "ci_high", "suppress
 _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
-def _merge_texts(texts: dict | None) -> dict[str, str]:
-    merged = dict(DEFAULT_TEXTS)
-    if texts:
-        merged.update({k: v for k, v in texts.items() if v is not None})
-    return merged
 
 
-def _require(df: pd.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
 def _conf_text(conf: float) -> str:
@@ -129,10 +120,10 @@ def trend_chart(trends: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
     conf: the confidence level the table's `significant` used (1 − alpha), for the note.
     Returns the Axes.
     """
-    _require(trends, _TREND_COLUMNS, "trend table")
+    require_columns(trends, _TREND_COLUMNS, "trend table")
     if sort not in ("change", "input"):
         raise ValueError(f"sort={sort!r}; choose 'change' or 'input'")
-    t = _merge_texts(texts)
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     rows = _trend_rows(trends, wave_from, wave_to)
     w_from, w_to = rows["wave_from"].iloc[0], rows["wave_to"].iloc[0]
@@ -247,12 +238,12 @@ def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
     ylim: the y range (default: around the drawn lines and the total's band).
     Returns the Axes.
     """
-    _require(series, _PULSE_COLUMNS, "pulse series")
+    require_columns(series, _PULSE_COLUMNS, "pulse series")
     if column not in ("mean", "mean_pomp"):
         raise ValueError(f"column={column!r}; choose 'mean' or 'mean_pomp'")
     lo_col, hi_col = ("ci_low", "ci_high") if column == "mean" else ("ci_low_pomp", "ci_high_pomp")
-    _require(series, (column, lo_col, hi_col), "pulse series")
-    t = _merge_texts(texts)
+    require_columns(series, (column, lo_col, hi_col), "pulse series")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     c = HOUSE_COLORS
     periods = list(dict.fromkeys(series["period"]))

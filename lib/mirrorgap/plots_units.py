@@ -24,7 +24,7 @@ from scipy import stats as sps
 from . import plots
 from .linkage import LinkageSummary
 from .plots import format_signed
-from .style import HOUSE_COLORS, tint
+from .style import HOUSE_COLORS, merge_texts, require_columns, tint
 from .texts import section
 
 __all__ = ["DEFAULT_TEXTS", "chart_texts", "gap_cmap", "gap_heatmap", "heatmap_figure", "linkage_chart",
@@ -74,17 +74,8 @@ def chart_texts(language: str) -> dict[str, str]:
     return out
 
 
-def _merge_texts(texts: dict | None) -> dict[str, str]:
-    merged = dict(DEFAULT_TEXTS)
-    if texts:
-        merged.update({k: v for k, v in texts.items() if v is not None})
-    return merged
 
 
-def _require(df: pd.DataFrame, columns, what: str) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
 def _decimal(value: float, decimals: int, mark: str) -> str:
@@ -143,7 +134,7 @@ def _cell_frame(table: pd.DataFrame, overall: pd.DataFrame | None) -> pd.DataFra
         "gap_ci_high": _optional(table, "gap_ci_high"), "suppressed": table["suppressed"].astype(bool)})
     if overall is None:
         return cells
-    _require(overall, ("item", "gap"), "overall gap table")
+    require_columns(overall, ("item", "gap"), "overall gap table")
     if "classification" in overall.columns:
         hidden = overall["classification"] == "suppressed"
     else:
@@ -238,10 +229,10 @@ def gap_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | No
     note: print the reading note under the legend.
     Returns the Axes.
     """
-    _require(table, ("item", "label", "gap", "suppressed"), "group gap table")
+    require_columns(table, ("item", "label", "gap", "suppressed"), "group gap table")
     if "group" not in table.columns and "band_label" not in table.columns:
         raise ValueError("the group gap table needs a 'group' (or 'band_label') column")
-    t = _merge_texts(texts)
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     items = list(dict.fromkeys(table["item"]))
     labels = table.drop_duplicates("item").set_index("item")["label"]
@@ -377,8 +368,8 @@ def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: A
     ax: the Axes (default `plt.gca()`). texts: over `DEFAULT_TEXTS` (title, decimal_mark, linkage_*).
     Returns the Axes.
     """
-    _require(linkage_table, ("unit", "employee_index", "customer_index", "included"), "linkage table")
-    t = _merge_texts(texts)
+    require_columns(linkage_table, ("unit", "employee_index", "customer_index", "included"), "linkage table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     c = HOUSE_COLORS
     used = linkage_table[linkage_table["included"]].reset_index(drop=True)
@@ -443,10 +434,10 @@ def touchpoint_chart(touchpoint_table: pd.DataFrame, *, ax: Axes | None = None, 
     zoom: narrow the score axis to the range in use (kept 0–100 when a side is suppressed).
     Returns the Axes.
     """
-    _require(touchpoint_table, ("touchpoint", "label", "customer_mean", "employee_mean", "gap",
+    require_columns(touchpoint_table, ("touchpoint", "label", "customer_mean", "employee_mean", "gap",
                                 "classification"), "touchpoint table")
     table = touchpoint_table.rename(columns={"touchpoint": "item"})
-    ax = plots.mirror_chart(table, ax=ax, sort="input", texts=_merge_texts(texts), threshold=threshold)
+    ax = plots.mirror_chart(table, ax=ax, sort="input", texts=merge_texts(DEFAULT_TEXTS, texts), threshold=threshold)
     if zoom:
         _zoom_scores(ax, table)
     return ax

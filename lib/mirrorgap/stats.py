@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as _sps
 
-from .nps import NPSResult, nps, nps_difference, nps_from_counts
+from .nps import NPSResult, _as_count, nps, nps_difference, nps_from_counts
 
 __all__ = [
     "MeanCI", "Proportion", "WelchResult", "NPSResult",
@@ -49,15 +49,6 @@ def _check_conf(conf) -> float:
     return conf
 
 
-def _as_count(x, name: str) -> int:
-    """A non-negative whole number (int, numpy int, or integral float) as int."""
-    try:
-        f = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a non-negative whole number, got {x!r}") from None
-    if not math.isfinite(f) or f < 0 or f != int(f):
-        raise ValueError(f"{name} must be a non-negative whole number, got {x!r}")
-    return int(f)
 
 
 def _clean(values, name: str) -> np.ndarray:

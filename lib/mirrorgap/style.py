@@ -77,3 +77,18 @@ def tint(color: str, amount: float) -> tuple[float, float, float]:
     """`color` mixed with white: amount 0 is white, 1 is the colour itself."""
     r, g, b = mpl.colors.to_rgb(color)
     return (1 - amount * (1 - r), 1 - amount * (1 - g), 1 - amount * (1 - b))
+
+
+def merge_texts(defaults: dict[str, str], texts: dict | None) -> dict[str, str]:
+    """A chart's texts: the caller's (e.g. a whole language table) over the chart's English defaults."""
+    merged = dict(defaults)
+    if texts:
+        merged.update({k: v for k, v in texts.items() if v is not None})
+    return merged
+
+
+def require_columns(df, columns, what: str) -> None:
+    """Raise a ValueError naming the columns a chart needs but the table lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")

@@ -22,7 +22,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from .errors import ParamsError
-from .params import LANGUAGES, SIDES, Engagement, Language, Side
+from .params import LANGUAGES, SIDES, Engagement, Language, Side, plain
 from .paths import resolve_input
 from .recode import CleanSide
 from .scrub import scrub_text
@@ -101,12 +101,6 @@ def _describe(err: dict) -> str:
     return f"{where}: {msg}{shown}"
 
 
-def _plain(node):
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
 
 
 def parse_codebook(data: object, *, source: str = "<codebook>", language: str | None = None) -> Codebook:
@@ -144,7 +138,7 @@ def load_codebook(path: str | Path, *, language: str | None = None) -> Codebook:
     except YAMLError as exc:
         raise ParamsError(path, [f"not valid YAML ({exc}); keywords starting with * must be quoted: "
                                  '"*väntetid*"']) from None
-    return parse_codebook(_plain(data), source=str(path), language=language)
+    return parse_codebook(plain(data), source=str(path), language=language)
 
 
 # ---------------------------------------------------------------------------------------------------
