@@ -140,6 +140,7 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     raw = _read_bytes(path, side)
     _not_text(path, raw, side)
     data, encoding = _decode(path, raw, spec.encoding, side)
+    del raw  # a decoded copy exists now; keep one file-sized buffer, not two
     if b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends
     sample, truncated = sniff.sample_text(data, min_lines=sniff.MIN_SAMPLE_LINES + (spec.skip_rows or 0))

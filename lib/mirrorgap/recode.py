@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .errors import InputFileError
 from .labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
@@ -160,9 +162,12 @@ def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outc
 def _as_text(cells: pd.Series) -> pd.Series:
     """Grouping and id columns as clean text (white space folded; 2025.0 from Excel reads as 2025)."""
     if pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object:
-        # Text files: vectorised, because an id column has as many distinct values as rows.
-        text = cells.str.replace(r"\s+", " ", regex=True).str.strip()
-        return text.where(text.str.len() > 0)
+        # Text files: Arrow's own regex engine, because an id column has as many distinct values as
+        # rows (pandas' .str.replace falls back to Python's re for \s, once per row).
+        arr = pa.array(cells.array)
+        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=r"\s+", replacement=" "))
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+        return pd.Series(pd.array(text, dtype=cells.dtype), index=cells.index)
 
     def one(v):
         if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
