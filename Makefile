@@ -6,9 +6,12 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CLIENT ?= demo
+CLIENTS ?=
+JOBS ?=
+FORCE ?=
 PYTEST_ARGS ?=
 
-.PHONY: help demo run check new test test-fast bench demo-data system-deps clean
+.PHONY: help demo run batch check new test test-fast bench demo-data system-deps clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,6 +28,15 @@ demo: $(STAMP) ## set up if needed, run the bundled demo engagement and print wh
 
 run: $(STAMP) ## run one engagement: make run CLIENT=acme (writes output/acme/<run-id>/)
 	@$(PY) -m mirrorgap.cli run $(CLIENT)
+
+batch: $(STAMP) ## run every params/*.yaml in parallel, skipping unchanged ones: make batch [CLIENTS="a b"] [FORCE=1] [JOBS=2]
+	@$(PY) -m mirrorgap.batch $(CLIENTS) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+
+dashboard: $(STAMP) ## serve a client's read-only dashboard of its latest run on 127.0.0.1: make dashboard CLIENT=acme [PORT=8866] [TOKEN=…]
+	@$(PY) -m mirrorgap.dashboard serve $(CLIENT) --port $(or $(PORT),8866) $(if $(TOKEN),--token $(TOKEN))
+
+explore: $(STAMP) ## open the analysts' explorer (JupyterLab, live settings, saves to params): make explore CLIENT=acme
+	@MIRRORGAP_CLIENT=$(CLIENT) $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/explore.ipynb
 
 check: $(STAMP) ## validate params and data of a client without running the analysis: make check CLIENT=acme
 	@$(PY) -m mirrorgap.cli check $(CLIENT)
