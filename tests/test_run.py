@@ -26,7 +26,8 @@ def test_run_writes_every_deliverable(demo_run):
     expected = {"engagement.ipynb", "report.html", "gaps.csv", "gaps.xlsx", "quality.json",
                 "params.resolved.yaml", "manifest.json", "mirror.png", "gap.png", "nps.png",
                 "drivers.csv", "priority.csv", "units.csv", "segments.csv", "touchpoints.csv", "journeys.csv",
-                "trends.csv", "pulse.csv", "themes.csv", "actions.csv", "summary.sv.md", "aggregates"}
+                "trends.csv", "pulse.csv", "themes.csv", "actions.csv", "summary.sv.md", "aggregates",
+                "deck.pptx", "report.pdf"}
     assert expected <= {p.name for p in demo_run.iterdir()}
     latest = demo_run.parent / "latest"
     assert latest.is_symlink() and latest.resolve() == demo_run.resolve()

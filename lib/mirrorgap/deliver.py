@@ -4,17 +4,18 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-from openpyxl.utils import get_column_letter
 from ruamel.yaml import YAML
 
 from .aggregates import aggregate_meta, build_aggregates, write_aggregates
+from .deck import write_deck
 from .figures import chart_pngs
 from .gaps import gaps_csv_frame
 from .insights import insight_csv_frames
 from .narrative import summary_markdown
+from .pdf import write_pdf
 from .pipeline import Results
 from .report import write_report
+from .workbook import write_workbook
 
 RESOLVED_PARAMS = "params.resolved.yaml"
 
@@ -30,26 +31,6 @@ def write_gaps_csv(results: Results, path: Path) -> Path:
     return path
 
 
-def _autosize(sheet, frame: pd.DataFrame) -> None:
-    sheet.freeze_panes = "A2"
-    for idx, col in enumerate(frame.columns, start=1):
-        width = max([len(str(col))] + [len(str(v)) for v in frame[col].head(200)])
-        sheet.column_dimensions[get_column_letter(idx)].width = min(max(8, width + 2), 60)
-
-
-def write_gaps_xlsx(results: Results, path: Path) -> Path:
-    """gaps.xlsx: the full gap table, NPS/eNPS and the quality ledger, one sheet each."""
-    quality_rows = []
-    for clean in (results.customer, results.employee):
-        table = clean.ledger.column_table()
-        table.insert(0, "side", clean.side)
-        quality_rows.append(table)
-    sheets = {"gaps": results.gaps, "nps": results.nps, "quality": pd.concat(quality_rows, ignore_index=True)}
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        for name, frame in sheets.items():
-            frame.to_excel(writer, sheet_name=name, index=False)
-            _autosize(writer.sheets[name], frame)
-    return path
 
 
 def write_resolved_params(results: Results, path: Path) -> Path:
@@ -78,12 +59,14 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     summary = out_dir / f"summary.{results.engagement.language}.md"
     summary.write_text(summary_markdown(results), encoding="utf-8")
     written[summary.name] = summary
-    written["gaps.xlsx"] = write_gaps_xlsx(results, out_dir / "gaps.xlsx")
+    written["gaps.xlsx"] = write_workbook(results, out_dir / "gaps.xlsx")
     quality = out_dir / "quality.json"
     quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2), encoding="utf-8")
     written["quality.json"] = quality
     written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
+    written["report.pdf"] = write_pdf(written["report.html"], out_dir / "report.pdf")
+    written["deck.pptx"] = write_deck(results, out_dir / "deck.pptx", run_id=run_id)
     eng = results.engagement
     written["aggregates"] = write_aggregates(build_aggregates(eng, results.customer, results.employee),
                                              aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
