@@ -11,7 +11,7 @@ JOBS ?=
 FORCE ?=
 PYTEST_ARGS ?=
 
-.PHONY: help demo run batch check new test test-fast bench demo-data system-deps clean
+.PHONY: help demo run batch check new dashboard explore test test-fast bench demo-data system-deps clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'

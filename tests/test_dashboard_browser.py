@@ -1,0 +1,298 @@
+"""The client dashboard as a client gets it: the real `mirrorgap.dashboard` server (Voilà, preheated
+kernels) on a fresh demo run, driven by headless Chromium. Widgets render; a filter changes the
+charts and numbers; no code, no raw data and no small group reach the browser; the kernel runs no
+code sent over its websocket. Screenshots go to tests/_artifacts/dashboard_*.png."""
+import http.client
+import json
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from types import SimpleNamespace
+
+import psutil
+import pytest
+
+from mirrorgap.deliver import write_outputs
+from mirrorgap.findings import fmt_number
+from mirrorgap.params import load_engagement
+from mirrorgap.paths import PARAMS_DIR, PROJ_ROOT
+from mirrorgap.pipeline import run_analysis
+
+pytestmark = pytest.mark.browser
+
+RUN_ID = "20261123-101500"
+CODE_MARKERS = ("forbid_raw_access", "aggregates_from_env", "FilterBar(", "dlink(", "from mirrorgap", "import ",
+                "Traceback", 'class="cm-editor', 'class="CodeMirror', 'class="jp-InputArea', "In&nbsp;[",
+                "MIRRORGAP_", str(PROJ_ROOT))
+FILTERS = ("wave", "unit", "customer_segment", "employee_segment", "touchpoint", "theme")  # dropdown order
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(port: int, path: str, *, follow: int = 2) -> tuple[int, str]:
+    """GET a raw path (no normalisation by a client library); follows a few redirects."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("GET", path)
+    resp = conn.getresponse()
+    body = resp.read().decode("utf-8", "replace")
+    conn.close()
+    if resp.status in (301, 302, 303, 307, 308) and follow:
+        location = resp.getheader("Location")
+        return _get(port, location.split(f":{port}", 1)[-1], follow=follow - 1)
+    return resp.status, body
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A fresh demo run in a temporary output root, served by `python -m mirrorgap.dashboard serve`."""
+    root = tmp_path_factory.mktemp("dashboard_runs")
+    results = run_analysis(load_engagement(PARAMS_DIR / "demo.yaml"))
+    write_outputs(results, root / "demo" / RUN_ID, run_id=RUN_ID)
+    (root / "demo" / "latest").symlink_to(RUN_ID, target_is_directory=True)
+    port = _free_port()
+    log = root / "server.log"
+    proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.dashboard", "serve", "demo", "--port", str(port),
+                             "--output-root", str(root), "--pool-size", "2"], cwd=PROJ_ROOT,
+                            stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+    deadline = time.time() + 90
+    while True:
+        if proc.poll() is not None:
+            pytest.fail(f"the dashboard server stopped:\n{log.read_text()}")
+        try:
+            if _get(port, "/voila/templates/mirrorgap/static/mirrorgap.css")[0] == 200:
+                break
+        except OSError:
+            pass
+        if time.time() > deadline:
+            pytest.fail(f"the dashboard server did not come up:\n{log.read_text()}")
+        time.sleep(0.3)
+    yield SimpleNamespace(port=port, url=f"http://127.0.0.1:{port}/", root=root, results=results, log=log)
+    kernels = psutil.Process(proc.pid).children(recursive=True)
+    proc.send_signal(signal.SIGTERM)  # Voilà shuts its kernels down on SIGTERM
+    try:
+        proc.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+    for child in kernels:
+        if child.is_running():
+            child.kill()
+
+
+def open_dashboard(browser, server):
+    """A new page on the dashboard, returned once the widgets have rendered (not just the HTTP answer)."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    start = time.perf_counter()
+    response = page.goto(server.url)
+    page.wait_for_selector(".mg-kpis .mg-kpi-value", timeout=60_000)
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')]"
+                           ".some(i => i.complete && i.naturalWidth > 600)", timeout=30_000)
+    return page, response, time.perf_counter() - start
+
+
+def pick(page, name: str, label: str) -> None:
+    """Choose a filter by its visible label and wait for the dashboard to say it shows it."""
+    page.locator(".mg-filter-grid select").nth(FILTERS.index(name)).select_option(label=label)
+    page.wait_for_function("(t) => document.querySelector('.mg-selection').textContent.includes(t)", arg=label,
+                           timeout=20_000)
+
+
+def open_tab(page, title: str):
+    page.locator(".mg-tabs .lm-TabBar-tab", has_text=title).click()
+    panel = page.locator(".mg-panel >> visible=true").first
+    panel.wait_for(timeout=20_000)
+    return panel
+
+
+def kpis(page) -> dict[str, str]:
+    cards = page.locator(".mg-kpi")
+    return {cards.nth(k).locator(".mg-kpi-label").inner_text(): cards.nth(k).locator(".mg-kpi-value").inner_text()
+            for k in range(cards.count())}
+
+
+@pytest.fixture(scope="module")
+def dashboard(browser, server):
+    page, response, seconds = open_dashboard(browser, server)
+    yield SimpleNamespace(page=page, html=response.text(), seconds=seconds)
+    page.close(run_before_unload=True)
+
+
+def test_dashboard_renders_branded_with_its_widgets(dashboard, server, artifacts):
+    page = dashboard.page
+    assert dashboard.seconds < 15, f"{dashboard.seconds:.1f} s to a rendered dashboard"
+    assert page.title() == "Perceptionsgap: Bilgruppen Norden AB (demo)"
+    assert page.locator("html").get_attribute("lang") == "sv"
+    assert page.locator("h1.mg-client").inner_text() == "Bilgruppen Norden AB (demo)"
+    logo = page.locator("img.mg-logo")
+    assert logo.get_attribute("alt") == "Nordisk Kundinsikt" and logo.evaluate("i => i.naturalWidth") > 100
+    assert page.locator(".mg-filter-grid select").count() == 6
+    assert page.locator(".mg-tabs .lm-TabBar-tab").all_inner_texts() == [
+        "Översikt", "Spegeln", "Gaptabell", "Enheter", "Fråga för fråga"]
+    nps = server.results.nps.set_index("side")
+    shown = kpis(page)
+    assert shown["Kundernas NPS"] == fmt_number(nps.loc["customer", "nps"], "sv", signed=True)
+    assert shown["Medarbetarnas eNPS"] == fmt_number(nps.loc["employee", "nps"], "sv", signed=True)
+    assert shown["Blinda fläckar"] == str((server.results.gaps["classification"] == "blind_spot").sum())
+    body = page.inner_text("body")
+    assert "Blinda fläckar — medarbetarna ser sig själva mer positivt än kunderna gör" in body
+    assert "Konfidentiellt: för ledningen i Bilgruppen Norden AB (demo)" in body
+    page.screenshot(path=str(artifacts / "dashboard_overview.png"), full_page=True)
+
+
+def test_no_source_code_or_server_path_anywhere_in_the_page(dashboard):
+    rendered = dashboard.page.content()
+    for text in (dashboard.html, rendered):
+        for marker in CODE_MARKERS:
+            assert marker not in text, marker
+
+
+def test_changing_a_filter_changes_the_chart_and_the_numbers(browser, server, artifacts):
+    page, _, _ = open_dashboard(browser, server)
+    before = kpis(page)
+    mirror = open_tab(page, "Spegeln").locator("img")
+    mirror.wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
+                           ".every(i => i.complete && i.naturalWidth > 600)")
+    chart_before, src_before = mirror.screenshot(), mirror.get_attribute("src")
+    pick(page, "unit", "Malmö Bulltofta")
+    page.wait_for_function("(old) => { const i = [...document.querySelectorAll('.mg-panel img')]"
+                           ".find(i => i.offsetParent); return i && i.src !== old && i.complete; }",
+                           arg=src_before, timeout=20_000)
+    assert mirror.screenshot() != chart_before
+    page.screenshot(path=str(artifacts / "dashboard_mirror_malmo.png"), full_page=True)
+    open_tab(page, "Översikt")  # drawn again now that it is shown
+    page.wait_for_function("(old) => document.querySelector('.mg-kpi .mg-kpi-value').textContent !== old",
+                           arg=before["Kunder har svarat"], timeout=20_000)
+    after = kpis(page)
+    assert after["Kunder har svarat"] != before["Kunder har svarat"]
+    assert after["Kundernas NPS"] != before["Kundernas NPS"]
+    customers = server.results.customer.frame
+    malmo = customers[(customers["wave"] == "2026") & (customers["unit"] == "Malmö Bulltofta")]
+    scores = malmo["nps"].dropna()
+    expected_nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+    assert after["Kundernas NPS"] == fmt_number(expected_nps, "sv", signed=True)
+    open_tab(page, "Enheter")
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
+                           ".every(i => i.complete && i.naturalWidth > 600)", timeout=20_000)
+    assert "Här visas alla enheter" in page.inner_text(".mg-panel >> visible=true")
+    page.screenshot(path=str(artifacts / "dashboard_units.png"), full_page=True)
+    page.close(run_before_unload=True)
+
+
+def test_small_department_reads_too_few_answers_and_its_figures_are_nowhere(browser, server, artifacts):
+    employees = server.results.employee.frame
+    small = employees[(employees["wave"] == "2026") & (employees["avdelning"] == "Ledning")]
+    assert 0 < len(small) < 5
+    scales = server.results.employee.scales
+    means = {i.id: (small[i.id].mean() - scales[i.id].min) / (scales[i.id].max - scales[i.id].min) * 100
+             for i in server.results.employee.items}
+    enps = 100 * ((small["nps"] >= 9).mean() - (small["nps"] <= 6).mean())
+
+    page, _, _ = open_dashboard(browser, server)
+    pick(page, "employee_segment", "Avdelning: Ledning")
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-kpi')].some(k => "
+                           "k.textContent.includes('eNPS') && k.textContent.includes('för få svar'))", timeout=20_000)
+    shown = kpis(page)
+    assert shown["Medarbetarnas eNPS"] == "för få svar" and shown["Medarbetare har svarat"] == "för få svar"
+    assert fmt_number(enps, "sv", signed=True) not in page.inner_text(".mg-kpis")
+
+    table = open_tab(page, "Gaptabell")
+    rows = table.locator("table.mg-table tbody tr")
+    rows.first.wait_for()
+    assert rows.count() == 11
+    employee_column = [rows.nth(k).locator("td").nth(3).inner_text() for k in range(11)]
+    assert employee_column == ["för få svar"] * 11
+    assert [rows.nth(k).locator("td").nth(6).inner_text() for k in range(11)] == ["För få svar"] * 11
+    assert not any(fmt_number(m, "sv") in " ".join(employee_column) for m in means.values())
+    page.screenshot(path=str(artifacts / "dashboard_ledning_table.png"), full_page=True)
+
+    item = open_tab(page, "Fråga för fråga")
+    item.locator(".mg-item-stats").wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
+                           ".every(i => i.complete && i.naturalWidth > 600)", timeout=20_000)
+    assert "Medarbetare: för få svar" in item.inner_text().replace("\n", " ")
+    page.screenshot(path=str(artifacts / "dashboard_item.png"), full_page=True)
+
+    text = re.sub(r"\s+", " ", page.inner_text("body"))
+    assert f"n = {len(small)}" not in text and "n = 3" not in text
+    page.close(run_before_unload=True)
+
+
+def test_raw_data_params_notebooks_and_listings_are_not_served(server):
+    paths = ["/voila/files/data/demo/customers.csv", "/voila/files/../data/demo/customers.csv",
+             "/voila/files/%2e%2e/params/demo.yaml", "/voila/files/dashboard.ipynb", "/voila/files/engagement.ipynb",
+             "/voila/files/", "/files/data/demo/customers.csv", "/files/params/demo.yaml", "/data/demo/customers.csv",
+             "/params/demo.yaml", "/tree", "/voila/tree", "/api/contents", "/api/contents/data",
+             "/voila/api/contents", "/notebooks/dashboard.ipynb", "/notebooks/engagement.ipynb",
+             "/voila/render/engagement.ipynb", "/api/kernels", "/api/sessions", "/lab", "/terminals/1",
+             "/voila/static/../../../../params/demo.yaml",
+             "/voila/templates/mirrorgap/static/../../../../../../params/demo.yaml",
+             f"/voila/files/{server.root}/demo/{RUN_ID}/gaps.csv"]
+    secrets = ("Respondent-ID", "scrub_names", "forbid_raw_access", "customers.csv\"", "employees.xlsx\"",
+               "demo.yaml\"", "Anläggning;", "\"cells\"")
+    for path in paths:
+        status, body = _get(server.port, path)
+        # Voilà's template file handler answers a path that climbs out of "static/" with a bare 500
+        # (an assert in it): no content, no traceback
+        allowed = (403, 404, 405, 500) if path.startswith("/voila/templates/") else (403, 404, 405)
+        assert status in allowed, (path, status)
+        assert not any(s in body for s in secrets) and "Traceback" not in body, path
+
+
+def test_execute_request_over_the_kernel_websocket_runs_nothing(dashboard, server, tmp_path):
+    import websocket
+
+    kernel_id = dashboard.page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    marker = tmp_path / "executed.txt"
+    session = uuid.uuid4().hex
+    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
+                                     f"?session_id={session}", timeout=10)
+
+    def send(msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        ws.send(json.dumps({"header": {"msg_id": msg_id, "username": "viewer", "session": session,
+                                       "msg_type": msg_type, "version": "5.3"},
+                            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
+                            "buffers": []}))
+        return msg_id
+
+    code = f"open({str(marker)!r}, 'w').write('ran')\nimport os; os.system('touch {marker}')"
+    executed = send("execute_request", {"code": code, "silent": False, "store_history": False,
+                                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
+    info = send("kernel_info_request", {})
+    replies, deadline = [], time.time() + 10
+    ws.settimeout(0.5)
+    while time.time() < deadline:  # until the info reply is in, then 2 s more for anything the execute caused
+        try:
+            msg = json.loads(ws.recv())
+            replies.append((msg.get("parent_header", {}).get("msg_id"), msg["header"]["msg_type"]))
+        except websocket.WebSocketTimeoutException:
+            pass
+        if (info, "kernel_info_reply") in replies:
+            deadline = min(deadline, time.time() + 2)
+    ws.close()
+    assert (info, "kernel_info_reply") in replies  # the channel works: only execution is refused
+    assert not [t for parent, t in replies if parent == executed]
+    time.sleep(0.5)
+    assert not marker.exists()
+
+
+def test_dashboard_prints_as_a_document(dashboard, artifacts):
+    page = dashboard.page
+    page.emulate_media(media="print")
+    page.screenshot(path=str(artifacts / "dashboard_print.png"), full_page=True)
+    assert page.locator(".mg-filter-grid").evaluate("e => getComputedStyle(e).display") == "none"
+    assert page.locator(".mg-footer").is_visible() and page.locator(".mg-header").is_visible()
+    pdf = page.pdf(format="A4", print_background=True)
+    (artifacts / "dashboard.pdf").write_bytes(pdf)
+    pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+    assert pdf.startswith(b"%PDF") and 1 <= pages <= 3
+    page.emulate_media(media="screen")

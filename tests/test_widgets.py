@@ -1,0 +1,290 @@
+"""The client dashboard's widgets, without a browser: set a trait, the figures and tables change; small
+groups read "too few answers" and their figures appear nowhere, not even by subtraction."""
+import html
+import re
+from dataclasses import replace
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+from traitlets import dlink
+
+from mirrorgap.aggregates import aggregate_meta, build_aggregates
+from mirrorgap.findings import fmt_number
+from mirrorgap.params import load_engagement
+from mirrorgap.paths import PARAMS_DIR
+from mirrorgap.pipeline import load_side
+from mirrorgap.views import AggregateViews, Filters
+from mirrorgap.widgets import (ALL, Dashboard, FilterBar, GapTablePanel, ItemPanel, MirrorPanel, OverviewPanel,
+                               UnitPanel, answer_distribution_chart, fmt_count, gap_table_html, respondents,
+                               unit_gap_table, value_labels)
+
+NBSP = "\u00a0"
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    yield
+    plt.close("all")
+
+
+@pytest.fixture(scope="module")
+def demo():
+    engagement = load_engagement(PARAMS_DIR / "demo.yaml")
+    customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")
+    counts = build_aggregates(engagement, customer, employee)
+    meta = aggregate_meta(engagement, customer, employee, run_id="20261123-101500")
+    return SimpleNamespace(engagement=engagement, customer=customer, employee=employee, counts=counts, meta=meta,
+                           views=AggregateViews(counts, meta))
+
+
+def views_in(demo, language: str) -> AggregateViews:
+    return AggregateViews(demo.counts, {**demo.meta, "language": language})
+
+
+def raw_pomp(clean, wave: str) -> pd.DataFrame:
+    """Item scores on 0–100 of one wave, straight from the clean rows (the independent check)."""
+    frame = clean.frame[clean.frame["wave"] == wave]
+    out = frame[["unit", *[c for c in clean.segments if c in frame]]].copy()
+    for item in clean.items:
+        s = clean.scales[item.id]
+        out[item.id] = (frame[item.id] - s.min) / (s.max - s.min) * 100
+    out["nps"] = frame["nps"]
+    return out
+
+
+def wired(views, *panels_cls, **picks):
+    """A filter bar linked to panels, the picks made before the panels are shown (drawn once)."""
+    bar = FilterBar(views)
+    panels = [cls(views) for cls in panels_cls]
+    for panel in panels:
+        dlink((bar, "filters"), (panel, "filters"))
+    for name, value in picks.items():
+        setattr(bar, name, value)
+    for panel in panels:
+        panel.shown = True
+    return bar, panels
+
+
+# ---------------------------------------------------------------------------------------------------
+# the filter bar
+
+def test_filter_bar_starts_on_the_latest_wave_with_everything_selected(demo):
+    bar = FilterBar(demo.views)
+    assert bar.wave == "2026" and bar.filters == Filters(wave="2026")
+    assert [v for _, v in bar.controls["employee_segment"].options][:1] == [ALL]
+    assert ("Avdelning: Ledning", ("avdelning", "Ledning")) in bar.controls["employee_segment"].options
+    units = [v for _, v in bar.controls["unit"].options][1:]
+    assert units == sorted(demo.customer.frame["unit"].unique())
+    tenure = [g for (_, v) in bar.controls["employee_segment"].options if v and v[0] == "anstallningstid" for g in [v[1]]]
+    assert tenure == demo.engagement.employee.tenure_order  # bands in the params' order, not alphabetical
+    assert [lab for lab, _ in bar.controls["touchpoint"].options][:3] == ["Alla kontaktpunkter", "Bokning",
+                                                                          "Reception / kundmottagning"]
+
+
+def test_filter_traits_and_dropdowns_move_together(demo):
+    bar = FilterBar(demo.views)
+    bar.controls["unit"].value = "Malmö Bulltofta"
+    assert bar.unit == "Malmö Bulltofta" and bar.filters.unit == "Malmö Bulltofta"
+    bar.employee_segment = ("avdelning", "Verkstad")
+    assert bar.controls["employee_segment"].value == ("avdelning", "Verkstad")
+    assert bar.filters.cell("employee") == ("unit", "Malmö Bulltofta", "avdelning", "Verkstad")
+    bar.controls["unit"].value = ALL  # "all" in the dropdown is None in the filters
+    assert bar.unit is None and bar.filters.unit is None
+    assert "Avdelning: Verkstad" in bar.summary.value and "Alla enheter" in bar.summary.value
+
+
+# ---------------------------------------------------------------------------------------------------
+# panels redraw when their trait changes, and only while shown
+
+def test_a_hidden_panel_waits_until_it_is_shown(demo):
+    bar = FilterBar(demo.views)
+    panel = MirrorPanel(demo.views)
+    dlink((bar, "filters"), (panel, "filters"))
+    bar.wave = "2025"
+    assert panel.renders == 0 and panel.image.value == b""
+    panel.shown = True
+    assert panel.renders == 1 and bytes(panel.image.value).startswith(b"\x89PNG")
+    panel.shown = False
+    bar.wave = "2026"
+    assert panel.renders == 1  # stale, not redrawn
+    panel.shown = True
+    assert panel.renders == 2
+
+
+def test_changing_a_filter_changes_the_charts_and_the_numbers(demo):
+    bar, (overview, mirror, table) = wired(demo.views, OverviewPanel, MirrorPanel, GapTablePanel)
+    before = overview.cards.value, mirror.image.value, table.table.value
+    bar.unit = "Örebro Marieberg"
+    after = overview.cards.value, mirror.image.value, table.table.value
+    assert all(a != b for a, b in zip(before, after))
+    # the numbers are the views' numbers for that filter
+    gaps = demo.views.gap_table(Filters(wave="2026", unit="Örebro Marieberg"))
+    row = gaps.set_index("item").loc["extra_mile"]
+    assert f">{fmt_number(row.gap, 'sv', signed=True)}<" in table.table.value
+    nps = demo.views.nps_table(Filters(wave="2026", unit="Örebro Marieberg")).set_index("side")
+    assert f">{fmt_number(nps.loc['customer', 'nps'], 'sv', signed=True)}<" in overview.cards.value
+
+
+def test_touchpoint_filter_keeps_only_its_items(demo):
+    bar, (table,) = wired(demo.views, GapTablePanel)
+    bar.touchpoint = "workshop"
+    rows = re.findall(r'<td class="mg-item">(.*?)</td>', table.table.value)
+    assert rows == ["Kunnig personal", "Gör det lilla extra", "Rätt åtgärdat första gången"]
+
+
+def test_overview_counts_respondents_and_loyalty_like_the_raw_rows(demo):
+    bar, (overview,) = wired(demo.views, OverviewPanel)
+    raw = raw_pomp(demo.customer, "2026")
+    expected = max(raw[[i.id for i in demo.customer.items] + ["nps"]].notna().sum())
+    assert respondents(overview.gaps, overview.nps, "customer") == expected
+    assert f">{fmt_count(expected, 'sv')}<" in overview.cards.value
+    # NPS by hand: promoters 9–10, detractors 0–6
+    scores = raw["nps"].dropna()
+    nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+    assert f">{fmt_number(nps, 'sv', signed=True)}<" in overview.cards.value
+    assert "Blinda fläckar" in overview.findings.value and "”Gör det lilla extra”" in overview.findings.value
+    assert bytes(overview.image.value).startswith(b"\x89PNG")
+
+
+# ---------------------------------------------------------------------------------------------------
+# anonymity: Ledning (3–4 employees per wave, min_n 5)
+
+def ledning_truth(demo, wave="2026") -> dict:
+    raw = raw_pomp(demo.employee, wave)
+    small = raw[raw["avdelning"] == "Ledning"]
+    assert 0 < len(small) < demo.engagement.analysis.min_n
+    items = [i.id for i in demo.employee.items]
+    nps = small["nps"].dropna()
+    return {"n": len(small), "means": small[items].mean(), "enps": 100 * ((nps >= 9).mean() - (nps <= 6).mean())}
+
+
+def employee_cells(table_html: str) -> list[str]:
+    return [re.sub("<[^>]+>", "|", c) for c in re.findall(r"<tr class=[^>]*>(?:<td.*?</td>){3}(<td.*?</td>)", table_html)]
+
+
+def test_the_small_department_reads_too_few_answers_everywhere(demo):
+    bar, (overview, table, item) = wired(demo.views, OverviewPanel, GapTablePanel, ItemPanel,
+                                         employee_segment=("avdelning", "Ledning"))
+    cells = employee_cells(table.table.value)
+    assert len(cells) == 11 and all("för få svar" in c for c in cells)
+    assert "Medarbetarnas eNPS</div><div class=\"mg-kpi-value mg-too-few\">för få svar" in overview.cards.value
+    assert "Medarbetarnas resultat visas inte för det här urvalet" in overview.cards.value
+    assert (item.dist["side"] == "employee").sum() == 0
+    assert "<b>Medarbetare</b>: <span class=\"mg-too-few\">för få svar</span>" in item.stats.value
+
+
+def test_the_small_departments_true_figures_appear_nowhere(demo):
+    truth = ledning_truth(demo)
+    bar, panels = wired(demo.views, OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel,
+                        employee_segment=("avdelning", "Ledning"))
+    overview, _, table, units, item = panels
+    shown = " ".join([overview.cards.value, overview.findings.value, table.table.value, units.note.value,
+                      item.stats.value])
+    assert f"n{NBSP}={NBSP}{truth['n']}<" not in shown and f"n = {truth['n']}" not in shown
+    assert fmt_number(truth["enps"], "sv", signed=True) not in overview.cards.value
+    for cell, mean in zip(employee_cells(table.table.value), truth["means"]):
+        assert fmt_number(mean, "sv") not in cell
+    assert units.table[units.table["group"].notna()]["suppressed"].all()  # every unit × Ledning cell hidden
+    assert overview.gaps["employee_mean"].isna().all() and np.isnan(overview.nps.set_index("side").loc["employee", "nps"])
+
+
+def test_ledning_cannot_be_worked_out_from_the_other_departments(demo):
+    """An attacker sees the total and every department the dashboard shows; with one department
+    hidden, total − shown would give it away. Per item and for eNPS, none or at least two are hidden."""
+    views = demo.views
+    departments = views.meta["groups"]["employee"]["avdelning"]
+    for wave in views.waves():
+        tables = {d: views.gap_table(Filters(wave=wave, employee_segment=("avdelning", d))) for d in departments}
+        for k in range(len(views.items)):
+            hidden = [d for d in departments if np.isnan(tables[d]["employee_mean"].iloc[k])]
+            assert len(hidden) != 1, (wave, k, hidden)
+        enps_hidden = [d for d in departments
+                       if np.isnan(views.nps_table(Filters(wave=wave, employee_segment=("avdelning", d)))
+                                   .set_index("side").loc["employee", "nps"])]
+        assert "Ledning" in enps_hidden and len(enps_hidden) >= 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# units and items, checked against the raw rows
+
+def test_unit_heatmap_gaps_equal_the_raw_rows(demo):
+    table = unit_gap_table(demo.views, Filters(wave="2026"))
+    units = sorted(demo.employee.frame["unit"].unique())
+    assert list(dict.fromkeys(table["group"])) == units and len(table) == len(units) * 11
+    c, e = raw_pomp(demo.customer, "2026"), raw_pomp(demo.employee, "2026")
+    for unit in ("Göteborg Hisingen", "Uppsala Boländerna"):
+        for item in ("extra_mile", "competence"):
+            expected = e.loc[e["unit"] == unit, item].mean() - c.loc[c["unit"] == unit, item].mean()
+            got = table[(table["group"] == unit) & (table["item"] == item)]["gap"].item()
+            assert got == pytest.approx(expected, abs=1e-9)
+
+
+def test_unit_panel_ignores_the_unit_filter_and_says_so(demo):
+    bar, (units,) = wired(demo.views, UnitPanel)
+    assert units.note.value == "" and bytes(units.image.value).startswith(b"\x89PNG")
+    bar.unit = "Malmö Bulltofta"
+    assert "Här visas alla enheter" in units.note.value
+
+
+def test_item_panel_shows_both_distributions_with_agree_labels(demo):
+    bar, (item,) = wired(demo.views, ItemPanel)
+    first = item.image.value
+    item.picker.value = "staff_stressed"
+    assert item.item == "staff_stressed" and item.image.value != first
+    raw = demo.customer.frame[demo.customer.frame["wave"] == "2026"]["staff_stressed"].dropna()
+    got = item.dist[item.dist["side"] == "customer"].set_index("value")["share"]
+    expected = raw.value_counts(normalize=True).sort_index() * 100
+    pd.testing.assert_series_equal(got, expected, check_names=False, check_index_type=False)
+    assert "Negativt formulerad" in item.stats.value
+    labels = value_labels(next(i for i in demo.views.items if i.id == "staff_stressed"), "customer", "sv")
+    assert labels[5.0] == "Instämmer inte alls" and labels[1.0] == "Instämmer helt"  # turned item: answer given
+    assert value_labels(demo.views.items[0], "customer", "sv")[5.0] == "Instämmer helt"
+
+
+def test_distribution_chart_draws_one_bar_per_answer_and_notes_a_hidden_side():
+    dist = pd.DataFrame({"side": ["customer"] * 3, "value": [3.0, 4.0, 5.0], "share": [20.0, 50.0, 30.0]})
+    ax = answer_distribution_chart(dist, labels={float(v): f"v{v}" for v in range(1, 6)},
+                                   texts={"employee": "Medarbetare", "too_few": "för få svar"})
+    assert len(ax.patches) == 5  # every scale value has a row, unanswered ones a zero bar
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["v5", "v4", "v3", "v2", "v1"]
+    assert "Medarbetare: för få svar" in [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+# ---------------------------------------------------------------------------------------------------
+# languages, safety of the HTML, the assembled dashboard
+
+@pytest.mark.parametrize("lang, tab, too_few, gap", [("en", "Overview", "too few answers", "Gap"),
+                                                     ("da", "Oversigt", "for få svar", "Gab"),
+                                                     ("nb", "Oversikt", "for få svar", "Gap")])
+def test_every_text_is_in_the_engagement_language(demo, lang, tab, too_few, gap):
+    views = views_in(demo, lang)
+    bar, panels = wired(views, OverviewPanel, GapTablePanel, employee_segment=("avdelning", "Ledning"))
+    dashboard = Dashboard(bar, panels)
+    assert dashboard.tabs.titles[0] == tab
+    assert too_few in panels[1].table.value and f"<th class=\"mg-num\">{gap}</th>" in panels[1].table.value
+    assert "för få svar" not in panels[1].table.value or lang == "sv"
+
+
+def test_gap_table_html_escapes_labels(demo):
+    gaps = demo.views.gap_table(Filters(wave="2026")).head(1).assign(label="<script>alert(1)</script>")
+    out = gap_table_html(gaps, "sv")
+    assert "<script>" not in out and html.escape("<script>") in out
+
+
+def test_dashboard_draws_only_the_open_tab(demo):
+    bar = FilterBar(demo.views)
+    panels = [cls(demo.views) for cls in (OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel)]
+    for panel in panels:
+        dlink((bar, "filters"), (panel, "filters"))
+    before = [p.renders for p in panels]
+    dashboard = Dashboard(bar, panels)
+    assert [p.shown for p in panels] == [True, False, False, False, False]
+    assert [p.renders for p in panels] == [1, 0, 0, 0, 0]
+    bar.wave = "2025"
+    assert [p.renders for p in panels] == [2, 0, 0, 0, 0]
+    dashboard.tabs.selected_index = 3
+    assert panels[3].shown and panels[3].renders == 1 and not panels[0].shown
+    assert replace(bar.filters, wave="2026") != bar.filters
