@@ -151,3 +151,22 @@ def test_attacker_with_linear_algebra_on_crossed_tables_and_their_margins(demo):
             leaks += [(clean.side, wave, measure, cell) for cell in determined_cells(table, hidden)
                       if 0 < table.loc[cell] < min_n]
     assert not leaks, leaks[:5]
+
+
+@pytest.mark.parametrize("filters", [
+    dict(wave="2026"), dict(wave="2025"), dict(wave="2026", employee_segment=("avdelning", "Verkstad")),
+    dict(wave="2026", customer_segment=("Kundtyp", "Privatkund"), touchpoint="workshop"),
+    dict(wave="2026", employee_segment=("avdelning", "Ledning")),
+])
+def test_all_units_at_once_equal_one_gap_table_per_unit(demo, filters):
+    *_, views = demo
+    fast = views.unit_gaps(Filters(**filters)).set_index(["group", "item"])
+    units = views.meta["groups"]["employee"]["unit"]
+    assert sorted(fast.index.get_level_values(0).unique()) == sorted(units)
+    for unit in units:
+        slow = views.gap_table(Filters(**{**filters, "unit": unit})).set_index("item")
+        for item, row in slow.iterrows():
+            got = fast.loc[(unit, item)]
+            assert bool(got["suppressed"]) == (row["classification"] == "suppressed"), (unit, item)
+            for col in ("gap", "gap_ci_low", "gap_ci_high"):
+                assert np.isclose(got[col], row[col], rtol=1e-9, atol=1e-9, equal_nan=True), (unit, item, col)

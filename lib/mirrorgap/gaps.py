@@ -68,6 +68,12 @@ def shared_level(customer_mean: float, employee_mean: float, analysis: Analysis)
     return ""
 
 
+def display_label(item, language: str) -> str:
+    """An item's label in the engagement language, marked when its wording is reversed."""
+    label = item.label.get(language, item.id)
+    return f"{label} {section(language, 'report')['reversed_suffix']}" if item.reversed else label
+
+
 def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, language: str) -> pd.DataFrame:
     """The gap table from clean rows (see `gap_table_from_counts`)."""
     counts = {side.side: {i.id: value_counts(side.frame[i.id]) for i in side.items} for side in (customer, employee)}
@@ -86,11 +92,9 @@ def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Ana
     """
     conf = 1 - analysis.alpha
     hidden = hidden or {}
-    suffix = section(language, "report")["reversed_suffix"]
     rows = []
     for item in items:
-        label = item.label.get(language, item.id)
-        row = {"item": item.id, "label": f"{label} {suffix}" if item.reversed else label,
+        row = {"item": item.id, "label": display_label(item, language),
                "touchpoint": item.touchpoint or "", "theme": item.theme or ""}
         sides = {}
         for side in ("customer", "employee"):

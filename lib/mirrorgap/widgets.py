@@ -111,21 +111,10 @@ def _employee_groups(views, dimension: str) -> list[str]:
 # computations on top of the views
 
 def unit_gap_table(views, filters: Filters) -> pd.DataFrame:
-    """Per unit and item the gap with its CI (for the heatmap's bold cue), from the views' gap table
-    for each unit; suppressed where either side is. Columns: group, item, label, gap, gap_ci_low,
-    gap_ci_high, suppressed. The unit filter itself is ignored (every unit is a column)."""
-    frames = []
-    customer_units = set(views.meta["groups"]["customer"].get("unit", []))
-    for unit in views.meta["groups"]["employee"].get("unit", []):
-        if unit not in customer_units:
-            continue
-        table = views.gap_table(replace(filters, unit=unit))
-        frames.append(pd.DataFrame({
-            "group": unit, "item": table["item"], "label": table["label"], "gap": table["gap"].astype(float),
-            "gap_ci_low": table["gap_ci_low"].astype(float), "gap_ci_high": table["gap_ci_high"].astype(float),
-            "suppressed": table["classification"].eq("suppressed")}))
-    columns = ["group", "item", "label", "gap", "gap_ci_low", "gap_ci_high", "suppressed"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    """Per unit and item the gap with its CI (for the heatmap's bold cue), suppressed where either side
+    is. Columns: group, item, label, gap, gap_ci_low, gap_ci_high, suppressed. The unit filter itself
+    is ignored (every unit is a column)."""
+    return views.unit_gaps(filters)
 
 
 def respondents(gaps: pd.DataFrame, nps: pd.DataFrame, side: str) -> float:
