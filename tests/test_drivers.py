@@ -394,3 +394,12 @@ def test_missing_outcome_column_says_what_to_do(demo):
                             segments=customer.segments, ledger=customer.ledger)
     with pytest.raises(ParamsError, match="satisfaction_column"):
         drivers_table(no_sat, employee, with_analysis(engagement, driver_outcome="satisfaction"))
+
+
+def test_batched_resamples_are_the_same_draws_as_one_batch(monkeypatch):
+    """Memory-bounded batches must not change the bootstrap: same seed, same resamples."""
+    import mirrorgap.drivers as drivers
+    whole = drivers.bootstrap_counts(40, 9, 11)
+    monkeypatch.setattr(drivers, "BOOTSTRAP_BYTES", 40 * 3 * 8 * 3 * 2)  # two resamples per batch
+    batched = np.concatenate(list(drivers._count_batches(40, 9, 11, 3)))
+    assert batched.shape == (9, 40) and (batched == whole).all()

@@ -59,7 +59,8 @@ DRIVER_COLUMNS = [
 ]
 MISSING = ("pairwise", "listwise")
 EIGEN_TOLERANCE = 1e-9     # a correlation matrix whose smallest eigenvalue is below this is not usable
-BOOTSTRAP_CHUNK = 100      # resamples per batch: bounds memory at ~CHUNK × rows × columns floats
+BOOTSTRAP_CHUNK = 100      # resamples per batch at most
+BOOTSTRAP_BYTES = 256 << 20  # working memory per batch: fewer resamples per batch when rows are many
 MIN_VALID_RESAMPLES = 0.5  # share of resamples that must give a model for an interval to be reported
 
 
@@ -251,7 +252,7 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
     ci_low, ci_high, valid = np.full(p, np.nan), np.full(p, np.nan), 0
     if bootstrap > 0 and np.isfinite(r2) and r2 > 0:
         boot = np.concatenate([_boot_pct(model, chunk)
-                               for chunk in _chunks(bootstrap_counts(len(model), bootstrap, seed))])
+                               for chunk in _count_batches(len(model), bootstrap, seed, model.shape[1])])
         ok = np.isfinite(boot).all(axis=1)
         valid = int(ok.sum())
         if valid >= MIN_VALID_RESAMPLES * bootstrap:
@@ -263,9 +264,17 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
                        r_ci_high=r_high, missing=used, valid_resamples=valid)
 
 
-def _chunks(counts: np.ndarray):
-    for start in range(0, len(counts), BOOTSTRAP_CHUNK):
-        yield counts[start:start + BOOTSTRAP_CHUNK]
+def _count_batches(n_rows: int, resamples: int, seed: int, columns: int):
+    """`bootstrap_counts` drawn batch by batch from one generator (the same draws as in one go), each
+    batch small enough that its weighted correlations stay within BOOTSTRAP_BYTES — a million rows
+    would otherwise need tens of GB."""
+    rng = np.random.default_rng(seed)
+    size = int(max(1, min(BOOTSTRAP_CHUNK, BOOTSTRAP_BYTES // max(1, n_rows * columns * 8 * 3))))
+    p, done = np.full(n_rows, 1.0 / n_rows), 0
+    while done < resamples:
+        k = min(size, resamples - done)
+        yield rng.multinomial(n_rows, p, size=k)
+        done += k
 
 
 def _boot_pct(model: np.ndarray, counts: np.ndarray) -> np.ndarray:
