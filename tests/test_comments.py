@@ -379,3 +379,14 @@ def test_chart_follows_seaborn_conventions():
     assert [c for c in ci.collections if c.get_gid() == "ci_customer"]
     with pytest.raises(ValueError, match="share"):
         themes_chart(table.drop(columns=["share"]))
+
+
+def test_a_side_without_comment_columns_has_no_theme_counts_but_no_error():
+    from mirrorgap.pipeline import load_side
+    engagement = load_engagement("params/demo.yaml")
+    engagement = engagement.model_copy(update={"employee": engagement.employee.model_copy(update={"comment_columns": []})})
+    customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")
+    table = theme_table(customer, employee, engagement, wave="2026")
+    assert (table.loc[table.side == "customer", "comments"] > 0).any()
+    employee_rows = table[table.side == "employee"]
+    assert employee_rows.empty or employee_rows["comments"].fillna(0).eq(0).all()

@@ -184,6 +184,8 @@ def side_comments(clean: CleanSide, comment_columns, *, wave: str | None = None)
     if wave is not None and "wave" in frame:
         frame = frame[frame["wave"] == wave]
     columns = [c for c in comment_columns if c in frame.columns]
+    if not columns:  # a side asked no open question
+        return pd.Series([], dtype=object, name="comment")
     cells = [[" ".join(str(v).split()) if _is_comment(v) else "" for v in frame[c].tolist()] for c in columns]
     joined = [JOIN.join(p for p in parts if p) for parts in zip(*cells)] if cells else []
     texts = pd.Series(joined, index=frame.index, dtype=object, name="comment")
