@@ -35,3 +35,17 @@ def engagement(**overrides):
     }
     data.update(overrides)
     return parse_engagement(data)
+
+
+def demo_results(**analysis):
+    """The demo engagement analysed with every insight table, as a run makes it (analysis overrides
+    allowed); its segments include the department Ledning (3–4 employees), suppressed with a complement."""
+    from mirrorgap.insights import add_insights
+    from mirrorgap.params import load_engagement
+    from mirrorgap.paths import PARAMS_DIR
+    from mirrorgap.pipeline import analyse, load_side
+
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    if analysis:
+        eng = eng.model_copy(update={"analysis": eng.analysis.model_copy(update=analysis)})
+    return add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))

@@ -10,6 +10,8 @@ from io import BytesIO
 
 import numpy as np
 import pytest
+
+from helpers import demo_results
 from openpyxl import load_workbook
 from PIL import Image
 from pptx import Presentation
@@ -19,18 +21,9 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 from mirrorgap import deck_charts as dc
 from mirrorgap.deck import write_deck
 from mirrorgap.findings import item_findings
-from mirrorgap.insights import add_insights
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pipeline import analyse, in_wave, load_side
+from mirrorgap.pipeline import in_wave, load_side
 from mirrorgap.style import HOUSE_COLORS
 
-def demo_results(**analysis):
-    """The demo engagement analysed with every insight table, as a run makes it (analysis overrides allowed)."""
-    eng = load_engagement(PARAMS_DIR / "demo.yaml")
-    if analysis:
-        eng = eng.model_copy(update={"analysis": eng.analysis.model_copy(update=analysis)})
-    return add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,11 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+
+from helpers import demo_results
 from openpyxl import load_workbook
 
-from mirrorgap.insights import add_insights
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pipeline import analyse, in_wave, load_side
+from mirrorgap.pipeline import in_wave, load_side
 from mirrorgap.readers import read_survey
 from mirrorgap.scrub import scrub_text
 from mirrorgap.workbook import write_workbook
@@ -21,13 +20,6 @@ from mirrorgap.workbook import write_workbook
 MARKER = "för få svar"
 
 
-def demo_results(**analysis):
-    """The demo with every insight table, as a run makes it; its segments include the department
-    Ledning (3–4 employees), suppressed together with a complementary group."""
-    eng = load_engagement(PARAMS_DIR / "demo.yaml")
-    if analysis:
-        eng = eng.model_copy(update={"analysis": eng.analysis.model_copy(update=analysis)})
-    return add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
 
 
 @pytest.fixture(scope="module")
