@@ -1,5 +1,6 @@
 """The dashboard launcher and the kernel's raw-data guard (no browser; the guard runs in a child
 process because an audit hook cannot be removed)."""
+import ast
 import json
 import os
 import subprocess
@@ -110,6 +111,22 @@ def test_dashboard_notebook_only_builds_and_wires_and_is_committed_clean():
     assert all(c.outputs == [] and c.execution_count is None for c in code)
     source = "".join(c.source for c in code)
     assert not any(word in source for word in ("pipeline", "readers", "load_engagement", "read_csv", "data/"))
+
+
+def test_a_dashboard_kernel_never_loads_the_readers_or_the_heavy_statistics():
+    """What the dashboard notebook imports must not pull in the file readers and the pipeline (a
+    client's kernel has no business with them) nor scipy.stats, statsmodels or seaborn (tens of MB in
+    every pooled kernel). Checked in a fresh interpreter, as a kernel starts."""
+    nb = nbformat.read(DASHBOARD_NOTEBOOK, as_version=4)
+    imports = "\n".join(ast.unparse(node) for c in nb.cells for node in ast.walk(ast.parse(c.source))
+                        if isinstance(node, (ast.Import, ast.ImportFrom)))
+    script = imports + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
+    loaded = set(json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                                           check=True).stdout))
+    assert "mirrorgap.widgets" in loaded and "mirrorgap.views" in loaded  # the script did import them
+    unwanted = {"mirrorgap.readers", "mirrorgap.pipeline", "mirrorgap.sniff", "mirrorgap.drivers", "openpyxl",
+                "pyreadstat", "duckdb", "scipy.stats", "statsmodels", "seaborn"}
+    assert not unwanted & loaded
 
 
 # ---------------------------------------------------------------------------------------------------

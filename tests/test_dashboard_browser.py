@@ -179,9 +179,19 @@ def test_changing_a_filter_changes_the_chart_and_the_numbers(browser, server, ar
     expected_nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
     assert after["Kundernas NPS"] == fmt_number(expected_nps, "sv", signed=True)
     open_tab(page, "Enheter")
-    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
-                           ".every(i => i.complete && i.naturalWidth > 600)", timeout=20_000)
+    page.wait_for_selector(".mg-heatmap >> visible=true", timeout=20_000)
     assert "Här visas alla enheter" in page.inner_text(".mg-panel >> visible=true")
+    units = sorted(customers["unit"].unique())
+    assert page.locator(".mg-heatmap thead th").all_inner_texts()[3:] == units
+    gothenburg = 3 + units.index("Göteborg Hisingen")  # item name, "all", gutter, then the units
+    employees = server.results.employee.frame
+    c = customers[(customers["wave"] == "2026") & (customers["unit"] == "Göteborg Hisingen")]
+    e = employees[(employees["wave"] == "2026") & (employees["unit"] == "Göteborg Hisingen")]
+    scale_c, scale_e = server.results.customer.scales["competence"], server.results.employee.scales["competence"]
+    gap = ((e["competence"].mean() - scale_e.min) / (scale_e.max - scale_e.min)
+           - (c["competence"].mean() - scale_c.min) / (scale_c.max - scale_c.min)) * 100
+    row = page.locator(".mg-heatmap tbody tr", has_text="Kunnig personal")
+    assert row.locator("th, td").nth(gothenburg).inner_text() == fmt_number(gap, "sv", signed=True)
     page.screenshot(path=str(artifacts / "dashboard_units.png"), full_page=True)
     page.close(run_before_unload=True)
 

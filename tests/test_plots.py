@@ -387,6 +387,26 @@ def test_set_theme_applies_the_house_style():
     assert to_rgba(cycle[1]) == to_rgba(HOUSE_COLORS["employee"])
 
 
+def test_set_theme_equals_seaborns_theme_under_the_house_rc():
+    """The house theme is written out (no seaborn import in dashboard kernels) but must stay what
+    seaborn's own set_theme with the house palette and rc gives."""
+    import seaborn as sns
+
+    from mirrorgap.style import FONT_FAMILY, HOUSE_RC, THEME_PALETTE
+
+    with matplotlib.rc_context():
+        matplotlib.rcdefaults()
+        sns.set_theme(context="notebook", style="whitegrid", palette=[HOUSE_COLORS[k] for k in THEME_PALETTE],
+                      font=FONT_FAMILY, rc=HOUSE_RC)
+        matplotlib.rcParams.update(HOUSE_RC)
+        expected = dict(matplotlib.rcParams)
+        matplotlib.rcdefaults()
+        set_theme()
+        got = dict(matplotlib.rcParams)
+    differing = {k: (got[k], expected[k]) for k in expected if got[k] != expected[k]}
+    assert not differing
+
+
 def test_figure_for_sizes_grow_with_the_rows():
     fig, ax = figure_for("mirror", 11)
     assert isinstance(fig, Figure) and ax.figure is fig

@@ -12,10 +12,15 @@ import pytest
 from traitlets import dlink
 
 from mirrorgap.aggregates import aggregate_meta, build_aggregates
+from matplotlib.colors import to_hex
+
 from mirrorgap.findings import fmt_number
+from mirrorgap.heatmap_html import heatmap_html
 from mirrorgap.params import load_engagement
 from mirrorgap.paths import PARAMS_DIR
 from mirrorgap.pipeline import load_side
+from mirrorgap.plots_units import cell_colours, colour_limit
+from mirrorgap.plots_units import chart_texts as unit_chart_texts
 from mirrorgap.views import AggregateViews, Filters
 from mirrorgap.widgets import (ALL, Dashboard, FilterBar, GapTablePanel, ItemPanel, MirrorPanel, OverviewPanel,
                                UnitPanel, answer_distribution_chart, fmt_count, gap_table_html, respondents,
@@ -182,12 +187,14 @@ def test_the_small_departments_true_figures_appear_nowhere(demo):
                         employee_segment=("avdelning", "Ledning"))
     overview, _, table, units, item = panels
     shown = " ".join([overview.cards.value, overview.findings.value, table.table.value, units.note.value,
-                      item.stats.value])
+                      units.heatmap.value, item.stats.value])
     assert f"n{NBSP}={NBSP}{truth['n']}<" not in shown and f"n = {truth['n']}" not in shown
     assert fmt_number(truth["enps"], "sv", signed=True) not in overview.cards.value
     for cell, mean in zip(employee_cells(table.table.value), truth["means"]):
         assert fmt_number(mean, "sv") not in cell
     assert units.table[units.table["group"].notna()]["suppressed"].all()  # every unit × Ledning cell hidden
+    assert "mg-hm-cell" not in units.heatmap.value  # no gap in the heatmap either, not even the overall one
+    assert units.heatmap.value.count("för få svar") == len(units.table) + len(demo.views.items) + 1  # + legend
     assert overview.gaps["employee_mean"].isna().all() and np.isnan(overview.nps.set_index("side").loc["employee", "nps"])
 
 
@@ -224,9 +231,45 @@ def test_unit_heatmap_gaps_equal_the_raw_rows(demo):
 
 def test_unit_panel_ignores_the_unit_filter_and_says_so(demo):
     bar, (units,) = wired(demo.views, UnitPanel)
-    assert units.note.value == "" and bytes(units.image.value).startswith(b"\x89PNG")
+    assert units.note.value == "" and units.heatmap.value.count("<tr>") == 1 + len(demo.views.items)
+    before = units.heatmap.value
     bar.unit = "Malmö Bulltofta"
-    assert "Här visas alla enheter" in units.note.value
+    assert "Här visas alla enheter" in units.note.value and units.heatmap.value == before
+
+
+def test_unit_heatmap_html_shows_every_gap_as_the_table_has_it(demo):
+    table = unit_gap_table(demo.views, Filters(wave="2026"))
+    overall = demo.views.gap_table(Filters(wave="2026"))
+    texts = {**unit_chart_texts("sv"), "too_few": "för få svar"}
+    out = heatmap_html(table.assign(label=table["label"].where(table["item"] != "competence", "<b>x</b>")),
+                       overall, texts, language="sv")
+    body = out[out.index("<tbody>"):]
+    rows = re.findall(r"<tr>(.*?)</tr>", body)
+    assert len(rows) == len(demo.views.items) and "<b>x</b>" not in out and "&lt;b&gt;x&lt;/b&gt;" in out
+    limit = colour_limit(pd.concat([table.loc[~table["suppressed"], "gap"], overall["gap"]]))
+    units = list(dict.fromkeys(table["group"]))
+    for row, item in zip(rows, [i.id for i in demo.views.items]):
+        cells = re.findall(r"<td class=\"([^\"]*)\"(?: style=\"([^\"]*)\")?>(.*?)</td>", row)
+        cells = [c for c in cells if "mg-hm-gutter" not in c[0]]
+        assert len(cells) == 1 + len(units)
+        expected = [overall.set_index("item").loc[item]] + [
+            table[(table["group"] == u) & (table["item"] == item)].iloc[0] for u in units]
+        for (css, style, text), want in zip(cells, expected):
+            assert text == fmt_number(want["gap"], "sv", signed=True)
+            fill, ink = cell_colours([want["gap"]], limit)
+            assert f"background:{to_hex(fill[0])};color:{ink[0]}" in style
+            bold = want["gap_ci_low"] > 0 or want["gap_ci_high"] < 0
+            assert ("font-weight:700" in style) == bool(bold)
+
+
+def test_unit_heatmap_html_hides_suppressed_cells(demo):
+    table = unit_gap_table(demo.views, Filters(wave="2026"))
+    hidden = table.index[:3]
+    table.loc[hidden, "suppressed"] = True
+    out = heatmap_html(table, demo.views.gap_table(Filters(wave="2026")),
+                       {**unit_chart_texts("sv"), "too_few": "för få svar"}, language="sv")
+    assert out.count('<td class="mg-hm-hidden">för få svar</td>') == 3
+    assert "mg-hm-hatch" in out  # the legend explains the hatching
 
 
 def test_item_panel_shows_both_distributions_with_agree_labels(demo):

@@ -18,8 +18,7 @@ import pandas as pd
 
 from .anonymity import hidden_cells, hidden_groups
 from .params import Engagement
-from .pipeline import waves_of
-from .recode import CleanSide
+from .recode import CleanSide, waves_of
 
 ALL = "all"
 COLUMNS = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure", "value", "count", "suppressed"]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.linalg import null_space
 
 
 def hidden_groups(counts: pd.Series, *, min_n: int, total_shown: bool = True) -> pd.Series:
@@ -115,6 +114,8 @@ def _known_cells(a: np.ndarray, h: np.ndarray) -> list[tuple[int, int]]:
         for cell, sign in zip(line, [1] * (len(line) - 1) + [-1]):
             if cell in pos:
                 equations[k, pos[cell]] += sign
+    from scipy.linalg import null_space  # here, not at import: dashboard kernels never audit
+
     free = null_space(equations)
     return [(int(i), int(j)) for (i, j), k in pos.items() if free.shape[1] == 0 or np.abs(free[k]).max() < 1e-9]
 

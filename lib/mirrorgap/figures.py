@@ -1,8 +1,6 @@
 """The run's charts in the engagement language: drawn once, shown in the notebook, saved for the report."""
 from __future__ import annotations
 
-import io
-
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
@@ -14,12 +12,8 @@ from .plots_priority import drivers_chart, figure_for_drivers, figure_for_priori
 from .plots_trends import pulse_chart, pulse_figure, trend_chart, trend_figure
 from .plots_units import chart_texts as unit_chart_texts
 from .plots_units import gap_heatmap, heatmap_figure, linkage_chart, touchpoint_chart
+from .style import chart_texts, png_bytes
 from .texts import section
-
-
-def chart_texts(language: str) -> dict[str, str]:
-    """The chart texts of the plots module, in the engagement language."""
-    return {**section(language, "side"), **section(language, "classification"), **section(language, "chart")}
 
 
 def make_figures(results: Results) -> dict[str, Figure]:
@@ -75,12 +69,6 @@ def insight_figures(results: Results) -> dict[str, Figure]:
         themes_chart(themes, ax=ax, texts=comment_chart_texts(lang), min_n_comments=analysis.min_n_comments)
         figs["themes"] = fig
     return figs
-
-
-def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
-    return buf.getvalue()
 
 
 def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] | None = None) -> dict[str, bytes]:

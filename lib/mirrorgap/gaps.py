@@ -28,20 +28,33 @@ def value_counts(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return counts.index.to_numpy(dtype=float), counts.to_numpy(dtype=np.int64)
 
 
-def side_summary(values: np.ndarray, counts: np.ndarray, *, scale_min: float, scale_max: float,
-                 top_box_at: float, conf: float) -> dict:
-    """From the answer counts of one item on its native scale: n, mean, SD and t-CI on POMP, the
-    native-scale mean, and the top-box share with its Wilson CI. Raw rows and anonymised aggregates
-    both come through here, so a dashboard figure equals the report's."""
+def counts_summary(values: np.ndarray, counts: np.ndarray, *, scale_min: float, scale_max: float,
+                   top_box_at: float) -> tuple[int, float, float, int]:
+    """(n, mean, SD, top-box count) on POMP from the answer counts of one item on its native scale."""
     values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
     pomp = (values - scale_min) / (scale_max - scale_min) * 100
     n, mean, sd = summary_from_counts(pomp, counts) if counts.sum() else (0, np.nan, np.nan)
+    return n, mean, sd, int(counts[pomp >= top_box_at - 1e-9].sum())
+
+
+def summary_stats(n: int, mean: float, sd: float, top: int, *, scale_min: float, scale_max: float,
+                  conf: float) -> dict:
+    """From one item's sufficient statistics on POMP: the t-CI of the mean, the native-scale mean,
+    and the top-box share with its Wilson CI."""
     m = mean_ci_from_summary(n, mean, sd, conf=conf)
-    top = wilson_ci(int(counts[pomp >= top_box_at - 1e-9].sum()), int(n), conf=conf)
+    tb = wilson_ci(int(top), int(n), conf=conf)
     native = scale_min + m.mean * (scale_max - scale_min) / 100 if m.n else np.nan
     return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high,
-            "mean_native": native, "top_box": top.share * 100, "top_box_ci_low": top.ci_low * 100,
-            "top_box_ci_high": top.ci_high * 100}
+            "mean_native": native, "top_box": tb.share * 100, "top_box_ci_low": tb.ci_low * 100,
+            "top_box_ci_high": tb.ci_high * 100}
+
+
+def side_summary(values, counts, *, scale_min: float, scale_max: float, top_box_at: float, conf: float) -> dict:
+    """From the answer counts of one item on its native scale: n, mean, SD and t-CI on POMP, the
+    native-scale mean, and the top-box share with its Wilson CI. Raw rows and anonymised aggregates
+    both come through `summary_stats`, so a dashboard figure equals the report's."""
+    summary = counts_summary(values, counts, scale_min=scale_min, scale_max=scale_max, top_box_at=top_box_at)
+    return summary_stats(*summary, scale_min=scale_min, scale_max=scale_max, conf=conf)
 
 
 def _suppressed(summary: dict) -> dict:
@@ -90,8 +103,21 @@ def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Ana
     (side -> set of item ids, from anonymised aggregates), are suppressed with their gap:
     classification 'suppressed'.
     """
+    summaries = {side: {item.id: counts_summary(*by_item[item.id], scale_min=scales[side][item.id].min,
+                                                scale_max=scales[side][item.id].max,
+                                                top_box_at=analysis.top_box_at)
+                        for item in items if item.id in by_item}
+                 for side, by_item in counts.items()}
+    return gap_table_from_summaries(summaries, scales, items, analysis, language=language, hidden=hidden)
+
+
+def gap_table_from_summaries(summaries: dict, scales: dict, items: list, analysis: Analysis, *, language: str,
+                             hidden: dict | None = None) -> pd.DataFrame:
+    """The gap table (see `gap_table_from_counts`) from each side's per-item (n, mean, SD, top-box
+    count) on POMP, as `counts_summary` gives them; an item missing on a side has no answers."""
     conf = 1 - analysis.alpha
     hidden = hidden or {}
+    empty = (0, np.nan, np.nan, 0)
     rows = []
     for item in items:
         row = {"item": item.id, "label": display_label(item, language),
@@ -99,9 +125,8 @@ def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Ana
         sides = {}
         for side in ("customer", "employee"):
             scale = scales[side][item.id]
-            values, n_answers = counts[side].get(item.id, (np.array([]), np.array([], dtype=np.int64)))
-            s = side_summary(values, n_answers, scale_min=scale.min, scale_max=scale.max,
-                             top_box_at=analysis.top_box_at, conf=conf)
+            s = summary_stats(*summaries[side].get(item.id, empty), scale_min=scale.min, scale_max=scale.max,
+                              conf=conf)
             if item.id in hidden.get(side, ()) or (side == "employee" and s["n"] < analysis.min_n):
                 s = _suppressed(s)
             sides[side] = s

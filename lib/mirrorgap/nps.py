@@ -27,9 +27,13 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as _sps
+from scipy.special import ndtri
 
-__all__ = ["NPSResult", "nps_from_counts", "nps", "nps_difference"]
+__all__ = ["NPS_COLUMNS", "NPSResult", "nps_from_counts", "nps", "nps_difference"]
+
+# The NPS/eNPS table (nps.csv, the dashboard), one row per side, in this order.
+NPS_COLUMNS = ["side", "label", "n", "promoters", "passives", "detractors", "promoter_share",
+               "passive_share", "detractor_share", "nps", "ci_low", "ci_high"]
 
 _NAN = float("nan")
 _ADD_N = 3.0          # added to n
@@ -60,7 +64,7 @@ def _check_conf(conf) -> float:
 
 
 def _z(conf: float) -> float:
-    return float(_sps.norm.ppf((1.0 + conf) / 2.0))
+    return float(ndtri((1.0 + conf) / 2.0))
 
 
 def _as_count(x, name: str) -> int:

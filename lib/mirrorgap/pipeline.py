@@ -10,13 +10,12 @@ from .errors import ParamsError
 from .gaps import gap_table
 from .params import Engagement
 from .readers import read_survey
-from .recode import CleanSide, clean_side
+from .recode import CleanSide, clean_side, waves_of
 from .scrub import scrub_side
+from .nps import NPS_COLUMNS
 from .stats import nps
 from .texts import section
 
-NPS_COLUMNS = ["side", "label", "n", "promoters", "passives", "detractors", "promoter_share",
-               "passive_share", "detractor_share", "nps", "ci_low", "ci_high"]
 
 
 @dataclass
@@ -41,12 +40,6 @@ def load_side(engagement: Engagement, side: str) -> CleanSide:
     anything else can store or show them."""
     return scrub_side(clean_side(read_survey(engagement.side(side).input, side=side), engagement, side), engagement)
 
-
-def waves_of(clean: CleanSide) -> list[str]:
-    """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""
-    if "wave" not in clean.frame:
-        return []
-    return sorted(clean.frame["wave"].dropna().unique().tolist(), key=lambda w: (len(str(w)), str(w)))
 
 
 def resolve_wave(engagement: Engagement, customer: CleanSide, employee: CleanSide) -> str | None:

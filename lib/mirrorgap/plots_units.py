@@ -8,24 +8,26 @@ title goes in under the key "title"). Call `mirrorgap.style.set_theme()` before 
 from __future__ import annotations
 
 import textwrap
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.axes import Axes
-from matplotlib.colors import Normalize
+from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
-from scipy import stats as sps
+from scipy.special import stdtrit
 
 from . import plots
-from .linkage import LinkageSummary
 from .plots import format_signed
 from .style import HOUSE_COLORS, merge_texts, require_columns, tint
 from .texts import section
+
+if TYPE_CHECKING:  # linkage loads scipy.stats; the dashboard's heatmap does not need it
+    from .linkage import LinkageSummary
 
 __all__ = ["DEFAULT_TEXTS", "chart_texts", "gap_cmap", "gap_heatmap", "heatmap_figure", "linkage_chart",
            "touchpoint_chart"]
@@ -92,8 +94,11 @@ def _decimal(value: float, decimals: int, mark: str) -> str:
 def gap_cmap():
     """Diverging colour map around 0: hidden strength (bluish green) – light grey – blind spot (dark
     red), the house colours, which stay apart for red–green colour-blind readers mostly by lightness."""
-    return sns.blend_palette([HOUSE_COLORS["hidden_strength"], "#F2F2F2", HOUSE_COLORS["blind_spot"]],
-                             n_colors=256, as_cmap=True)
+    return LinearSegmentedColormap.from_list(
+        "gap", [HOUSE_COLORS["hidden_strength"], "#F2F2F2", HOUSE_COLORS["blind_spot"]], N=256)
+
+
+_CMAP = gap_cmap()
 
 
 def _group_name(table: pd.DataFrame) -> str:
@@ -146,31 +151,45 @@ def _cell_frame(table: pd.DataFrame, overall: pd.DataFrame | None) -> pd.DataFra
     return pd.concat([first, cells], ignore_index=True)
 
 
+def colour_limit(gaps: pd.Series, vmax: float | None = None) -> float:
+    """The |gap| at full colour: `vmax`, else 20, or the largest shown |gap| rounded up to 5 when larger."""
+    shown = gaps.abs().dropna()
+    return vmax or max(DEFAULT_VMAX, float(np.ceil(shown.max() / 5) * 5) if len(shown) else 0.0)
+
+
+def cell_colours(gaps, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fill (RGBA rows) and text colour of heatmap cells: the diverging colour of each gap, white text
+    where the fill is dark. The report's PNG and the dashboard's HTML heatmap both use it."""
+    level = np.clip(Normalize(-limit, limit)(np.atleast_1d(np.asarray(gaps, dtype=float))).filled(np.nan), 0, 1)
+    ink = np.where(np.abs(level - 0.5) > 0.32, "white", HOUSE_COLORS["text"])
+    return _CMAP(level), ink
+
+
 def _draw_cells(ax: Axes, cells: pd.DataFrame, x_of: dict, y_of: dict, limit: float, t: dict) -> None:
-    """One rectangle and one text per cell: the coloured gap, "too few" (hatched) or "–" (no gap)."""
+    """One rectangle and one text per cell: the coloured gap, "too few" (hatched) or "–" (no gap).
+    Rectangles go in with `add_artist`: the axis limits are set afterwards, and `add_patch` would
+    recompute them for each of what can be thousands of cells."""
     c = HOUSE_COLORS
-    cmap, norm = gap_cmap(), Normalize(-limit, limit)
     side = 1 - 2 * CELL_PAD
-    for cell in cells.itertuples(index=False):
+    fills, inks = cell_colours(cells["gap"].to_numpy(dtype=float), limit)
+    for cell, fill, ink in zip(cells.itertuples(index=False), fills, inks):
         x, y = x_of[(cell.block, cell.group)], y_of[cell.item]
         corner = (x - 0.5 + CELL_PAD, y - 0.5 + CELL_PAD)
         if cell.suppressed:
-            ax.add_patch(Rectangle(corner, side, side, facecolor=c["light"], edgecolor=HATCH_EDGE,
-                                   hatch="////", linewidth=0, gid="cell_suppressed"))
+            ax.add_artist(Rectangle(corner, side, side, facecolor=c["light"], edgecolor=HATCH_EDGE,
+                                    hatch="////", linewidth=0, gid="cell_suppressed"))
             ax.text(x, y, t["heatmap_too_few"], ha="center", va="center", fontsize=8, style="italic",
                     color=c["neutral"], gid="too_few",
                     bbox=dict(boxstyle="round,pad=0.15", fc=c["light"], ec="none"))
         elif not np.isfinite(cell.gap):
-            ax.add_patch(Rectangle(corner, side, side, facecolor="white", edgecolor=c["grid"], linewidth=0.8,
-                                   gid="cell_empty"))
+            ax.add_artist(Rectangle(corner, side, side, facecolor="white", edgecolor=c["grid"], linewidth=0.8,
+                                    gid="cell_empty"))
             ax.text(x, y, "–", ha="center", va="center", color=c["muted"], gid="no_gap")
         else:
-            level = float(np.clip(norm(cell.gap), 0, 1))
-            ax.add_patch(Rectangle(corner, side, side, facecolor=cmap(level), linewidth=0, gid="cell"))
+            ax.add_artist(Rectangle(corner, side, side, facecolor=tuple(fill), linewidth=0, gid="cell"))
             significant = cell.gap_ci_low > 0 or cell.gap_ci_high < 0  # NaN compares False: not bold
             ax.text(x, y, format_signed(cell.gap), ha="center", va="center", fontsize=10.5,
-                    fontweight="bold" if significant else "normal",
-                    color="white" if abs(level - 0.5) > 0.32 else c["text"], gid="gap_value")
+                    fontweight="bold" if significant else "normal", color=str(ink), gid="gap_value")
 
 
 def _stage_headings(ax: Axes, cols, xs, t: dict, lines: int) -> bool:
@@ -240,8 +259,7 @@ def gap_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | No
     xs = _positions(cols)
     y_of = {item: float(i) for i, item in enumerate(items)}
     cells = _cell_frame(table, overall)
-    shown = cells.loc[~cells["suppressed"], "gap"].abs().dropna()
-    limit = vmax or max(DEFAULT_VMAX, float(np.ceil(shown.max() / 5) * 5) if len(shown) else 0.0)
+    limit = colour_limit(cells.loc[~cells["suppressed"], "gap"], vmax)
     _draw_cells(ax, cells, dict(zip(cols, xs)), y_of, limit, t)
 
     # items down the left, group headings on top
@@ -333,7 +351,7 @@ def _fit_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray, conf: float):
         return fit, None, None
     s = np.sqrt(((y - (intercept + slope * x)) ** 2).sum() / (n - 2))
     sxx = ((x - x.mean()) ** 2).sum()
-    half = sps.t.ppf((1 + conf) / 2, n - 2) * s * np.sqrt(1 / n + (grid - x.mean()) ** 2 / sxx)
+    half = stdtrit(n - 2, (1 + conf) / 2) * s * np.sqrt(1 / n + (grid - x.mean()) ** 2 / sxx)
     return fit, fit - half, fit + half
 
 

@@ -42,6 +42,12 @@ class CleanSide:
                              / (self.scales[i.id].max - self.scales[i.id].min) * 100 for i in self.items},
                             index=self.frame.index)
 
+def waves_of(clean: CleanSide) -> list[str]:
+    """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""
+    if "wave" not in clean.frame:
+        return []
+    return sorted(clean.frame["wave"].dropna().unique().tolist(), key=lambda w: (len(str(w)), str(w)))
+
 
 @dataclass(frozen=True)
 class _Coding:

@@ -6,8 +6,13 @@ second cue (direction, sign, position or a printed label) so colour is never the
 """
 from __future__ import annotations
 
+import io
+
 import matplotlib as mpl
-import seaborn as sns
+from cycler import cycler
+from matplotlib.figure import Figure
+
+from .texts import section
 
 HOUSE_COLORS: dict[str, str] = {
     # the two sides (Okabe & Ito 2008)
@@ -32,6 +37,25 @@ HOUSE_COLORS: dict[str, str] = {
 }
 
 FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib; renders å ä ö æ ø
+
+# seaborn's "whitegrid" style and "notebook" context (seaborn 0.13), the base `set_theme` lays under
+# HOUSE_RC: what `sns.set_theme(context="notebook", style="whitegrid")` sets. Written out so that a
+# dashboard kernel draws in the house style without importing seaborn, whose import loads
+# scipy.stats (~50 MB in every kernel); tests/test_plots.py checks it against seaborn's own set_theme.
+SEABORN_BASE_RC: dict[str, object] = {
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "image.cmap": "rocket",
+    "xtick.top": False, "ytick.right": False, "axes.grid": True, "axes.facecolor": "white", "axes.edgecolor": ".8",
+    "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": False, "ytick.left": False, "axes.linewidth": 1.25,
+    "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6, "patch.linewidth": 1,
+    "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.width": 1, "ytick.minor.width": 1,
+    "xtick.major.size": 6, "ytick.major.size": 6, "xtick.minor.size": 4, "ytick.minor.size": 4, "font.size": 12,
+    "axes.labelsize": 12, "axes.titlesize": 12, "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
+    "legend.title_fontsize": 12,
+}
+THEME_PALETTE = ("customer", "employee", "blind_spot", "hidden_strength", "aligned")  # the colour cycle
 
 HOUSE_RC: dict[str, object] = {
     "font.family": "sans-serif",
@@ -64,13 +88,13 @@ HOUSE_RC: dict[str, object] = {
 
 
 def set_theme() -> None:
-    """Apply the house style (seaborn theme + rcParams: font, sizes, thin grid, palette) globally.
-
-    Call once at the top of a notebook or report script, before drawing.
+    """Apply the house style (seaborn's whitegrid theme + rcParams: font, sizes, thin grid, palette)
+    globally. Call once at the top of a notebook or report script, before drawing.
     """
-    palette = [HOUSE_COLORS[k] for k in ("customer", "employee", "blind_spot", "hidden_strength", "aligned")]
-    sns.set_theme(context="notebook", style="whitegrid", palette=palette, font=FONT_FAMILY, rc=HOUSE_RC)
-    mpl.rcParams.update(HOUSE_RC)
+    if "rocket" not in mpl.colormaps:  # seaborn's default image colour map, which its theme names
+        mpl.colormaps.register(mpl.colormaps["magma"].copy(), name="rocket")
+    palette = cycler(color=[mpl.colors.to_rgb(HOUSE_COLORS[k]) for k in THEME_PALETTE])
+    mpl.rcParams.update({**SEABORN_BASE_RC, "axes.prop_cycle": palette, **HOUSE_RC})
 
 
 def tint(color: str, amount: float) -> tuple[float, float, float]:
@@ -92,3 +116,15 @@ def require_columns(df, columns, what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
+
+
+def chart_texts(language: str) -> dict[str, str]:
+    """The texts of the core charts (sides, classifications, axes) in the engagement language."""
+    return {**section(language, "side"), **section(language, "classification"), **section(language, "chart")}
+
+
+def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
+    """A figure as PNG bytes, without the matplotlib version stamp (so reruns write identical files)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()

@@ -3,7 +3,7 @@
 One table (it becomes `trends.csv`) with a `kind` column:
 
 - `item_change` — one row per item × side × pair of consecutive waves of that side (waves in the
-  order of `pipeline.waves_of`): `n_from, n_to, mean_from, mean_to` (POMP), `change = mean_to −
+  order of `recode.waves_of`): `n_from, n_to, mean_from, mean_to` (POMP), `change = mean_to −
   mean_from` with Welch's CI and p-value (`stats.welch_from_summary`), `significant` when the CI at
   1 − alpha excludes 0.
 - `gap_change` — one row per item × pair of consecutive waves both sides share (side = "gap"):
@@ -31,8 +31,7 @@ from scipy import stats as sps
 
 from .anonymity import hidden_groups
 from .params import Engagement
-from .pipeline import waves_of
-from .recode import CleanSide
+from .recode import CleanSide, waves_of
 from .stats import benjamini_hochberg, welch_from_summary
 from .texts import section
 

@@ -28,12 +28,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from traitlets import Any, Bool, Instance, Int, Unicode, link, observe
 
-from .figures import chart_texts, png_bytes
 from .findings import fmt_number, item_findings, shared_findings
+from .heatmap_html import heatmap_html
 from .plots import mirror_chart, nps_chart
 from .plots_units import chart_texts as unit_chart_texts
-from .plots_units import gap_heatmap
-from .style import HOUSE_COLORS, set_theme
+from .style import HOUSE_COLORS, chart_texts, png_bytes, set_theme
 from .texts import section
 from .views import SIDES, Filters
 
@@ -499,18 +498,15 @@ class GapTablePanel(Panel):
 
 
 class UnitPanel(Panel):
-    """The gap per unit and item as a heatmap, with the overall gap as the first column."""
+    """The gap per unit and item as a heatmap table, with the overall gap as the first column."""
 
     title_key = "tab_units"
 
-    WIDE = 12  # more units than this: the heatmap keeps its size and scrolls sideways instead of shrinking
-
     def __init__(self, views, **kwargs):
         self.note = widgets.HTML()
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
-        self.scroller = widgets.Box([self.image], layout=widgets.Layout(overflow="auto", width="100%"))
+        self.heatmap = widgets.HTML(layout=widgets.Layout(width="100%"))
         super().__init__(views, **kwargs)
-        self.children = [self.note, self.scroller]
+        self.children = [self.note, self.heatmap]
 
     def render(self) -> None:
         t = self.t
@@ -521,21 +517,11 @@ class UnitPanel(Panel):
             notes.append(t["heatmap_empty"])
         self.note.value = "".join(f'<p class="mg-note">{html.escape(n)}</p>' for n in notes)
         if table.empty:
-            self.scroller.layout.display = "none"
+            self.heatmap.value = ""
             return
-        self.scroller.layout.display = None
         overall = self.views.gap_table(replace(self.filters, unit=None))
-        texts = {**unit_chart_texts(self.language), **self.chart_texts()}
-        n_cols = table["group"].nunique() + 1
-        width = max(8.0, 3.6 + 1.05 * n_cols)  # inches, as plots_units.heatmap_figure sizes it
-        wide = n_cols > self.WIDE
-        self.image.layout.width = f"{round(width * 96)}px" if wide else "100%"
-        self.image.layout.max_width = "none" if wide else "1100px"
-        fig, ax = _figure(width, 2.6 + 0.44 * table["item"].nunique())
-        gap_heatmap(table, ax=ax, overall=overall, texts={**texts, "title": texts["heatmap_title"]})
-        # a wide heatmap is shown at its natural size (1 inch = 96 CSS px): drawn at 96 dpi, not finer,
-        # which keeps its pixel buffer (and the kernel's memory) in bounds
-        self.image.value = png_bytes(fig, dpi=96) if wide else _png(fig)
+        texts = {**unit_chart_texts(self.language), "too_few": t["too_few"]}
+        self.heatmap.value = heatmap_html(table, overall, texts, language=self.language)
 
 
 class ItemPanel(Panel):

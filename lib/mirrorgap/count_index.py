@@ -1,0 +1,100 @@
+"""The anonymised answer counts laid out for fast views: one *segment* per (cell, measure) — a cell
+being side × wave × group (or group × group) — with its answer values contiguous in two arrays, and
+each segment's sufficient statistics computed once when the dashboard loads.
+
+A filter change then costs a few dictionary look-ups and array slices instead of a pandas selection
+over hundreds of thousands of count rows, and a kernel keeps plain arrays rather than a frame of
+strings. Nothing here decides what may be shown: suppressed segments come from the aggregates as
+written (`suppressed=True`, no values) and stay suppressed.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+CELL_KEY = ["side", "wave", "dimension", "group", "dimension2", "group2"]
+NPS = "nps"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One measure in one cell: its answer values and counts (native scale), or suppressed."""
+
+    values: np.ndarray
+    counts: np.ndarray
+    suppressed: bool
+
+
+class CountIndex:
+    """The counts of one run's aggregates, indexed by cell and measure.
+
+    scales: side -> measure id -> (min, max) of the mirror items (NPS is 0–10 and needs none);
+    top_box_at: the POMP score from which an answer counts as top box (the run's setting).
+    """
+
+    def __init__(self, counts: pd.DataFrame, scales: dict[str, dict[str, tuple[float, float]]], *,
+                 top_box_at: float):
+        keys = CELL_KEY + ["measure"]
+        codes, names = [], []
+        for col in keys:  # integer codes sort and compare far faster than strings
+            code, uniques = pd.factorize(counts[col], use_na_sentinel=True)
+            codes.append(code)
+            # cells are looked up by strings; code -1 (crossed columns of a one-way cell) is ""
+            names.append(np.array([str(u) for u in uniques] + [""], dtype=object))
+        value = counts["value"].to_numpy(dtype=float)
+        order = np.lexsort([value] + codes[::-1])  # by cell, then measure, then answer value
+        codes = [c[order] for c in codes]
+        new_segment = np.ones(len(order), dtype=bool)
+        new_segment[1:] = np.any([c[1:] != c[:-1] for c in codes], axis=0) if len(order) > 1 else True
+        self.starts = np.flatnonzero(new_segment)
+        self.ends = np.append(self.starts[1:], len(order))
+        self.values = value[order]
+        self.counts = counts["count"].astype("Float64").fillna(0).to_numpy(dtype=np.int64)[order]
+        self.suppressed = counts["suppressed"].to_numpy(dtype=bool)[order][self.starts]
+        heads = [n[c[self.starts]] for n, c in zip(names, codes)]
+        self.measures, self.sides = heads[-1], heads[0]
+        # cell -> {measure: segment number}
+        self._cells: dict[tuple, dict[str, int]] = {}
+        for seg, key in enumerate(zip(*heads[:-1])):
+            self._cells.setdefault(key, {})[self.measures[seg]] = seg
+        self._summaries(scales, top_box_at)
+
+    def _summaries(self, scales, top_box_at: float) -> None:
+        """n, mean, SD and top-box count on POMP per segment (items); promoters, passives and
+        detractors (NPS). Two passes over the counts, as `stats.summary_from_counts` does."""
+        size = self.ends - self.starts
+        seg_of_row = np.repeat(np.arange(len(self.starts)), size)
+        lo = np.array([scales.get(s, {}).get(m, (0.0, 10.0))[0] for s, m in zip(self.sides, self.measures)])
+        hi = np.array([scales.get(s, {}).get(m, (0.0, 10.0))[1] for s, m in zip(self.sides, self.measures)])
+        values = np.nan_to_num(self.values)  # a suppressed segment's single row has no value and count 0
+        pomp = (values - lo[seg_of_row]) / (hi - lo)[seg_of_row] * 100
+        c = self.counts.astype(float)
+
+        def total(x):
+            return np.add.reduceat(x, self.starts) if len(self.starts) else np.zeros(0)
+
+        self.n = total(c)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            self.mean = np.where(self.n > 0, total(c * pomp) / self.n, np.nan)
+            ss = total(c * (pomp - self.mean[seg_of_row]) ** 2)
+            self.sd = np.where(self.n >= 2, np.sqrt(ss / (self.n - 1)), np.nan)
+        self.top = total(c * (pomp >= top_box_at - 1e-9))
+        self.promoters = total(c * (values >= 9))
+        self.passives = total(c * ((values >= 7) & (values < 9)))
+        self.detractors = total(c * (values < 7))
+
+    def cell(self, key: tuple) -> dict[str, int] | None:
+        """measure -> segment number of a cell (side, wave, dimension, group, dimension2, group2)."""
+        return self._cells.get(key)
+
+    def cells(self, side: str, wave: str, dimension: str, dimension2: str = "", group2: str = "") -> dict[str, dict[str, int]]:
+        """group -> that cell's measures, for every group of one breakdown (e.g. all units)."""
+        return {k[3]: v for k, v in self._cells.items()
+                if k[0] == side and k[1] == wave and k[2] == dimension and k[4] == dimension2 and k[5] == group2}
+
+    def segment(self, seg: int) -> Segment:
+        """The answer values and counts of one segment."""
+        a, b = self.starts[seg], self.ends[seg]
+        return Segment(self.values[a:b], self.counts[a:b], bool(self.suppressed[seg]))
