@@ -143,7 +143,7 @@ def view_timings(folder: Path, changes: int, seed: int = 20261123) -> dict:
     # the whole redraw of the open panel as a viewer waits for it (computation + chart PNG), for reference
     redraws = {}
     for name, panel, k in (("mirror panel redraw incl. chart PNG", MirrorPanel(views, shown=True), 20),
-                           ("unit panel redraw incl. heatmap PNG", UnitPanel(views, shown=True), 3)):
+                           ("unit panel redraw incl. HTML heatmap", UnitPanel(views, shown=True), 3)):
         redraws[name] = []
         for f in filters[:k]:
             t = time.perf_counter()

@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.count_index import CountIndex
+from mirrorgap.count_index import CountIndex, frame_columns
 
 ROWS = [  # side, wave, dimension, group, dimension2, group2, measure, value, count, suppressed
     ("employee", "2026", "all", "all", None, None, "q1", 5.0, 3, False),
@@ -28,7 +28,7 @@ def index():
                                         "value", "count", "suppressed"])
     frame["count"] = frame["count"].astype("Int64")
     # shuffled: the index must not depend on the order rows were written in
-    return CountIndex(frame.sample(frac=1, random_state=3), SCALES, top_box_at=75)
+    return CountIndex(frame_columns(frame.sample(frac=1, random_state=3)), SCALES, top_box_at=75)
 
 
 def test_each_cell_and_measure_is_one_segment_with_sorted_answers(index):

@@ -235,6 +235,20 @@ def test_small_department_reads_too_few_answers_and_its_figures_are_nowhere(brow
     page.close(run_before_unload=True)
 
 
+def test_leaving_the_page_shuts_its_kernel_down(browser, server):
+    """Voilà's leave-the-page beacon carries the _xsrf cookie, which its own page never sets (a 403, and
+    the viewer's kernel stays until culled); the branded template sets one."""
+    page, _, _ = open_dashboard(browser, server)
+    used = re.findall(r"Using pre-heated kernel: ([0-9a-f-]+)", server.log.read_text())[-1]
+    page.goto("about:blank")
+    deadline = time.time() + 20
+    while f"Kernel shutdown: {used}" not in server.log.read_text() and time.time() < deadline:
+        time.sleep(0.3)
+    log = server.log.read_text()
+    assert f"Kernel shutdown: {used}" in log and "'_xsrf' argument missing" not in log
+    page.close()
+
+
 def test_raw_data_params_notebooks_and_listings_are_not_served(server):
     paths = ["/voila/files/data/demo/customers.csv", "/voila/files/../data/demo/customers.csv",
              "/voila/files/%2e%2e/params/demo.yaml", "/voila/files/dashboard.ipynb", "/voila/files/engagement.ipynb",

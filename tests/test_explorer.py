@@ -1,5 +1,5 @@
-"""The analysts' explorer: settings recompute every view live; the top-box metric is tested against
-statsmodels and Newcombe's published example; the save button writes valid params only."""
+"""The analysts' explorer: settings recompute every view live; the save button writes valid params
+only, and the next run uses them (the top-box statistics themselves: tests/test_top_box.py)."""
 import shutil
 from types import SimpleNamespace
 
@@ -12,11 +12,11 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportions
 from traitlets import dlink
 
 from mirrorgap.aggregates import build_aggregates
-from mirrorgap.explorer import Explorer, TopBoxViews, client_from_env, newcombe_diff_ci, two_proportion_p
-from mirrorgap.params import Analysis, load_engagement
+from mirrorgap.aggregates import aggregate_meta
+from mirrorgap.explorer import Explorer, client_from_env
+from mirrorgap.params import load_engagement
 from mirrorgap.paths import NOTEBOOKS_DIR, PARAMS_DIR
 from mirrorgap.pipeline import analyse, load_side
-from mirrorgap.stats import wilson_ci
 from mirrorgap.views import Filters
 from mirrorgap.widgets import FilterBar, GapTablePanel
 
@@ -88,18 +88,9 @@ def test_items_left_out_leave_every_view_and_the_q_values(explorer):
     np.testing.assert_allclose(table["q_value"], multipletests(table["p_value"], method="fdr_bh")[1])
 
 
-def test_newcombe_interval_matches_the_published_example_and_statsmodels():
-    a, b = wilson_ci(56, 70), wilson_ci(48, 80)  # Newcombe (1998), example (a): 56/70 − 48/80
-    low, high = newcombe_diff_ci(a.share, a.ci_low, a.ci_high, b.share, b.ci_low, b.ci_high)
-    assert (round(low, 4), round(high, 4)) == (0.0524, 0.3339)
-    sm = confint_proportions_2indep(56, 70, 48, 80, method="newcomb", compare="diff")
-    assert (low, high) == pytest.approx(sm, abs=1e-12)
-    assert two_proportion_p(56, 70, 48, 80) == pytest.approx(proportions_ztest([56, 48], [70, 80])[1], rel=1e-12)
-
-
 def test_top_box_metric_compares_the_shares_of_top_answers(explorer, demo):
     explorer.controls["metric"].value = "top_box"
-    assert isinstance(explorer.views, TopBoxViews) and explorer.views.metric == "top_box"
+    assert explorer.views.metric == "top_box"
     row = explorer.views.gap_table(WAVE).set_index("item").loc["extra_mile"]
     tops = {}
     for side, clean in (("customer", demo.customer), ("employee", demo.employee)):
@@ -127,14 +118,41 @@ def test_save_writes_the_chosen_settings_into_the_params_file(explorer):
     assert explorer.save() == {} and "Inget att spara" in explorer.status
 
 
-def test_settings_the_schema_does_not_have_are_named_not_saved(explorer):
-    if "metric" in Analysis.model_fields:
-        pytest.skip("the params schema has analysis.metric now")
+def test_metric_and_items_left_out_are_saved_and_the_next_run_uses_them(explorer, demo):
     explorer.metric = "top_box"
     explorer.item_boxes["competence"].value = False
-    explorer.save()
-    assert "analysis.metric = top_box" in explorer.status and "analysis.exclude_items = ['competence']" in explorer.status
-    assert "metric" not in explorer.params_file.read_text(encoding="utf-8")
+    shown = explorer.views.gap_table(WAVE)
+    changes = explorer.save()
+    assert changes == {("analysis", "metric"): ("mean", "top_box"),
+                       ("analysis", "exclude_items"): ([], ["competence"])}
+    assert "analysis.metric: mean → top_box" in explorer.status
+    saved = load_engagement(explorer.params_file)
+    assert saved.analysis.metric == "top_box" and saved.analysis.exclude_items == ["competence"]
+    # the next run, from the saved file and the raw files, as `make run` reads them
+    run = analyse(saved, load_side(saved, "customer"), load_side(saved, "employee"))
+    assert "competence" not in set(run.gaps["item"]) and "competence" not in run.customer.frame
+    for col in ("customer_mean", "employee_mean", "gap", "gap_ci_low", "gap_ci_high", "q_value"):
+        np.testing.assert_allclose(run.gaps[col], shown[col], rtol=1e-12, err_msg=col)
+    meta = aggregate_meta(saved, run.customer, run.employee, run_id="next")
+    assert meta["analysis"]["metric"] == "top_box" and "competence" not in {i["id"] for i in meta["items"]}
+
+
+def test_an_excluded_item_can_be_ticked_back_in(demo, tmp_path):
+    params_file = tmp_path / "demo.yaml"
+    text = (PARAMS_DIR / "demo.yaml").read_text(encoding="utf-8")
+    params_file.write_text(text.replace("analysis:\n", "analysis:\n  exclude_items: [competence]\n", 1), encoding="utf-8")
+    explorer = Explorer.from_client("demo", params_dir=tmp_path)
+    assert explorer.excluded_items == ["competence"] and not explorer.item_boxes["competence"].value
+    assert "competence" not in set(explorer.views.gap_table(WAVE)["item"])
+    explorer.item_boxes["competence"].value = True
+    assert "competence" in set(explorer.views.gap_table(WAVE)["item"])
+
+
+def test_leaving_every_item_out_is_refused_and_the_views_stay(explorer):
+    for box in explorer.item_boxes.values():
+        box.value = False
+    # the last untick is refused: the views keep the one item left before it, and the status says why
+    assert "exclude_items" in explorer.status and len(explorer.views.items) == 1
 
 
 def test_invalid_settings_are_not_saved(explorer):

@@ -52,6 +52,7 @@ def test_misspelt_keys_get_a_did_you_mean_and_all_problems_come_at_once(demo_dic
     (("items", 0, "customer_scale"), {"min": 5, "max": 1}, "scale max (1.0) must be above min (5.0)"),
     (("items", 1, "id"), "bad id!", "items.1.id"),
     (("customer", "input", "delimiter"), ":", "customer.input.delimiter"),
+    (("analysis", "metric"), "median", "analysis.metric"),
 ])
 def test_bad_values_are_named(demo_dict, path, value, expected):
     data = copy.deepcopy(demo_dict)
@@ -71,6 +72,19 @@ def test_duplicate_item_ids_and_columns_and_missing_label_in_language(demo_dict)
     assert "item id 'easy_booking' is used more than once" in text
     assert "employee column 'm01' is used by more than one item" in text
     assert "has no label in the engagement language 'sv'" in text
+
+
+def test_excluded_items_must_be_items_and_leave_one(demo_dict):
+    data = copy.deepcopy(demo_dict)
+    data["analysis"]["exclude_items"] = ["competense"]
+    assert any("analysis.exclude_items: 'competense' is not an item id — did you mean 'competence'?" in p
+               for p in problems_of(data))
+    data["analysis"]["exclude_items"] = [i["id"] for i in data["items"]]
+    assert any("leaves no mirror item to analyse" in p for p in problems_of(data))
+    data["analysis"]["exclude_items"] = ["competence", "extra_mile"]
+    engagement = parse_engagement(data)
+    assert [i.id for i in engagement.items] == [i["id"] for i in data["items"]]  # the params keep them
+    assert {i.id for i in engagement.analysed_items} == {i["id"] for i in data["items"]} - {"competence", "extra_mile"}
 
 
 def test_no_items_and_not_a_mapping():

@@ -55,3 +55,20 @@ def test_summary_speaks_the_engagement_language_and_only_of_significant_gaps():
     assert "Medarbetarna bedömer ”Tydligt pris”" not in text  # not significant: no claim of a gap
     assert "Gemensamma svagheter, lågt bedömda av båda sidor: Tydligt pris." in text
     assert "eNPS visas inte: för få svar" in text and "+36 (95 % KI +31 till +42, n = 1490)" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_metric_variants_replace_their_key_and_use_the_same_placeholders(lang):
+    from mirrorgap.texts import section, tree
+
+    flat = texts(lang)
+    variants = {k: v for k, v in flat.items() if "_if_" in k}
+    assert {"chart.score_axis_if_top_box", "report.method_text_if_top_box", "deck.gap_subtitle_if_top_box"} <= set(variants)
+    for key, text in variants.items():
+        base, _, metric = key.rpartition("_if_")
+        assert metric == "top_box" and base in flat, key  # a variant of a text that exists
+        extra = set(PLACEHOLDER.findall(text)) - set(PLACEHOLDER.findall(flat[base]))
+        assert extra <= {"top_box_at"}, (key, extra)  # the caller fills the same fields (+ the top-box cut)
+    assert section(lang, "chart", metric="top_box")["score_axis"] == flat["chart.score_axis_if_top_box"]
+    assert section(lang, "chart")["score_axis"] == flat["chart.score_axis"]
+    assert tree(lang, metric="top_box")["deck"]["about.pomp"] == flat["deck.about.pomp_if_top_box"]

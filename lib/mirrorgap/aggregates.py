@@ -108,7 +108,7 @@ def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanS
     """What a view needs besides the counts: items and scales, the analysis settings, waves, groups."""
     return {
         "client": engagement.client, "language": engagement.language, "run_id": run_id,
-        "items": [i.model_dump(mode="json") for i in engagement.items],
+        "items": [i.model_dump(mode="json") for i in engagement.analysed_items],
         "analysis": engagement.analysis.model_dump(mode="json"),
         "waves": {c.side: waves_of(c) for c in (customer, employee)},
         "dimensions": {c.side: dimensions(engagement, c.side) for c in (customer, employee)},
@@ -129,9 +129,36 @@ def write_aggregates(counts: pd.DataFrame, meta: dict, out_dir: Path) -> Path:
     return folder
 
 
+def read_meta(folder: Path) -> dict:
+    """The meta of one run's aggregates folder."""
+    return json.loads((Path(folder) / META_FILE).read_text(encoding="utf-8"))
+
+
 def read_aggregates(folder: Path) -> tuple[pd.DataFrame, dict]:
-    """The counts and meta of one run's aggregates folder."""
-    folder = Path(folder)
-    counts = pd.read_parquet(folder / COUNTS_FILE)
-    meta = json.loads((folder / META_FILE).read_text(encoding="utf-8"))
-    return counts, meta
+    """The counts (as a frame) and meta of one run's aggregates folder."""
+    return pd.read_parquet(Path(folder) / COUNTS_FILE), read_meta(folder)
+
+
+def read_count_columns(folder: Path) -> dict:
+    """The counts as `count_index.CountIndex` takes them, read column by column without a frame: key
+    columns as (codes, names) straight from Parquet's dictionary encoding, the rest as arrays. A
+    dashboard kernel holds only these arrays (a frame of 300,000 rows of strings would keep ~100 MB)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    keys = COLUMNS[:7]
+    source = pq.ParquetFile(Path(folder) / COUNTS_FILE, read_dictionary=keys, memory_map=True, pre_buffer=False)
+    columns = {}
+    for name in COLUMNS:
+        column = source.read(columns=[name], use_threads=False).column(0).combine_chunks()
+        if name in keys:
+            if not pa.types.is_dictionary(column.type):  # not strings (e.g. an all-empty column): encode here
+                column = column.cast(pa.string()).dictionary_encode()
+            codes = column.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
+            columns[name] = (codes, [str(v) for v in column.dictionary.to_pylist()])
+        elif name == "count":
+            columns[name] = column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
+        else:
+            columns[name] = column.to_numpy(zero_copy_only=False).copy()
+    pa.default_memory_pool().release_unused()  # the decoding buffers go back, not kept by the kernel
+    return columns

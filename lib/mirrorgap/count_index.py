@@ -27,32 +27,42 @@ class Segment:
     suppressed: bool
 
 
+def frame_columns(counts: pd.DataFrame) -> dict:
+    """An aggregates frame (`aggregates.COLUMNS`) as `CountIndex` takes it: (codes, names) for each key
+    column (code -1: empty, as the crossed columns of a one-way cell), arrays for the rest."""
+    columns = {}
+    for col in CELL_KEY + ["measure"]:
+        code, uniques = pd.factorize(counts[col], use_na_sentinel=True)
+        columns[col] = (code, [str(u) for u in uniques])
+    columns["value"] = counts["value"].to_numpy(dtype=float)
+    columns["count"] = counts["count"].astype("Float64").fillna(0).to_numpy(dtype=np.int64)
+    columns["suppressed"] = counts["suppressed"].to_numpy(dtype=bool)
+    return columns
+
+
 class CountIndex:
     """The counts of one run's aggregates, indexed by cell and measure.
 
+    columns: `frame_columns(counts)` or `aggregates.read_count_columns(folder)`;
     scales: side -> measure id -> (min, max) of the mirror items (NPS is 0–10 and needs none);
     top_box_at: the POMP score from which an answer counts as top box (the run's setting).
     """
 
-    def __init__(self, counts: pd.DataFrame, scales: dict[str, dict[str, tuple[float, float]]], *,
-                 top_box_at: float):
+    def __init__(self, columns: dict, scales: dict[str, dict[str, tuple[float, float]]], *, top_box_at: float):
         keys = CELL_KEY + ["measure"]
-        codes, names = [], []
-        for col in keys:  # integer codes sort and compare far faster than strings
-            code, uniques = pd.factorize(counts[col], use_na_sentinel=True)
-            codes.append(code)
-            # cells are looked up by strings; code -1 (crossed columns of a one-way cell) is ""
-            names.append(np.array([str(u) for u in uniques] + [""], dtype=object))
-        value = counts["value"].to_numpy(dtype=float)
+        codes = [np.asarray(columns[k][0]) for k in keys]  # integer codes sort and compare fast
+        names = [np.array([*columns[k][1], ""], dtype=object) for k in keys]  # code -1 -> ""
+        value = np.asarray(columns["value"], dtype=float)
         order = np.lexsort([value] + codes[::-1])  # by cell, then measure, then answer value
         codes = [c[order] for c in codes]
         new_segment = np.ones(len(order), dtype=bool)
-        new_segment[1:] = np.any([c[1:] != c[:-1] for c in codes], axis=0) if len(order) > 1 else True
+        if len(order) > 1:
+            new_segment[1:] = np.any([c[1:] != c[:-1] for c in codes], axis=0)
         self.starts = np.flatnonzero(new_segment)
         self.ends = np.append(self.starts[1:], len(order))
         self.values = value[order]
-        self.counts = counts["count"].astype("Float64").fillna(0).to_numpy(dtype=np.int64)[order]
-        self.suppressed = counts["suppressed"].to_numpy(dtype=bool)[order][self.starts]
+        self.counts = np.asarray(columns["count"], dtype=np.int64)[order]
+        self.suppressed = np.asarray(columns["suppressed"], dtype=bool)[order][self.starts]
         heads = [n[c[self.starts]] for n, c in zip(names, codes)]
         self.measures, self.sides = heads[-1], heads[0]
         # cell -> {measure: segment number}

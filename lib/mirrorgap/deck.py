@@ -29,7 +29,7 @@ from pptx.util import Emu, Inches, Pt
 
 from . import deck_charts as dc
 from .deck_charts import Box, rgb
-from .findings import fmt_number, item_findings, nps_sentence, shared_findings
+from .findings import fmt_number, item_findings, method_text, nps_sentence, shared_findings
 from .ledger import EXCLUSION_REASONS
 from .params import Branding
 from .paths import TEMPLATES_DIR, resolve_input
@@ -172,7 +172,7 @@ class _Deck:
         self.prs, self.results, self.run_id = prs, results, run_id
         self.eng = results.engagement
         self.lang = self.eng.language
-        self.t = tree(self.lang)
+        self.t = tree(self.lang, metric=self.eng.analysis.metric)
         self.d = self.t["deck"]
         self.font = self.eng.branding.font
         self.primary = self.eng.branding.primary_color
@@ -565,8 +565,7 @@ class _Deck:
         a, rep = self.eng.analysis, self.t["report"]
         slide = self.content_slide(self.d["method_title"])
         frame = _textbox(slide, Box(MARGIN, Inches(1.5), Inches(6.6), Inches(4.9)))
-        method = rep["method_text"].format(threshold=self.f(a.gap_threshold),
-                                           alpha=self.f(a.alpha, decimals=2), min_n=a.min_n)
+        method = method_text(self.eng)
         _para(frame, rep["method_heading"], size=16, bold=True, color=self.primary, first=True)
         _para(frame, method, size=12, space_after=8)
         _para(frame, self.d["anonymity"].format(min_n=a.min_n), size=12, space_after=8)

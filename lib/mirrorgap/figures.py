@@ -20,7 +20,7 @@ def make_figures(results: Results) -> dict[str, Figure]:
     """The mirror chart, the gap chart and the NPS/eNPS chart as figures."""
     set_theme()
     lang = results.engagement.language
-    t = chart_texts(lang)
+    t = chart_texts(lang, results.engagement.analysis.metric)
     threshold = results.engagement.analysis.gap_threshold
     n = len(results.gaps)
     figs = {}

@@ -22,6 +22,14 @@ def fmt_number(value: float, language: str, *, decimals: int = 0, signed: bool =
     return ("+" + text) if signed and round(value, decimals) > 0 else text
 
 
+def method_text(engagement) -> str:
+    """How the gaps were computed and classified, with this engagement's settings and metric."""
+    a, lang = engagement.analysis, engagement.language
+    return section(lang, "report", metric=a.metric)["method_text"].format(
+        threshold=fmt_number(a.gap_threshold, lang), alpha=fmt_number(a.alpha, lang, decimals=2), min_n=a.min_n,
+        top_box_at=fmt_number(a.top_box_at, lang))
+
+
 def _item_sentence(row: pd.Series, template: str, language: str) -> str:
     f = lambda v, **kw: fmt_number(v, language, **kw)  # noqa: E731
     low, high = sorted((abs(row.gap_ci_low), abs(row.gap_ci_high)))

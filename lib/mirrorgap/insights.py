@@ -59,7 +59,7 @@ def _add_units(results: Results, customer, employee) -> None:
                 for col in [*eng.customer.segment_columns, *eng.employee.segment_columns] if col not in journey_columns]
     if segments:
         tables["segments"] = pd.concat(segments, ignore_index=True)
-    if any(i.touchpoint for i in eng.items):
+    if any(i.touchpoint for i in eng.analysed_items):
         tables["touchpoints"] = touchpoint_table(customer, employee, eng)
     if eng.employee.tenure_column or eng.employee.customer_facing_column:
         tables["journeys"] = employee_journey_table(customer, employee, eng)

@@ -50,7 +50,7 @@ def touchpoint_label(touchpoint: str, language: str) -> str:
 def _touchpoints(engagement: Engagement) -> dict[str, list[str]]:
     """Touchpoint -> its item ids, in the order the touchpoints first appear in the params (the journey)."""
     out: dict[str, list[str]] = {}
-    for item in engagement.items:
+    for item in engagement.analysed_items:
         out.setdefault(item.touchpoint or NO_TOUCHPOINT, []).append(item.id)
     return out
 

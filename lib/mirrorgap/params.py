@@ -132,6 +132,10 @@ class Analysis(_Strict):
     seed: int = 20261123  # fixes bootstrap resamples: same inputs, same CIs
     min_n_comments: Annotated[int, Field(ge=2)] = 10  # quotes only from groups with at least this many commenters
     linkage_min_customers: Annotated[int, Field(ge=2)] = 20  # a unit enters linkage with this many customers (and min_n employees)
+    # what the gap table compares: the POMP mean, or the top-box share (percentage points); unit,
+    # journey and trend breakdowns stay on the POMP mean
+    metric: Literal["mean", "top_box"] = "mean"
+    exclude_items: list[str] = []  # mirror item ids left out of the analysis (kept in `items` for later waves)
 
 
 class Engagement(_Strict):
@@ -161,9 +165,22 @@ class Engagement(_Strict):
             cols = [getattr(i, f"{side}_column") for i in self.items]
             for dup in sorted({c for c in cols if cols.count(c) > 1}):
                 problems.append(f"{side} column {dup!r} is used by more than one item")
+        for item_id in self.analysis.exclude_items:
+            if item_id not in ids:
+                close = difflib.get_close_matches(item_id, ids, n=1, cutoff=0.6)
+                hint = f" — did you mean {close[0]!r}?" if close else f" (items: {', '.join(ids)})"
+                problems.append(f"analysis.exclude_items: {item_id!r} is not an item id{hint}")
+        if set(ids) <= set(self.analysis.exclude_items):
+            problems.append("analysis.exclude_items leaves no mirror item to analyse; keep at least one")
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @property
+    def analysed_items(self) -> list[MirrorItem]:
+        """The mirror items the analysis uses: `items` without `analysis.exclude_items`."""
+        excluded = set(self.analysis.exclude_items)
+        return [i for i in self.items if i.id not in excluded]
 
     def side(self, side: str) -> SideSpec:
         return getattr(self, side)

@@ -15,6 +15,7 @@ from .scrub import scrub_side
 from .nps import NPS_COLUMNS
 from .stats import nps
 from .texts import section
+from .top_box import gap_table_for_metric
 
 
 
@@ -87,10 +88,11 @@ def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) 
 
 
 def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide) -> Results:
-    """Gap table and NPS/eNPS for the wave the params select."""
+    """Gap table (on the params' metric) and NPS/eNPS for the wave the params select."""
     wave = resolve_wave(engagement, customer, employee)
     c, e = in_wave(customer, wave), in_wave(employee, wave)
-    gaps = gap_table(c, e, engagement.analysis, language=engagement.language)
+    gaps = gap_table_for_metric(gap_table(c, e, engagement.analysis, language=engagement.language),
+                                engagement.analysis)
     return Results(engagement=engagement, customer=customer, employee=employee, wave=wave,
                    gaps=gaps, nps=nps_table(c, e, engagement),
                    respondents={"customer": len(c.frame), "employee": len(e.frame)})

@@ -75,8 +75,10 @@ def priority_table(drivers: pd.DataFrame, gaps: pd.DataFrame) -> pd.DataFrame:
                            ("importance_ci_high", "weight_ci_high")):
         values = weights[source] if source in weights.columns else pd.Series(dtype=float)
         out[column] = out["item"].map(values).astype(float)
-    out["performance"] = gaps["customer_mean"].astype(float).to_numpy()
-    out["employee_mean"] = gaps["employee_mean"].astype(float).to_numpy()
+    # performance is the POMP mean whatever the gap metric (a top-box gap table keeps it in *_mean_pomp)
+    mean = {side: gaps.get(f"{side}_mean_pomp", gaps[f"{side}_mean"]) for side in ("customer", "employee")}
+    out["performance"] = mean["customer"].astype(float).to_numpy()
+    out["employee_mean"] = mean["employee"].astype(float).to_numpy()
     out["gap"] = gaps["gap"].astype(float).to_numpy()
     out["classification"] = gaps["classification"].to_numpy()
     importance_at, performance_at = crosshairs(out)

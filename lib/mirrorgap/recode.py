@@ -232,7 +232,7 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     Raises InputFileError for missing columns, an item with no valid answer, or no usable row.
     """
     spec = engagement.side(side)
-    items = engagement.items
+    items = engagement.analysed_items
     check_columns(raw, spec, items, side)
     df = raw.frame
     read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}

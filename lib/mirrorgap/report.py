@@ -10,7 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from . import __version__
-from .findings import fmt_number
+from .findings import fmt_number, method_text
 from .ledger import EXCLUSION_REASONS, MISSING_REASONS
 from .narrative import summary_markdown
 from .paths import TEMPLATES_DIR
@@ -102,9 +102,8 @@ def _actions(results: Results, t: dict) -> list[dict]:
 def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) -> str:
     """The report as one HTML string; `charts` maps 'mirror', 'gap', 'nps' to PNG bytes."""
     eng = results.engagement
-    t = tree(eng.language)
+    t = tree(eng.language, metric=eng.analysis.metric)
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "report"), autoescape=select_autoescape(["j2", "html"]))
-    a = eng.analysis
     encoded = {k: base64.b64encode(v).decode("ascii") for k, v in charts.items()}
     context = {
         "language": eng.language, "client": eng.client, "t": t, "run_id": run_id, "version": __version__,
@@ -116,9 +115,7 @@ def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) ->
         "actions": _actions(results, t),
         "table": _table_rows(results, t), "quality": _quality(results, t),
         "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,
-        "method_text": t["report"]["method_text"].format(
-            threshold=fmt_number(a.gap_threshold, eng.language), alpha=fmt_number(a.alpha, eng.language, decimals=2),
-            min_n=a.min_n),
+        "method_text": method_text(eng),
     }
     return env.get_template("report.html.j2").render(**context)
 

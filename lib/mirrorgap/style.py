@@ -118,9 +118,11 @@ def require_columns(df, columns, what: str) -> None:
         raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
-def chart_texts(language: str) -> dict[str, str]:
-    """The texts of the core charts (sides, classifications, axes) in the engagement language."""
-    return {**section(language, "side"), **section(language, "classification"), **section(language, "chart")}
+def chart_texts(language: str, metric: str = "mean") -> dict[str, str]:
+    """The texts of the core charts (sides, classifications, axes) in the engagement language, the axes
+    worded for the gap `metric`."""
+    return {**section(language, "side"), **section(language, "classification"),
+            **section(language, "chart", metric=metric)}
 
 
 def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:

@@ -149,7 +149,7 @@ def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     c_waves, e_waves = waves_of(customer), waves_of(employee)
     shared = [w for w in c_waves if w in set(e_waves)]
     rows = []
-    for item in engagement.items:
+    for item in engagement.analysed_items:
         label = item.label.get(engagement.language, item.id)
         base = {"item": item.id, "label": f"{label} {suffix}" if item.reversed else label}
         c_sum = _summaries(customer, item.id, c_waves)

@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from .aggregates import ALL, read_aggregates
-from .count_index import NPS, CountIndex
+from .aggregates import ALL, read_count_columns, read_meta
+from .count_index import NPS, CountIndex, frame_columns
 from .gaps import display_label, gap_table_from_summaries
 from .nps import NPS_COLUMNS, nps_from_counts
 from .params import Analysis, MirrorItem
 from .texts import section
+from .top_box import gap_table_for_metric
 
 SIDES = ("customer", "employee")
 
@@ -44,19 +45,22 @@ class Filters:
 class AggregateViews:
     """Views over one run's aggregates; the raw data and the params' input files are never opened."""
 
-    def __init__(self, counts: pd.DataFrame, meta: dict):
+    def __init__(self, counts: pd.DataFrame | dict, meta: dict):
+        """counts: the aggregates frame, or its columns as `aggregates.read_count_columns` reads them."""
         self.meta = meta
         self.items = [MirrorItem.model_validate(i) for i in meta["items"]]
         self.analysis = Analysis.model_validate(meta["analysis"])
         self.language = meta["language"]
         self.scales = {side: {i.id: getattr(i, f"{side}_scale") for i in self.items} for side in SIDES}
-        self._index = CountIndex(counts, {side: {k: (v.min, v.max) for k, v in scales.items()}
+        columns = counts if isinstance(counts, dict) else frame_columns(counts)
+        self._index = CountIndex(columns, {side: {k: (v.min, v.max) for k, v in scales.items()}
                                           for side, scales in self.scales.items()},
                                  top_box_at=self.analysis.top_box_at)
 
     @classmethod
     def from_folder(cls, folder) -> "AggregateViews":
-        return cls(*read_aggregates(folder))
+        """The views of one run's aggregates folder (what a dashboard kernel opens)."""
+        return cls(read_count_columns(folder), read_meta(folder))
 
     def _cell(self, side: str, filters: Filters) -> dict[str, int] | None:
         """measure -> segment of the cell a filter selects on a side (None: no such cell)."""
@@ -78,13 +82,19 @@ class AggregateViews:
         return [i for i in self.items if (filters.touchpoint in (None, i.touchpoint))
                 and (filters.theme in (None, i.theme))]
 
+    @property
+    def metric(self) -> str:
+        """What the gap table compares: "mean" (POMP) or "top_box" (share), as the run was set."""
+        return self.analysis.metric
+
     def gap_table(self, filters: Filters) -> pd.DataFrame:
-        """The gap table for a filter, identical in shape and numbers to the report's."""
+        """The gap table for a filter (on the run's metric), identical in shape and numbers to the report's."""
         summaries, hidden = {}, {}
         for side in SIDES:
             summaries[side], hidden[side] = self._summaries(side, filters)
-        return gap_table_from_summaries(summaries, self.scales, self._items(filters), self.analysis,
+        gaps = gap_table_from_summaries(summaries, self.scales, self._items(filters), self.analysis,
                                         language=self.language, hidden=hidden)
+        return gap_table_for_metric(gaps, self.analysis)
 
     def nps_table(self, filters: Filters) -> pd.DataFrame:
         """NPS (customers) and eNPS (employees) for a filter; a suppressed side has NaN figures."""

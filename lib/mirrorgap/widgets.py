@@ -369,10 +369,7 @@ class Panel(widgets.VBox):
         return getattr(self.views, "metric", "mean")
 
     def chart_texts(self) -> dict[str, str]:
-        t = chart_texts(self.language)
-        if self.metric == "top_box":
-            t = {**t, "score_axis": self.t["top_box_axis"], "gap_axis": self.t["top_box_gap_axis"]}
-        return t
+        return chart_texts(self.language, self.metric)
 
     @observe("views", "filters")
     def _inputs_changed(self, change):

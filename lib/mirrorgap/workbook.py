@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .findings import fmt_number
+from .findings import fmt_number, method_text
 from .ledger import EXCLUSION_REASONS, MISSING_REASONS
 from .pipeline import Results
 from .scrub import scrub_text
@@ -280,9 +280,7 @@ def _about(ws, results: Results, t: dict, sheets: list[tuple[str, str]]) -> None
         ("", ""),
         (a["about.marker"].format(too_few=t["chart"]["too_few"], min_n=eng.analysis.min_n), ""),
         (a["about.pomp"], ""),
-        (rep["method_text"].format(threshold=fmt_number(eng.analysis.gap_threshold, eng.language),
-                                   alpha=fmt_number(eng.analysis.alpha, eng.language, decimals=2),
-                                   min_n=eng.analysis.min_n), ""),
+        (method_text(eng), ""),
         ("", ""),
         (a["about.contents"], ""),
         *[(title, "") for _, title in sheets],
@@ -304,7 +302,7 @@ def write_workbook(results: Results, path: Path) -> Path:
     path: where to write. Returns the path.
     """
     eng = results.engagement
-    t = tree(eng.language)
+    t = tree(eng.language, metric=eng.analysis.metric)
     hidden_text = t["chart"]["too_few"]
     forbidden = {eng.customer.id_column, eng.employee.id_column, *eng.customer.comment_columns,
                  *eng.employee.comment_columns} - {None}
