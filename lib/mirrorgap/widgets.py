@@ -189,7 +189,13 @@ def _house_style() -> None:
 
 
 def _png(fig: Figure) -> bytes:
-    return png_bytes(fig, dpi=DPI)
+    """The chart as PNG; then the figure is emptied. A figure is a reference cycle that only Python's
+    occasional full collection frees, and each one left behind holds its artists and pixel buffer:
+    a dozen filter changes on a 30-item engagement kept ~90 MB in a kernel that way."""
+    try:
+        return png_bytes(fig, dpi=DPI)
+    finally:
+        fig.clear()
 
 
 def _figure(width: float, height: float) -> tuple[Figure, Axes]:
