@@ -508,6 +508,7 @@ class UnitPanel(Panel):
     def __init__(self, views, **kwargs):
         self.note = widgets.HTML()
         self.heatmap = widgets.HTML(layout=widgets.Layout(width="100%"))
+        self.heatmap.add_class("mg-heatmap-widget")  # keeps the table's own scroller within the panel
         super().__init__(views, **kwargs)
         self.children = [self.note, self.heatmap]
 
