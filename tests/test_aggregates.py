@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.aggregates import ALL, aggregate_meta, build_aggregates, read_aggregates, write_aggregates
+from mirrorgap.aggregates import ALL, RESPONDENTS, aggregate_meta, build_aggregates, read_aggregates, write_aggregates
 from mirrorgap.anonymity import TOTAL
 from mirrorgap.gaps import gap_table
 from mirrorgap.params import load_engagement
@@ -95,7 +95,8 @@ def test_distribution_is_the_raw_answer_counts(demo):
 
 
 def true_counts(clean: CleanSide, wave, measure, dim, dim2=None) -> pd.Series:
-    frame = clean.frame[(clean.frame["wave"] == wave) & clean.frame[measure].notna()]
+    answered = True if measure == RESPONDENTS else clean.frame[measure].notna()  # the headcount: everyone
+    frame = clean.frame[(clean.frame["wave"] == wave) & answered]
     keys = [dim] + ([dim2] if dim2 else [])
     return frame.groupby(keys).size()
 
@@ -170,3 +171,13 @@ def test_all_units_at_once_equal_one_gap_table_per_unit(demo, filters):
             assert bool(got["suppressed"]) == (row["classification"] == "suppressed"), (unit, item)
             for col in ("gap", "gap_ci_low", "gap_ci_high"):
                 assert np.isclose(got[col], row[col], rtol=1e-9, atol=1e-9, equal_nan=True), (unit, item, col)
+
+
+def test_a_run_without_the_respondents_measure_still_gives_a_headcount(demo):
+    """Aggregates written before the headcount was counted: the most-answered question's n."""
+    eng, customer, _, counts, views = demo
+    old = AggregateViews(counts[counts["measure"] != RESPONDENTS], views.meta)
+    wave = customer.frame[customer.frame["wave"] == "2026"]
+    expected = max(wave[[i.id for i in customer.items] + ["nps"]].notna().sum())
+    assert old.respondents("customer", Filters(wave="2026")) == expected
+    assert views.respondents("customer", Filters(wave="2026")) == len(wave)

@@ -23,7 +23,7 @@ from mirrorgap.plots_units import cell_colours, colour_limit
 from mirrorgap.plots_units import chart_texts as unit_chart_texts
 from mirrorgap.views import AggregateViews, Filters
 from mirrorgap.widgets import (ALL, Dashboard, FilterBar, GapTablePanel, ItemPanel, MirrorPanel, OverviewPanel,
-                               UnitPanel, answer_distribution_chart, fmt_count, gap_table_html, respondents,
+                               UnitPanel, answer_distribution_chart, fmt_count, gap_table_html,
                                unit_gap_table, value_labels)
 
 NBSP = "\u00a0"
@@ -143,9 +143,14 @@ def test_touchpoint_filter_keeps_only_its_items(demo):
 def test_overview_counts_respondents_and_loyalty_like_the_raw_rows(demo):
     bar, (overview,) = wired(demo.views, OverviewPanel)
     raw = raw_pomp(demo.customer, "2026")
-    expected = max(raw[[i.id for i in demo.customer.items] + ["nps"]].notna().sum())
-    assert respondents(overview.gaps, overview.nps, "customer") == expected
+    expected = len(raw)  # every customer of the wave, as the report counts them
+    assert demo.views.respondents("customer", Filters(wave="2026")) == expected
     assert f">{fmt_count(expected, 'sv')}<" in overview.cards.value
+    employees = demo.employee.frame
+    for dept in ("Försäljning", "Ledning"):
+        n = ((employees["wave"] == "2026") & (employees["avdelning"] == dept)).sum()
+        got = demo.views.respondents("employee", Filters(wave="2026", employee_segment=("avdelning", dept)))
+        assert got == n if n >= 5 else np.isnan(got)  # Ledning (3–4 people): not even its headcount
     # NPS by hand: promoters 9–10, detractors 0–6
     scores = raw["nps"].dropna()
     nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())

@@ -21,6 +21,7 @@ from .params import Engagement
 from .recode import CleanSide, waves_of
 
 ALL = "all"
+RESPONDENTS = "respondents"  # a measure of its own: every respondent of a cell counted once (value 1)
 COLUMNS = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure", "value", "count", "suppressed"]
 COUNTS_FILE, META_FILE = "counts.parquet", "meta.json"
 
@@ -38,8 +39,9 @@ def crossings(engagement: Engagement, side: str) -> list[tuple[str, str]]:
 
 
 def measures(clean: CleanSide) -> list[str]:
-    """The scored columns whose answers are counted: the mirror items, then NPS/eNPS."""
-    return [i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else [])
+    """What is counted: the mirror items, NPS/eNPS, and the respondents themselves (so a view's
+    headcount is the report's, not the count of the most-answered question)."""
+    return [i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else []) + [RESPONDENTS]
 
 
 def _counts_by_group(groups: np.ndarray, n_groups: int, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +72,7 @@ def _side_rows(clean: CleanSide, engagement: Engagement, min_n: int) -> list[tup
         part = frame if wave == ALL else frame[frame["wave"] == wave]
         codes = {dim: pd.factorize(part[dim], sort=True) for dim in dimensions(engagement, side)}
         for measure in measures(clean):
-            scores = part[measure].to_numpy(dtype=float)
+            scores = np.ones(len(part)) if measure == RESPONDENTS else part[measure].to_numpy(dtype=float)
             start = len(rows)
             total_values, total = _counts_by_group(np.zeros(len(part), dtype=np.int64), 1, scores)
             rows += _rows(side, wave, ALL, None, [ALL], total_values, total, [total.sum() < min_n])

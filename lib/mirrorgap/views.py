@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import stdtrit
 
-from .aggregates import ALL, read_count_columns, read_meta
+from .aggregates import ALL, RESPONDENTS, read_count_columns, read_meta
 from .count_index import NPS, CountIndex, frame_columns
 from .gaps import display_label, gap_table_from_summaries
 from .nps import NPS_COLUMNS, nps_from_counts
@@ -111,6 +111,16 @@ class AggregateViews:
                                 conf=1 - self.analysis.alpha)
             rows.append({"side": side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}})
         return pd.DataFrame(rows, columns=NPS_COLUMNS)
+
+    def respondents(self, side: str, filters: Filters) -> float:
+        """How many of a side answered in the selected cell (NaN when suppressed or absent). Runs made
+        before the aggregates counted respondents give the count of the most-answered question."""
+        cell, ix = self._cell(side, filters) or {}, self._index
+        if RESPONDENTS not in cell:
+            shown = [ix.n[seg] for seg in cell.values() if not ix.suppressed[seg]]
+            return float(max(shown)) if shown else np.nan
+        seg = cell[RESPONDENTS]
+        return np.nan if ix.suppressed[seg] else float(ix.n[seg])
 
     def distribution(self, item: str, side: str, filters: Filters) -> pd.DataFrame | None:
         """Counts and shares of each answer value of one item on one side; None when suppressed."""

@@ -116,16 +116,6 @@ def unit_gap_table(views, filters: Filters) -> pd.DataFrame:
     return views.unit_gaps(filters)
 
 
-def respondents(gaps: pd.DataFrame, nps: pd.DataFrame, side: str) -> float:
-    """How many answered on a side: the largest n over its items and NPS (NaN when suppressed).
-    The aggregates count answers per measure, so this is the number who answered the most-answered
-    question."""
-    ok = gaps["classification"].ne("suppressed") if side == "employee" else pd.Series(True, index=gaps.index)
-    ns = list(gaps.loc[ok & gaps[f"{side}_mean"].notna(), f"{side}_n"].astype(float))
-    ns += [float(v) for v in nps.loc[nps["side"] == side, "n"] if not _missing(v)]
-    return max(ns) if ns else float("nan")
-
-
 # ---------------------------------------------------------------------------------------------------
 # the answer distribution chart (seaborn convention: data first, draw on ax, return it)
 
@@ -422,7 +412,7 @@ class OverviewPanel(Panel):
         counts = gaps["classification"].value_counts()
         cards = []
         for side, key in (("customer", "customers_answered"), ("employee", "employees_answered")):
-            n = respondents(gaps, nps, side)
+            n = self.views.respondents(side, self.filters)
             cards.append(self._card(t[key], None if math.isnan(n) else fmt_count(n, lang), None))
         for side, key in (("customer", "kpi_nps"), ("employee", "kpi_enps")):
             r = by_side.get(side)
