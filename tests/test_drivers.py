@@ -235,7 +235,10 @@ def test_fisher_interval_matches_scipy():
 # ---------------------------------------------------------------------------------------------------
 # bootstrap
 
-def test_batched_resamples_equal_resampling_rows_one_by_one():
+@pytest.mark.parametrize("row_block", [16384, 7])  # one block, and many (the sums go block by block)
+def test_batched_resamples_equal_resampling_rows_one_by_one(row_block, monkeypatch):
+    import mirrorgap.drivers as drivers
+    monkeypatch.setattr(drivers, "ROW_BLOCK", row_block)
     items, y = with_holes(*correlated(n=120, p=3, seed=11))
     frame = items.assign(y=y).dropna(subset=["y"]).to_numpy()
     counts = bootstrap_counts(len(frame), 4, seed=3)
@@ -400,6 +403,6 @@ def test_batched_resamples_are_the_same_draws_as_one_batch(monkeypatch):
     """Memory-bounded batches must not change the bootstrap: same seed, same resamples."""
     import mirrorgap.drivers as drivers
     whole = drivers.bootstrap_counts(40, 9, 11)
-    monkeypatch.setattr(drivers, "BOOTSTRAP_BYTES", 40 * 3 * 8 * 3 * 2)  # two resamples per batch
+    monkeypatch.setattr(drivers, "BOOTSTRAP_BYTES", 40 * 8 * 2)  # two resamples per batch
     batched = np.concatenate(list(drivers._count_batches(40, 9, 11, 3)))
     assert batched.shape == (9, 40) and (batched == whole).all()
