@@ -1,5 +1,4 @@
 """The executive summary claims only what the statistics support, in every language."""
-import math
 
 import pandas as pd
 import pytest

@@ -327,7 +327,7 @@ def test_dashboard_draws_only_the_open_tab(demo):
     panels = [cls(demo.views) for cls in (OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel)]
     for panel in panels:
         dlink((bar, "filters"), (panel, "filters"))
-    before = [p.renders for p in panels]
+    assert [p.renders for p in panels] == [0, 0, 0, 0, 0]  # nothing drawn before the dashboard shows a tab
     dashboard = Dashboard(bar, panels)
     assert [p.shown for p in panels] == [True, False, False, False, False]
     assert [p.renders for p in panels] == [1, 0, 0, 0, 0]

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from .findings import fmt_number, method_text
+from .findings import method_text
 from .ledger import EXCLUSION_REASONS, MISSING_REASONS
 from .pipeline import Results
 from .scrub import scrub_text
