@@ -31,3 +31,12 @@ def artifacts() -> Path:
     """Where browser tests save screenshots for people to look at (ignored by git)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    """Every test leaves no matplotlib figure open (charts are drawn in many modules)."""
+    yield
+    import matplotlib.pyplot as plt
+
+    plt.close("all")

@@ -1,4 +1,5 @@
-"""Small builders shared by the tests: a raw survey from a DataFrame, and a tiny engagement."""
+"""Small builders shared by the tests: a raw survey from a DataFrame, a tiny engagement, and the
+demo engagement analysed or aggregated."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -49,3 +50,22 @@ def demo_results(**analysis):
     if analysis:
         eng = eng.model_copy(update={"analysis": eng.analysis.model_copy(update=analysis)})
     return add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
+
+
+def demo_aggregates():
+    """The demo engagement's clean sides and their anonymised aggregates with the views on them, as a
+    dashboard gets them: engagement, customer, employee, counts, meta, views."""
+    from types import SimpleNamespace
+
+    from mirrorgap.aggregates import aggregate_meta, build_aggregates
+    from mirrorgap.params import load_engagement
+    from mirrorgap.paths import PARAMS_DIR
+    from mirrorgap.pipeline import load_side
+    from mirrorgap.views import AggregateViews
+
+    engagement = load_engagement(PARAMS_DIR / "demo.yaml")
+    customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")
+    counts = build_aggregates(engagement, customer, employee)
+    meta = aggregate_meta(engagement, customer, employee, run_id="20261123-101500")
+    return SimpleNamespace(engagement=engagement, customer=customer, employee=employee, counts=counts, meta=meta,
+                           views=AggregateViews(counts, meta))

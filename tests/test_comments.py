@@ -25,11 +25,6 @@ from mirrorgap.themes import (  # noqa: E402
 )
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 def _theme(sv_keywords, sides=("customer", "employee")):
     return {"label": {lang: f"T-{lang}" for lang in LANGUAGES}, "sides": list(sides),

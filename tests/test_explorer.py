@@ -1,9 +1,7 @@
 """The analysts' explorer: settings recompute every view live; the save button writes valid params
 only, and the next run uses them (the top-box statistics themselves: tests/test_top_box.py)."""
 import shutil
-from types import SimpleNamespace
 
-import matplotlib.pyplot as plt
 import nbformat
 import numpy as np
 import pytest
@@ -11,7 +9,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 from traitlets import dlink
 
-from mirrorgap.aggregates import build_aggregates
+from helpers import demo_aggregates
 from mirrorgap.aggregates import aggregate_meta
 from mirrorgap.explorer import Explorer, client_from_env
 from mirrorgap.params import load_engagement
@@ -23,18 +21,10 @@ from mirrorgap.widgets import FilterBar, GapTablePanel
 WAVE = Filters(wave="2026")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 @pytest.fixture(scope="module")
 def demo():
-    engagement = load_engagement(PARAMS_DIR / "demo.yaml")
-    customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")
-    return SimpleNamespace(engagement=engagement, customer=customer, employee=employee,
-                           counts=build_aggregates(engagement, customer, employee))
+    return demo_aggregates()
 
 
 @pytest.fixture()

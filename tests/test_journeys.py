@@ -19,11 +19,6 @@ from test_units import assert_no_group_recoverable, clean_side, employee_totals,
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 def touchpoint_scores(clean, ids) -> np.ndarray:
     """By hand: per respondent the mean POMP of the touchpoint's items they answered."""

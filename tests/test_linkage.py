@@ -19,11 +19,6 @@ from test_units import synthetic
 matplotlib.use("Agg")
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 # ---------------------------------------------------------------------------------------------------
 # the intervals

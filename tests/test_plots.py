@@ -47,11 +47,6 @@ SV = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 @pytest.fixture
 def gaps() -> pd.DataFrame:

@@ -18,10 +18,8 @@ from mirrorgap.texts import section
 
 
 @pytest.fixture(autouse=True)
-def _close_figures():
+def _house_style():
     set_theme()
-    yield
-    plt.close("all")
 
 
 def tiny_tables():

@@ -7,7 +7,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -29,11 +28,6 @@ PULSE = {"input": {"path": "p.csv"}, "id_column": "id", "period_column": "week",
 ENG = engagement(pulse=PULSE)
 MIN_N = ENG.analysis.min_n
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 # ------------------------------------------------------------------------------ reading

@@ -7,7 +7,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -27,11 +26,6 @@ from mirrorgap.trends import (  # noqa: E402
     GAP_DIRECTIONS, TREND_COLUMNS, gap_change_from_summary, gap_direction, trend_table,
 )
 
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
 
 
 def summary(x: np.ndarray) -> tuple[int, float, float]:

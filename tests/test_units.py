@@ -20,11 +20,6 @@ matplotlib.use("Agg")
 MIN_N = 5
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 def make_engagement(min_n=MIN_N, language="en"):
     item = lambda i, tp, **kw: {"id": i, "label": {"en": i.title(), "sv": i.title()}, "customer_column": f"c_{i}",  # noqa: E731

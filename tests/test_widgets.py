@@ -3,22 +3,16 @@ groups read "too few answers" and their figures appear nowhere, not even by subt
 import html
 import re
 from dataclasses import replace
-from types import SimpleNamespace
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.colors import to_hex
 from traitlets import dlink
 
-from mirrorgap.aggregates import aggregate_meta, build_aggregates
-from matplotlib.colors import to_hex
-
+from helpers import demo_aggregates
 from mirrorgap.findings import fmt_number
 from mirrorgap.heatmap_html import heatmap_html
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pipeline import load_side
 from mirrorgap.plots_units import cell_colours, colour_limit
 from mirrorgap.plots_units import chart_texts as unit_chart_texts
 from mirrorgap.views import AggregateViews, Filters
@@ -29,20 +23,10 @@ from mirrorgap.widgets import (ALL, Dashboard, FilterBar, GapTablePanel, ItemPan
 NBSP = "\u00a0"
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
 
 @pytest.fixture(scope="module")
 def demo():
-    engagement = load_engagement(PARAMS_DIR / "demo.yaml")
-    customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")
-    counts = build_aggregates(engagement, customer, employee)
-    meta = aggregate_meta(engagement, customer, employee, run_id="20261123-101500")
-    return SimpleNamespace(engagement=engagement, customer=customer, employee=employee, counts=counts, meta=meta,
-                           views=AggregateViews(counts, meta))
+    return demo_aggregates()
 
 
 def views_in(demo, language: str) -> AggregateViews:
