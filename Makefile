@@ -11,7 +11,7 @@ JOBS ?=
 FORCE ?=
 PYTEST_ARGS ?=
 
-.PHONY: help demo run batch check new dashboard explore test test-fast bench demo-data system-deps clean
+.PHONY: help demo run batch check new dashboard explore test test-fast lint bench demo-data system-deps clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -24,31 +24,35 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP) ## set up if needed, run the bundled demo engagement and print where the report is
-	@$(PY) -m mirrorgap.cli run demo
+	@$(PY) -m mirrorgap.run.cli run demo
 
 run: $(STAMP) ## run one engagement: make run CLIENT=acme (writes output/acme/<run-id>/)
-	@$(PY) -m mirrorgap.cli run $(CLIENT)
+	@$(PY) -m mirrorgap.run.cli run $(CLIENT)
 
 batch: $(STAMP) ## run every params/*.yaml in parallel, skipping unchanged ones: make batch [CLIENTS="a b"] [FORCE=1] [JOBS=2]
-	@$(PY) -m mirrorgap.batch $(CLIENTS) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
+	@$(PY) -m mirrorgap.run.batch $(CLIENTS) $(if $(FORCE),--force) $(if $(JOBS),--jobs $(JOBS))
 
 dashboard: $(STAMP) ## serve a client's read-only dashboard of its latest run on 127.0.0.1: make dashboard CLIENT=acme [PORT=8866] [TOKEN=…]
-	@$(PY) -m mirrorgap.dashboard serve $(CLIENT) --port $(or $(PORT),8866) $(if $(TOKEN),--token $(TOKEN))
+	@$(PY) -m mirrorgap.dashboard.serve serve $(CLIENT) --port $(or $(PORT),8866) $(if $(TOKEN),--token $(TOKEN))
 
 explore: $(STAMP) ## open the analysts' explorer (JupyterLab, live settings, saves to params): make explore CLIENT=acme
 	@MIRRORGAP_CLIENT=$(CLIENT) $(VENV)/bin/jupyter lab --ServerApp.ip=127.0.0.1 notebooks/explore.ipynb
 
 check: $(STAMP) ## validate params and data of a client without running the analysis: make check CLIENT=acme
-	@$(PY) -m mirrorgap.cli check $(CLIENT)
+	@$(PY) -m mirrorgap.run.cli check $(CLIENT)
 
 new: $(STAMP) ## start a client: make new CLIENT=acme writes params/acme.yaml and data/acme/
-	@$(PY) -m mirrorgap.cli new $(CLIENT)
+	@$(PY) -m mirrorgap.run.cli new $(CLIENT)
 
 system-deps: ## install the system packages the browser tests need (Debian's chromium), if missing
 	@bash .ci/system-deps
 
-test: $(STAMP) system-deps ## run every test (statistics, readers, bad inputs, notebook runs, browser)
+test: $(STAMP) system-deps lint ## lint, then every test (statistics, readers, bad inputs, notebook runs, browser)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(STAMP) ## ruff over the code and the package's layer contract (import-linter); part of make test
+	$(VENV)/bin/ruff check lib tests bench data notebooks templates
+	$(VENV)/bin/lint-imports
 
 test-fast: $(STAMP) ## the tests without notebook runs and browser
 	$(PY) -m pytest -m "not notebook and not browser" $(PYTEST_ARGS)

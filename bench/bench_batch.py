@@ -43,14 +43,14 @@ def _load_average() -> float | None:
 
 def demo_end_to_end(repeat: int) -> dict:
     """Median seconds of the demo run plus deck, workbook and PDF."""
-    from mirrorgap.deck import write_deck
-    from mirrorgap.insights import add_insights
-    from mirrorgap.params import load_engagement
-    from mirrorgap.paths import PARAMS_DIR
-    from mirrorgap.pdf import write_pdf
-    from mirrorgap.pipeline import analyse, load_side
-    from mirrorgap.run import run_engagement
-    from mirrorgap.workbook import write_workbook
+    from mirrorgap.analyse.insights import add_insights
+    from mirrorgap.analyse.pipeline import analyse, load_side
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.config.paths import PARAMS_DIR
+    from mirrorgap.deliver.deck.slides import write_deck
+    from mirrorgap.deliver.pdf import write_pdf
+    from mirrorgap.deliver.workbook import write_workbook
+    from mirrorgap.run.engagement import run_engagement
 
     rows = []
     for k in range(repeat):
@@ -85,8 +85,8 @@ def demo_end_to_end(repeat: int) -> dict:
 
 def batch_speedup(n_clients: int) -> dict:
     """Serial vs parallel batch of n demo-sized clients, then a rerun with nothing changed."""
-    from mirrorgap.batch import run_batch
-    from mirrorgap.paths import PARAMS_DIR
+    from mirrorgap.config.paths import PARAMS_DIR
+    from mirrorgap.run.batch import run_batch
 
     out = {}
     with tempfile.TemporaryDirectory(prefix="mirrorgap-bench-batch-") as tmp:

@@ -6,7 +6,7 @@
    (1,000,000 customer answers × 30 items, 100,000 employees; bench/make_big.py): the aggregates are
    built once with `build_aggregates` from the big clean sides and cached in bench/out/dashboard/.
    p50/p95/max over ~50 random filter changes, per view; goal p95 < 50 ms.
-2. Time to a rendered dashboard in headless Chromium (the real `mirrorgap.dashboard serve`, widgets
+2. Time to a rendered dashboard in headless Chromium (the real `mirrorgap.dashboard.serve serve`, widgets
    drawn, not just the HTTP answer): from a preheated kernel (goal < 2 s) and from a cold start
    (no pool: the kernel starts and the notebook runs while the viewer waits).
 3. Memory per dashboard kernel: RSS of each kernel process after its page rendered and after filter
@@ -64,9 +64,10 @@ def summary(ms: list[float]) -> dict:
 def big_aggregates(rebuild: bool = False) -> tuple[Path, dict]:
     """bench/out/dashboard/big/<run>/aggregates for the big engagement, built once (keyed by the data's stamp)."""
     from mirrorgap import __version__
-    from mirrorgap.aggregates import aggregate_meta, build_aggregates, write_aggregates
-    from mirrorgap.params import load_engagement
-    from mirrorgap.pipeline import load_side
+    from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
+    from mirrorgap.aggregate.store import write_aggregates
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
 
     stamp = make_big.ensure(quiet=True)
     key = {k: stamp[k] for k in ("generator", "seed", "customer_rows", "employee_rows", "items")}
@@ -96,7 +97,7 @@ def big_aggregates(rebuild: bool = False) -> tuple[Path, dict]:
 def random_filters(views, rng: random.Random, n: int):
     """n filter changes a viewer could make: a wave, sometimes a unit, a customer or employee group,
     a touchpoint or a theme."""
-    from mirrorgap.views import Filters
+    from mirrorgap.aggregate.views import Filters
 
     meta = views.meta
     units = meta["groups"]["customer"].get("unit", [])
@@ -117,8 +118,8 @@ def random_filters(views, rng: random.Random, n: int):
 
 def view_timings(folder: Path, changes: int, seed: int = 20261123) -> dict:
     """Time each view's computation from the aggregates over `changes` random filter changes."""
-    from mirrorgap.views import AggregateViews
-    from mirrorgap.widgets import MirrorPanel, UnitPanel, unit_gap_table
+    from mirrorgap.aggregate.views import AggregateViews
+    from mirrorgap.dashboard.widgets import MirrorPanel, UnitPanel, unit_gap_table
 
     t0 = time.perf_counter()
     views = AggregateViews.from_folder(folder)
@@ -160,10 +161,10 @@ def view_timings(folder: Path, changes: int, seed: int = 20261123) -> dict:
 
 def demo_run(root: Path) -> None:
     """A demo run's outputs (aggregates included) in root/demo/<run>, as `make run` writes them."""
-    from mirrorgap.deliver import write_outputs
-    from mirrorgap.params import load_engagement
-    from mirrorgap.paths import PARAMS_DIR
-    from mirrorgap.pipeline import run_analysis
+    from mirrorgap.analyse.pipeline import run_analysis
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.config.paths import PARAMS_DIR
+    from mirrorgap.deliver.outputs import write_outputs
 
     run_id = "20261123-101500"
     if not (root / "demo" / "latest" / "aggregates" / "counts.parquet").exists():
@@ -182,7 +183,7 @@ class Server:
     """The dashboard server of one client in its own process group; `preheat=False` gives cold starts."""
 
     def __init__(self, client: str, output_root: Path, *, preheat: bool, pool: int = 1):
-        from mirrorgap.dashboard import launch_spec
+        from mirrorgap.dashboard.serve import launch_spec
 
         self.port = free_port()
         argv, env = launch_spec(client, port=self.port, pool_size=pool, output_root=output_root)

@@ -87,10 +87,10 @@ def latest(c_waves, e_waves) -> str:
 
 def run_mirrorgap(spec: dict) -> dict:
     """read_survey + clean_side per side (raw frames freed as in pipeline.load_side), then analyse."""
-    from mirrorgap.params import load_engagement
-    from mirrorgap.pipeline import analyse
-    from mirrorgap.readers import read_survey
-    from mirrorgap.recode import clean_side
+    from mirrorgap.analyse.pipeline import analyse
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.read.readers import read_survey
+    from mirrorgap.read.recode import clean_side
 
     clock = Clock()
     engagement = load_engagement(spec["params"])
@@ -257,9 +257,9 @@ def main() -> None:
     profile = sys.argv[4] if len(sys.argv) > 4 and sys.argv[3] == "--profile" else None
     spec = json.loads(spec_path.read_text(encoding="utf-8"))
     if profile and name == "mirrorgap":  # keep module imports out of the profile
-        import mirrorgap.pipeline  # noqa: F401
-        import mirrorgap.texts
-        mirrorgap.texts.section("sv", "report")
+        import mirrorgap.analyse.pipeline  # noqa: F401
+        import mirrorgap.config.texts
+        mirrorgap.config.texts.section("sv", "report")
     t0 = time.perf_counter()
     if profile:
         import cProfile

@@ -245,7 +245,7 @@ def main() -> None:
     ap.add_argument("--force", action="store_true", help="regenerate even when the stamp matches")
     args = ap.parse_args()
     stamp = ensure(args.rows, args.employees, args.seed, force=args.force)
-    from mirrorgap.params import load_engagement
+    from mirrorgap.config.params import load_engagement
     engagement = load_engagement(PARAMS)
     print(f"params {PARAMS}: {len(engagement.items)} items, valid"
           + ("" if stamp["regenerated"] else " (data unchanged, not regenerated)"))

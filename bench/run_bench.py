@@ -16,8 +16,8 @@ import argparse
 import json
 import os
 import platform
-import shutil
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -64,7 +64,7 @@ def machine() -> dict:
 
 def write_spec(params: Path) -> Path:
     """The facts the peers need (files, columns, reversed items), taken from the validated params."""
-    from mirrorgap.params import load_engagement
+    from mirrorgap.config.params import load_engagement
     eng = load_engagement(params)
     spec = {"params": str(params), "items": [i.id for i in eng.items],
             "reversed": [i.reversed for i in eng.items]}
@@ -112,7 +112,7 @@ def median_of(runs: list[dict]) -> dict:
 DEMO_CODE = """
 import json, sys, time
 t = time.perf_counter()
-from mirrorgap.run import run_engagement
+from mirrorgap.run.engagement import run_engagement
 d = run_engagement('demo', output_root=sys.argv[1])
 m = json.load(open(d / 'manifest.json'))
 print(json.dumps({'inner_s': time.perf_counter() - t, 'timings': m.get('timings', {}), 'run_dir': str(d)}))

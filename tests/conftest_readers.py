@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mirrorgap.params import InputFile
-from mirrorgap.readers import RawSurvey, read_survey
+from mirrorgap.config.params import InputFile
+from mirrorgap.read.readers import RawSurvey, read_survey
 
 
 def read(path: Path, side: str = "customer", **spec) -> RawSurvey:

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mirrorgap.params import parse_engagement
-from mirrorgap.readers import RawSurvey
+from mirrorgap.config.params import parse_engagement
+from mirrorgap.read.readers import RawSurvey
 
 
 def raw_survey(frame: pd.DataFrame, *, path="survey.csv", decimal=".", skip_rows=0, user_missing=None) -> RawSurvey:
@@ -41,10 +41,10 @@ def engagement(**overrides):
 def demo_results(**analysis):
     """The demo engagement analysed with every insight table, as a run makes it (analysis overrides
     allowed); its segments include the department Ledning (3–4 employees), suppressed with a complement."""
-    from mirrorgap.insights import add_insights
-    from mirrorgap.params import load_engagement
-    from mirrorgap.paths import PARAMS_DIR
-    from mirrorgap.pipeline import analyse, load_side
+    from mirrorgap.analyse.insights import add_insights
+    from mirrorgap.analyse.pipeline import analyse, load_side
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.config.paths import PARAMS_DIR
 
     eng = load_engagement(PARAMS_DIR / "demo.yaml")
     if analysis:
@@ -57,11 +57,11 @@ def demo_aggregates():
     dashboard gets them: engagement, customer, employee, counts, meta, views."""
     from types import SimpleNamespace
 
-    from mirrorgap.aggregates import aggregate_meta, build_aggregates
-    from mirrorgap.params import load_engagement
-    from mirrorgap.paths import PARAMS_DIR
-    from mirrorgap.pipeline import load_side
-    from mirrorgap.views import AggregateViews
+    from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
+    from mirrorgap.aggregate.views import AggregateViews
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.config.paths import PARAMS_DIR
 
     engagement = load_engagement(PARAMS_DIR / "demo.yaml")
     customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")

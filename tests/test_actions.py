@@ -3,10 +3,10 @@ import pandas as pd
 import pytest
 from ruamel.yaml import YAML
 
-from mirrorgap.actions import FIVE_IS, load_actions, priority_items, propose_actions
+from mirrorgap.analyse.actions import FIVE_IS, load_actions, priority_items, propose_actions
+from mirrorgap.config.params import LANGUAGES
+from mirrorgap.config.paths import TEMPLATES_DIR
 from mirrorgap.errors import ParamsError
-from mirrorgap.params import LANGUAGES
-from mirrorgap.paths import TEMPLATES_DIR
 
 GAPS = pd.DataFrame([
     {"item": "extra_mile", "label": "Gör det lilla extra", "theme": "extra_mile", "gap": 19.6, "classification": "blind_spot"},

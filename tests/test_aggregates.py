@@ -3,16 +3,17 @@ the written Parquet cannot recover a group under min_n — not directly, not by 
 import numpy as np
 import pandas as pd
 import pytest
-
-from mirrorgap.aggregates import ALL, RESPONDENTS, aggregate_meta, build_aggregates, read_aggregates, write_aggregates
-from mirrorgap.anonymity import TOTAL
-from mirrorgap.gaps import gap_table
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pipeline import analyse, in_wave, load_side, nps_table
-from mirrorgap.recode import CleanSide
-from mirrorgap.views import AggregateViews, Filters
 from statsmodels.stats.multitest import multipletests
+
+from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
+from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_aggregates, write_aggregates
+from mirrorgap.aggregate.views import AggregateViews, Filters
+from mirrorgap.analyse.gaps import gap_table
+from mirrorgap.analyse.pipeline import analyse, in_wave, load_side, nps_table
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.read.recode import CleanSide
+from mirrorgap.stats.suppression import TOTAL
 from test_anonymity import determined_cells
 
 NUMERIC = ["customer_n", "customer_mean", "customer_ci_low", "customer_ci_high", "customer_top_box",

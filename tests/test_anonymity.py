@@ -3,7 +3,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.anonymity import TOTAL, hidden_cells, hidden_groups, with_margins
+from mirrorgap.stats.suppression import TOTAL, hidden_cells, hidden_groups, with_margins
 
 
 def recoverable_by_subtraction(counts: pd.Series, hidden: pd.Series, min_n: int) -> bool:

@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 from ruamel.yaml import YAML
 
+from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
 from mirrorgap.errors import InputFileError, MirrorgapError, ParamsError
-from mirrorgap.paths import PARAMS_DIR, PROJ_ROOT
-from mirrorgap.run import check
+from mirrorgap.run.engagement import check
 
 DEMO_CUSTOMERS = PROJ_ROOT / "data" / "demo" / "customers.csv"
 DEMO_EMPLOYEES = PROJ_ROOT / "data" / "demo" / "employees.xlsx"

@@ -7,9 +7,9 @@ import shutil
 import pytest
 from ruamel.yaml import YAML
 
-from mirrorgap import batch
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.run import fingerprint, input_files, sha256_of
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.run import batch
+from mirrorgap.run.engagement import fingerprint, input_files, sha256_of
 
 
 def _params_dir(tmp_path):
@@ -37,7 +37,7 @@ def test_clients_are_the_params_files(tmp_path):
 
 def test_fingerprint_is_computed_like_the_runner(tmp_path):
     """Independently of batch: hash the inputs the runner hashes and combine them with run.fingerprint."""
-    from mirrorgap.params import load_engagement
+    from mirrorgap.config.params import load_engagement
 
     params = _params_dir(tmp_path)
     files = input_files(params / "alfa.yaml", load_engagement(params / "alfa.yaml"))

@@ -12,18 +12,23 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from statsmodels.stats.proportion import proportion_confint  # noqa: E402
 
-from mirrorgap.errors import ParamsError  # noqa: E402
-from mirrorgap.params import LANGUAGES, load_engagement  # noqa: E402
-from mirrorgap.pipeline import load_side  # noqa: E402
-from mirrorgap.plots_comments import DEFAULT_TEXTS, chart_texts, themes_chart, themes_figure  # noqa: E402
-from mirrorgap.recode import CleanSide  # noqa: E402
-from mirrorgap.scrub import scrub_side  # noqa: E402
-from mirrorgap.texts import section  # noqa: E402
-from mirrorgap.themes import (  # noqa: E402
-    THEME_COLUMNS, UNCATEGORISED, keyword_pattern, load_codebook, match_themes, parse_codebook,
-    shorten_quote, theme_table,
+from mirrorgap.analyse.pipeline import load_side  # noqa: E402
+from mirrorgap.analyse.themes import (  # noqa: E402
+    THEME_COLUMNS,
+    UNCATEGORISED,
+    keyword_pattern,
+    load_codebook,
+    match_themes,
+    parse_codebook,
+    shorten_quote,
+    theme_table,
 )
-
+from mirrorgap.config.params import LANGUAGES, load_engagement  # noqa: E402
+from mirrorgap.config.texts import section  # noqa: E402
+from mirrorgap.errors import ParamsError  # noqa: E402
+from mirrorgap.read.recode import CleanSide  # noqa: E402
+from mirrorgap.read.scrub import scrub_side  # noqa: E402
+from mirrorgap.render.charts.themes import DEFAULT_TEXTS, chart_texts, themes_chart, themes_figure  # noqa: E402
 
 
 def _theme(sv_keywords, sides=("customer", "employee")):
@@ -377,7 +382,7 @@ def test_chart_follows_seaborn_conventions():
 
 
 def test_a_side_without_comment_columns_has_no_theme_counts_but_no_error():
-    from mirrorgap.pipeline import load_side
+    from mirrorgap.analyse.pipeline import load_side
     engagement = load_engagement("params/demo.yaml")
     engagement = engagement.model_copy(update={"employee": engagement.employee.model_copy(update={"comment_columns": []})})
     customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")

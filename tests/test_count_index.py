@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.count_index import CountIndex, frame_columns
+from mirrorgap.aggregate.count_index import CountIndex, frame_columns
 
 ROWS = [  # side, wave, dimension, group, dimension2, group2, measure, value, count, suppressed
     ("employee", "2026", "all", "all", None, None, "q1", 5.0, 3, False),

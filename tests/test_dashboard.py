@@ -11,17 +11,27 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from mirrorgap.dashboard import (DASHBOARD_NOTEBOOK, ENV_AGGREGATES, ENV_FORBIDDEN, ENV_PAGE, VOILA_DIR,
-                                 DashboardError, aggregates_folder, launch_spec, page_resources)
-from mirrorgap.paths import DATA_DIR, PARAMS_DIR, PROJ_ROOT
+from mirrorgap.config.paths import DATA_DIR, PARAMS_DIR, PROJ_ROOT
+from mirrorgap.dashboard.serve import (
+    DASHBOARD_NOTEBOOK,
+    ENV_AGGREGATES,
+    ENV_FORBIDDEN,
+    ENV_PAGE,
+    VOILA_DIR,
+    DashboardError,
+    aggregates_folder,
+    launch_spec,
+    page_resources,
+)
 
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> Path:
     """An output root with two demo runs (aggregates written as a run writes them) and latest -> the second."""
-    from mirrorgap.aggregates import aggregate_meta, build_aggregates, write_aggregates
-    from mirrorgap.params import load_engagement
-    from mirrorgap.pipeline import load_side
+    from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
+    from mirrorgap.aggregate.store import write_aggregates
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
 
     root = tmp_path_factory.mktemp("output")
     engagement = load_engagement(PARAMS_DIR / "demo.yaml")
@@ -123,8 +133,8 @@ def test_a_dashboard_kernel_never_loads_the_readers_or_the_heavy_statistics():
     script = imports + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                                            check=True).stdout))
-    assert "mirrorgap.widgets" in loaded and "mirrorgap.views" in loaded  # the script did import them
-    unwanted = {"mirrorgap.readers", "mirrorgap.pipeline", "mirrorgap.sniff", "mirrorgap.drivers", "openpyxl",
+    assert "mirrorgap.dashboard.widgets" in loaded and "mirrorgap.aggregate.views" in loaded  # the script did import them
+    unwanted = {"mirrorgap.read.readers", "mirrorgap.analyse.pipeline", "mirrorgap.read.sniff", "mirrorgap.analyse.drivers", "openpyxl",
                 "pyreadstat", "duckdb", "scipy.stats", "statsmodels", "seaborn"}
     assert not unwanted & loaded
 
@@ -135,7 +145,7 @@ def test_a_dashboard_kernel_never_loads_the_readers_or_the_heavy_statistics():
 GUARD_SCRIPT = textwrap.dedent("""
     import json, os, subprocess, sys
     from pathlib import Path
-    from mirrorgap.dashboard import forbid_raw_access
+    from mirrorgap.dashboard.serve import forbid_raw_access
     forbid_raw_access()
 
     results = {}
@@ -164,14 +174,14 @@ GUARD_SCRIPT = textwrap.dedent("""
     attempt("shell", lambda: subprocess.run(["cat", str(root / "params/demo.yaml")], capture_output=True))
     attempt("os.system", lambda: os.system("true"))
     def pipeline():
-        from mirrorgap.params import Engagement
-        from mirrorgap.pipeline import load_side
-        import mirrorgap.params as p
+        from mirrorgap.config.params import Engagement
+        from mirrorgap.analyse.pipeline import load_side
+        import mirrorgap.config.params as p
         load_side(p.load_engagement(root / "params/demo.yaml"), "customer")
     attempt("pipeline", pipeline)
     def views():
-        from mirrorgap.dashboard import aggregates_from_env
-        from mirrorgap.views import Filters
+        from mirrorgap.dashboard.serve import aggregates_from_env
+        from mirrorgap.aggregate.views import Filters
         v = aggregates_from_env()
         assert len(v.gap_table(Filters(wave="2026"))) == 11
     attempt("aggregates", views)

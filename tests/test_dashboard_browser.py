@@ -1,4 +1,4 @@
-"""The client dashboard as a client gets it: the real `mirrorgap.dashboard` server (Voilà, preheated
+"""The client dashboard as a client gets it: the real `mirrorgap.dashboard.serve` server (Voilà, preheated
 kernels) on a fresh demo run, driven by headless Chromium. Widgets render; a filter changes the
 charts and numbers; no code, no raw data and no small group reach the browser; the kernel runs no
 code sent over its websocket. Screenshots go to tests/_artifacts/dashboard_*.png."""
@@ -16,11 +16,11 @@ from types import SimpleNamespace
 import psutil
 import pytest
 
-from mirrorgap.deliver import write_outputs
-from mirrorgap.findings import fmt_number
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR, PROJ_ROOT
-from mirrorgap.pipeline import run_analysis
+from mirrorgap.analyse.pipeline import run_analysis
+from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
+from mirrorgap.deliver.outputs import write_outputs
 
 pytestmark = pytest.mark.browser
 
@@ -52,14 +52,14 @@ def _get(port: int, path: str, *, follow: int = 2) -> tuple[int, str]:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """A fresh demo run in a temporary output root, served by `python -m mirrorgap.dashboard serve`."""
+    """A fresh demo run in a temporary output root, served by `python -m mirrorgap.dashboard.serve serve`."""
     root = tmp_path_factory.mktemp("dashboard_runs")
     results = run_analysis(load_engagement(PARAMS_DIR / "demo.yaml"))
     write_outputs(results, root / "demo" / RUN_ID, run_id=RUN_ID)
     (root / "demo" / "latest").symlink_to(RUN_ID, target_is_directory=True)
     port = _free_port()
     log = root / "server.log"
-    proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.dashboard", "serve", "demo", "--port", str(port),
+    proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.dashboard.serve", "serve", "demo", "--port", str(port),
                              "--output-root", str(root), "--pool-size", "2"], cwd=PROJ_ROOT,
                             stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
     deadline = time.time() + 90

@@ -10,20 +10,18 @@ from io import BytesIO
 
 import numpy as np
 import pytest
-
-from helpers import demo_results
 from openpyxl import load_workbook
 from PIL import Image
 from pptx import Presentation
 from pptx.enum.chart import XL_CHART_TYPE
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from mirrorgap import deck_charts as dc
-from mirrorgap.deck import write_deck
-from mirrorgap.findings import item_findings
-from mirrorgap.pipeline import in_wave, load_side
-from mirrorgap.style import HOUSE_COLORS
-
+from helpers import demo_results
+from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.deliver.deck import charts as dc
+from mirrorgap.deliver.deck.slides import write_deck
+from mirrorgap.render.findings import item_findings
+from mirrorgap.render.style import HOUSE_COLORS
 
 
 @pytest.fixture(scope="module")

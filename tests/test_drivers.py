@@ -8,11 +8,19 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from mirrorgap.drivers import (DRIVER_COLUMNS, bootstrap_counts, driver_analysis, drivers_csv_frame,
-                               drivers_table, fisher_ci, pairwise_correlations, relative_weights)
+from mirrorgap.analyse.drivers import (
+    DRIVER_COLUMNS,
+    bootstrap_counts,
+    driver_analysis,
+    drivers_csv_frame,
+    drivers_table,
+    fisher_ci,
+    pairwise_correlations,
+    relative_weights,
+)
+from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.config.params import load_engagement
 from mirrorgap.errors import ParamsError
-from mirrorgap.params import load_engagement
-from mirrorgap.pipeline import in_wave, load_side
 
 # mtcars (R datasets; Henderson & Velleman 1981): mpg, cyl, disp, hp, gear — all 32 cars in R's order
 MTCARS = """
@@ -237,7 +245,7 @@ def test_fisher_interval_matches_scipy():
 
 @pytest.mark.parametrize("row_block", [16384, 7])  # one block, and many (the sums go block by block)
 def test_batched_resamples_equal_resampling_rows_one_by_one(row_block, monkeypatch):
-    import mirrorgap.drivers as drivers
+    import mirrorgap.analyse.drivers as drivers
     monkeypatch.setattr(drivers, "ROW_BLOCK", row_block)
     items, y = with_holes(*correlated(n=120, p=3, seed=11))
     frame = items.assign(y=y).dropna(subset=["y"]).to_numpy()
@@ -401,7 +409,7 @@ def test_missing_outcome_column_says_what_to_do(demo):
 
 def test_batched_resamples_are_the_same_draws_as_one_batch(monkeypatch):
     """Memory-bounded batches must not change the bootstrap: same seed, same resamples."""
-    import mirrorgap.drivers as drivers
+    import mirrorgap.analyse.drivers as drivers
     whole = drivers.bootstrap_counts(40, 9, 11)
     monkeypatch.setattr(drivers, "BOOTSTRAP_BYTES", 40 * 8 * 2)  # two resamples per batch
     batched = np.concatenate(list(drivers._count_batches(40, 9, 11, 3)))

@@ -10,13 +10,13 @@ from statsmodels.stats.proportion import confint_proportions_2indep, proportions
 from traitlets import dlink
 
 from helpers import demo_aggregates
-from mirrorgap.aggregates import aggregate_meta
-from mirrorgap.explorer import Explorer, client_from_env
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from mirrorgap.pipeline import analyse, load_side
-from mirrorgap.views import Filters
-from mirrorgap.widgets import FilterBar, GapTablePanel
+from mirrorgap.aggregate.build import aggregate_meta
+from mirrorgap.aggregate.views import Filters
+from mirrorgap.analyse.pipeline import analyse, load_side
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import NOTEBOOKS_DIR, PARAMS_DIR
+from mirrorgap.dashboard.widgets import FilterBar, GapTablePanel
+from mirrorgap.explorer.explorer import Explorer, client_from_env
 
 WAVE = Filters(wave="2026")
 

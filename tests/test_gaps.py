@@ -7,10 +7,10 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from mirrorgap.gaps import GAP_CSV_COLUMNS, classify, gap_table, gaps_csv_frame
-from mirrorgap.ledger import SideLedger
-from mirrorgap.params import Analysis, MirrorItem, Scale
-from mirrorgap.recode import CleanSide
+from mirrorgap.analyse.gaps import GAP_CSV_COLUMNS, classify, gap_table, gaps_csv_frame
+from mirrorgap.config.params import Analysis, MirrorItem, Scale
+from mirrorgap.read.ledger import SideLedger
+from mirrorgap.read.recode import CleanSide
 
 ITEMS = [
     MirrorItem(id="extra", label={"sv": "Gör det lilla extra"}, customer_column="c1", employee_column="e1"),

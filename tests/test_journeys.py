@@ -10,10 +10,15 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.multitest import multipletests
 
-from mirrorgap.journeys import JOURNEY_COLUMNS, TOUCHPOINT_COLUMNS, employee_journey_table, touchpoint_table
-from mirrorgap.params import load_engagement
-from mirrorgap.pipeline import in_wave, load_side
-from mirrorgap.plots_units import chart_texts, touchpoint_chart
+from mirrorgap.analyse.journeys import (
+    JOURNEY_COLUMNS,
+    TOUCHPOINT_COLUMNS,
+    employee_journey_table,
+    touchpoint_table,
+)
+from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.config.params import load_engagement
+from mirrorgap.render.charts.units import chart_texts, touchpoint_chart
 from test_units import assert_no_group_recoverable, clean_side, employee_totals, make_engagement, synthetic
 
 matplotlib.use("Agg")

@@ -9,11 +9,17 @@ import numpy as np
 import pytest
 from scipy import stats as sps
 
-from mirrorgap.linkage import (LINKAGE_COLUMNS, fisher_z_ci, linkage_summary, linkage_table, pearson_ci,
-                               spearman_ci)
-from mirrorgap.params import load_engagement
-from mirrorgap.pipeline import load_side
-from mirrorgap.plots_units import chart_texts, linkage_chart
+from mirrorgap.analyse.linkage import (
+    LINKAGE_COLUMNS,
+    fisher_z_ci,
+    linkage_summary,
+    linkage_table,
+    pearson_ci,
+    spearman_ci,
+)
+from mirrorgap.analyse.pipeline import load_side
+from mirrorgap.config.params import load_engagement
+from mirrorgap.render.charts.units import chart_texts, linkage_chart
 from test_units import synthetic
 
 matplotlib.use("Agg")

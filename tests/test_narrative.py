@@ -3,10 +3,16 @@
 import pandas as pd
 import pytest
 
-from mirrorgap.narrative import _change_sentences, _driver_sentence, _linkage_sentence, _unit_sentence, summary_markdown
-from mirrorgap.params import LANGUAGES, load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.texts import section
+from mirrorgap.config.params import LANGUAGES, load_engagement
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.config.texts import section
+from mirrorgap.deliver.narrative import (
+    _change_sentences,
+    _driver_sentence,
+    _linkage_sentence,
+    _unit_sentence,
+    summary_markdown,
+)
 
 
 def words(lang="sv"):
@@ -69,8 +75,8 @@ def test_linkage_is_never_causal():
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_summary_of_the_demo_in_every_language(language):
-    from mirrorgap.insights import add_insights
-    from mirrorgap.pipeline import run_analysis
+    from mirrorgap.analyse.insights import add_insights
+    from mirrorgap.analyse.pipeline import run_analysis
     eng = load_engagement(PARAMS_DIR / "demo.yaml")
     eng = eng.model_copy(update={"language": language, "items": [
         i.model_copy(update={"label": {**i.label, language: i.label.get(language, i.label["sv"])}}) for i in eng.items]})

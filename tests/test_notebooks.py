@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from mirrorgap.paths import NOTEBOOKS_DIR
+from mirrorgap.config.paths import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("*.ipynb"))
 

@@ -1,4 +1,4 @@
-"""mirrorgap.nps: hand-worked adjusted-Wald examples, a coverage simulation, and edge cases."""
+"""mirrorgap.stats.nps: hand-worked adjusted-Wald examples, a coverage simulation, and edge cases."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from mirrorgap.nps import NPSResult, nps, nps_difference, nps_from_counts
+from mirrorgap.stats.nps import NPSResult, nps, nps_difference, nps_from_counts
 
 Z95 = 1.959963984540054  # Φ⁻¹(0.975), written out so the test does not share the implementation's z
 

@@ -3,9 +3,9 @@ import copy
 
 import pytest
 
+from mirrorgap.config.params import load_engagement, parse_engagement, plain, read_params_yaml
+from mirrorgap.config.paths import PARAMS_DIR, TEMPLATES_DIR
 from mirrorgap.errors import ParamsError
-from mirrorgap.params import load_engagement, plain, parse_engagement, read_params_yaml
-from mirrorgap.paths import PARAMS_DIR, TEMPLATES_DIR
 
 
 @pytest.fixture()

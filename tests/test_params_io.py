@@ -5,10 +5,10 @@ import shutil
 
 import pytest
 
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.params_io import dump, round_trip_yaml, set_values
+from mirrorgap.config.paths import PARAMS_DIR, TEMPLATES_DIR
 from mirrorgap.errors import ParamsError
-from mirrorgap.params import load_engagement
-from mirrorgap.params_io import dump, round_trip_yaml, set_values
-from mirrorgap.paths import PARAMS_DIR, TEMPLATES_DIR
 
 
 @pytest.fixture()

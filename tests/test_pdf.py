@@ -6,13 +6,13 @@ import subprocess
 
 import pytest
 
-from mirrorgap.figures import chart_pngs
-from mirrorgap.insights import add_insights
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pdf import PRINT_CSS, PdfError, write_pdf
-from mirrorgap.pipeline import analyse, load_side
-from mirrorgap.report import write_report
+from mirrorgap.analyse.insights import add_insights
+from mirrorgap.analyse.pipeline import analyse, load_side
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.deliver.figures import chart_pngs
+from mirrorgap.deliver.pdf import PRINT_CSS, PdfError, write_pdf
+from mirrorgap.deliver.report import write_report
 
 pytestmark = pytest.mark.browser
 

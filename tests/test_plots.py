@@ -15,14 +15,21 @@ from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from mirrorgap import plots  # noqa: E402
-from mirrorgap.plots import (  # noqa: E402
-    DEFAULT_TEXTS, HOUSE_COLORS, figure_for, format_signed, gap_chart, mirror_chart, nps_chart, save_png,
+from mirrorgap.render.charts import mirror as plots  # noqa: E402
+from mirrorgap.render.charts.mirror import (  # noqa: E402
+    DEFAULT_TEXTS,
+    HOUSE_COLORS,
+    figure_for,
+    format_signed,
+    gap_chart,
+    mirror_chart,
+    nps_chart,
+    save_png,
     set_theme,
 )
 
 MINUS = "\u2212"
-# (item, label, gap, classification); i11 has too few employee answers: suppressed, as mirrorgap.gaps does
+# (item, label, gap, classification); i11 has too few employee answers: suppressed, as mirrorgap.analyse.gaps does
 ITEMS = [
     ("i01", "Gör det lilla extra", 19.0, "blind_spot"),
     ("i02", "Kunnig personal", -15.0, "hidden_strength"),
@@ -387,7 +394,7 @@ def test_set_theme_equals_seaborns_theme_under_the_house_rc():
     seaborn's own set_theme with the house palette and rc gives."""
     import seaborn as sns
 
-    from mirrorgap.style import FONT_FAMILY, HOUSE_RC, THEME_PALETTE
+    from mirrorgap.render.style import FONT_FAMILY, HOUSE_RC, THEME_PALETTE
 
     with matplotlib.rc_context():
         matplotlib.rcdefaults()

@@ -6,15 +6,26 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.drivers import drivers_table
-from mirrorgap.params import load_engagement
-from mirrorgap.pipeline import run_analysis
-from mirrorgap.plots_priority import (drivers_chart, figure_for_drivers, figure_for_priority, place_labels,
-                                      priority_chart)
-from mirrorgap.priority import (PRIORITY_COLUMNS, QUADRANTS, crosshairs, priority_csv_frame, priority_table,
-                                quadrant_of)
-from mirrorgap.style import HOUSE_COLORS, set_theme
-from mirrorgap.texts import section
+from mirrorgap.analyse.drivers import drivers_table
+from mirrorgap.analyse.pipeline import run_analysis
+from mirrorgap.analyse.priority import (
+    PRIORITY_COLUMNS,
+    QUADRANTS,
+    crosshairs,
+    priority_csv_frame,
+    priority_table,
+    quadrant_of,
+)
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.texts import section
+from mirrorgap.render.charts.priority import (
+    drivers_chart,
+    figure_for_drivers,
+    figure_for_priority,
+    place_labels,
+    priority_chart,
+)
+from mirrorgap.render.style import HOUSE_COLORS, set_theme
 
 
 @pytest.fixture(autouse=True)

@@ -13,15 +13,20 @@ import pytest  # noqa: E402
 from scipy import stats as sps  # noqa: E402
 
 from helpers import engagement, raw_survey  # noqa: E402
-from mirrorgap.anonymity import TOTAL  # noqa: E402
-from mirrorgap.errors import InputFileError, ParamsError  # noqa: E402
-from mirrorgap.params import load_engagement  # noqa: E402
-from mirrorgap.plots_trends import pulse_chart, pulse_figure  # noqa: E402
-from mirrorgap.pulse import (  # noqa: E402
-    SERIES_COLUMNS, clean_pulse, load_pulse, normalise_period, pulse_series, sorted_periods,
+from mirrorgap.analyse.pulse import (  # noqa: E402
+    SERIES_COLUMNS,
+    clean_pulse,
+    load_pulse,
+    normalise_period,
+    pulse_series,
+    sorted_periods,
 )
-from mirrorgap.style import set_theme  # noqa: E402
-from mirrorgap.texts import section  # noqa: E402
+from mirrorgap.config.params import load_engagement  # noqa: E402
+from mirrorgap.config.texts import section  # noqa: E402
+from mirrorgap.errors import InputFileError, ParamsError  # noqa: E402
+from mirrorgap.render.charts.trends import pulse_chart, pulse_figure  # noqa: E402
+from mirrorgap.render.style import set_theme  # noqa: E402
+from mirrorgap.stats.suppression import TOTAL  # noqa: E402
 
 PULSE = {"input": {"path": "p.csv"}, "id_column": "id", "period_column": "week", "score_column": "score",
          "unit_column": "unit", "segment_columns": ["dept"]}
@@ -254,7 +259,7 @@ def test_pulse_chart_of_the_total_has_a_band_and_n_under_every_point(demo):
     series = pulse_series(frame, eng)
     fig, ax = pulse_figure(series)
     assert pulse_chart(series, ax=ax, texts=section("sv", "trends")) is ax
-    line = next(l for l in ax.lines if l.get_gid() == f"line_{TOTAL}")
+    line = next(ln for ln in ax.lines if ln.get_gid() == f"line_{TOTAL}")
     assert np.allclose(line.get_ydata(), series["mean"])
     assert [c.get_gid() for c in ax.collections].count("ci_band") == 1
     n_labels = [t.get_text() for t in ax.texts if t.get_gid() == "n_label"]
@@ -267,12 +272,12 @@ def test_pulse_chart_by_group_leaves_gaps_and_marks_hidden_points(demo):
     eng, frame, _ = demo
     series = pulse_series(frame, eng, by="avdelning")
     ax = pulse_chart(series, texts=section("en", "trends"))
-    ledning = next(l for l in ax.lines if l.get_gid() == "line_Ledning")
+    ledning = next(ln for ln in ax.lines if ln.get_gid() == "line_Ledning")
     assert np.isnan(np.asarray(ledning.get_ydata(), dtype=float)).all()
     marks = [t for t in ax.texts if t.get_gid() == "hidden_mark"]
     assert len(marks) == int(series["suppressed"].sum())
     for group in series["group"].unique():
-        drawn = next(l for l in ax.lines if l.get_gid() == f"line_{group}")
+        drawn = next(ln for ln in ax.lines if ln.get_gid() == f"line_{group}")
         expected = series.loc[series["group"] == group].set_index("period")
         y = np.asarray(drawn.get_ydata(), dtype=float)
         assert np.array_equal(np.isnan(y), expected["suppressed"].to_numpy()), group

@@ -1,4 +1,4 @@
-"""Tests for mirrorgap.readers (and the sniffing in mirrorgap.sniff) on small files built in code."""
+"""Tests for mirrorgap.read.readers (and the sniffing in mirrorgap.read.sniff) on small files built in code."""
 from __future__ import annotations
 
 import os
@@ -9,13 +9,22 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest_readers import (SWEDISH_ROWS, qualtrics_export, qualtrics_legacy, read, sav_file,
-                              skolverket_like, swedish_cp1252, workbook, write_text)
-from mirrorgap import readers
+from conftest_readers import (
+    SWEDISH_ROWS,
+    qualtrics_export,
+    qualtrics_legacy,
+    read,
+    sav_file,
+    skolverket_like,
+    swedish_cp1252,
+    workbook,
+    write_text,
+)
+from mirrorgap.config.params import InputFile
 from mirrorgap.errors import InputFileError
-from mirrorgap.params import InputFile
-from mirrorgap.readers import read_survey
-from mirrorgap.sniff import decode_to_utf8, header_index, sniff_decimal
+from mirrorgap.read import readers
+from mirrorgap.read.readers import read_survey
+from mirrorgap.read.sniff import decode_to_utf8, header_index, sniff_decimal
 
 
 def cell(raw, column: str, row: int):

@@ -1,4 +1,4 @@
-"""mirrorgap.readers on real survey exports in ../shared/realdata (skipped when that folder is absent).
+"""mirrorgap.read.readers on real survey exports in ../shared/realdata (skipped when that folder is absent).
 
 Expected counts come from Python's csv module (or openpyxl) reading the same files, not from the reader.
 """

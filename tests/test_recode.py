@@ -5,7 +5,7 @@ import pytest
 
 from helpers import engagement, raw_survey
 from mirrorgap.errors import InputFileError
-from mirrorgap.recode import clean_side
+from mirrorgap.read.recode import clean_side
 
 NA = None
 
@@ -110,7 +110,7 @@ def test_standard_labels_off_means_only_the_params_labels_count():
     data["customer"]["dont_know"] = []
     data["customer"]["answer_labels"] = {"Instämmer helt": 5, "Delvis": 3, "Instämmer": 4,
                                          "Instämmer inte alls": 1}
-    from mirrorgap.params import parse_engagement
+    from mirrorgap.config.params import parse_engagement
     clean = clean_side(raw_survey(customer_frame(), decimal=","), parse_engagement(data), "customer")
     led = {c.name: c for c in clean.ledger.columns}
     assert led["extra"].unknown_labels["Vet ej"] == 1  # no built-in don't-know labels either

@@ -3,11 +3,11 @@ import re
 
 import pytest
 
-from mirrorgap.deliver import write_outputs
-from mirrorgap.insights import add_insights
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pipeline import run_analysis
+from mirrorgap.analyse.insights import add_insights
+from mirrorgap.analyse.pipeline import run_analysis
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.deliver.outputs import write_outputs
 
 pytestmark = pytest.mark.browser
 

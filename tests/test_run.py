@@ -8,10 +8,10 @@ import sys
 import pytest
 from ruamel.yaml import YAML
 
+from mirrorgap.analyse.gaps import GAP_CSV_COLUMNS
+from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
 from mirrorgap.errors import InputFileError, ParamsError
-from mirrorgap.gaps import GAP_CSV_COLUMNS
-from mirrorgap.paths import PARAMS_DIR, PROJ_ROOT
-from mirrorgap.run import run_engagement, sha256_of
+from mirrorgap.run.engagement import run_engagement, sha256_of
 
 pytestmark = pytest.mark.notebook
 
@@ -121,11 +121,11 @@ def test_a_params_error_fails_cleanly(tmp_path):
 
 def test_cli_check_new_and_errors_speak_without_tracebacks(tmp_path):
     env_python = sys.executable
-    ok = subprocess.run([env_python, "-m", "mirrorgap.cli", "check", "demo"], capture_output=True, text=True,
+    ok = subprocess.run([env_python, "-m", "mirrorgap.run.cli", "check", "demo"], capture_output=True, text=True,
                         cwd=PROJ_ROOT)
     assert ok.returncode == 0, ok.stderr
     assert "customer: 3003 rows in, 2995 used" in ok.stdout
-    missing = subprocess.run([env_python, "-m", "mirrorgap.cli", "check", "no_such_client_x"],
+    missing = subprocess.run([env_python, "-m", "mirrorgap.run.cli", "check", "no_such_client_x"],
                              capture_output=True, text=True, cwd=PROJ_ROOT)
     assert missing.returncode == 2
     assert "make new CLIENT=no_such_client_x" in missing.stderr and "Traceback" not in missing.stderr
@@ -135,14 +135,14 @@ def test_new_client_writes_starter_params_that_check_explains(tmp_path):
     client = "pytest_new_client"
     params, data = PARAMS_DIR / f"{client}.yaml", PROJ_ROOT / "data" / client
     try:
-        done = subprocess.run([sys.executable, "-m", "mirrorgap.cli", "new", client], capture_output=True,
+        done = subprocess.run([sys.executable, "-m", "mirrorgap.run.cli", "new", client], capture_output=True,
                               text=True, cwd=PROJ_ROOT)
         assert done.returncode == 0, done.stderr
         assert params.exists() and data.is_dir()
-        again = subprocess.run([sys.executable, "-m", "mirrorgap.cli", "new", client], capture_output=True,
+        again = subprocess.run([sys.executable, "-m", "mirrorgap.run.cli", "new", client], capture_output=True,
                                text=True, cwd=PROJ_ROOT)
         assert again.returncode == 2 and "exists already" in again.stderr
-        check = subprocess.run([sys.executable, "-m", "mirrorgap.cli", "check", client], capture_output=True,
+        check = subprocess.run([sys.executable, "-m", "mirrorgap.run.cli", "check", client], capture_output=True,
                                text=True, cwd=PROJ_ROOT)
         assert check.returncode == 2
         assert f"data/{client}/customers.csv" in check.stderr and "Traceback" not in check.stderr

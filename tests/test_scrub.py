@@ -7,11 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.readers import read_survey
-from mirrorgap.recode import clean_side
-
-from mirrorgap.params import LANGUAGES, load_engagement
-from mirrorgap.scrub import placeholders, scrub_comments, scrub_side, scrub_text
+from mirrorgap.config.params import LANGUAGES, load_engagement
+from mirrorgap.read.readers import read_survey
+from mirrorgap.read.recode import clean_side
+from mirrorgap.read.scrub import placeholders, scrub_comments, scrub_side, scrub_text
 
 NAMES = ["Mikael", "Sara", "Jonas", "Maria", "Åsa", "Bjørn", "Anna Svensson"]
 SV = {"email": "[e-post]", "phone": "[telefon]", "id_number": "[personnummer]", "name": "[namn]"}
@@ -143,7 +142,7 @@ def test_without_names_no_word_is_touched():
 
 
 def _side(comments, side="customer"):
-    from mirrorgap.recode import CleanSide
+    from mirrorgap.read.recode import CleanSide
     frame = pd.DataFrame({"respondent_id": [f"r{i}" for i in range(len(comments))],
                           "unit": ["A"] * len(comments), "Kommentar": comments, "Annat": comments})
     return CleanSide(side=side, frame=frame, items=[], scales={}, segments=[], ledger=None)

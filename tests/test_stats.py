@@ -1,4 +1,4 @@
-"""mirrorgap.stats against independent implementations (scipy, statsmodels) and published examples."""
+"""mirrorgap.stats.estimators against independent implementations (scipy, statsmodels) and published examples."""
 from __future__ import annotations
 
 import dataclasses
@@ -14,7 +14,7 @@ from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from mirrorgap import stats as S
+from mirrorgap.stats import estimators as S
 
 # Lakens (2013), "Calculating and reporting effect sizes...", Frontiers in Psychology 4:863, Table 1:
 # ratings of two movies by two independent groups of 10. Reported: M 8.7 (SD 0.82) vs 7.7 (SD 0.95),
@@ -331,6 +331,6 @@ def test_results_are_frozen():
 
 
 def test_nps_is_reexported():
-    from mirrorgap import nps as N
+    from mirrorgap.stats import nps as N
     assert S.nps is N.nps and S.nps_from_counts is N.nps_from_counts
     assert S.NPSResult is N.NPSResult and S.nps_difference is N.nps_difference

@@ -3,9 +3,10 @@ import re
 
 import pytest
 
-from mirrorgap.findings import fmt_number, summary_markdown
-from mirrorgap.params import LANGUAGES
-from mirrorgap.texts import texts
+from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.params import LANGUAGES
+from mirrorgap.config.texts import texts
+from mirrorgap.render.findings import summary_markdown
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
@@ -59,7 +60,7 @@ def test_summary_speaks_the_engagement_language_and_only_of_significant_gaps():
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_metric_variants_replace_their_key_and_use_the_same_placeholders(lang):
-    from mirrorgap.texts import section, tree
+    from mirrorgap.config.texts import section, tree
 
     flat = texts(lang)
     variants = {k: v for k, v in flat.items() if "_if_" in k}

@@ -5,11 +5,11 @@ import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
 
-from mirrorgap.params import load_engagement
-from mirrorgap.paths import PARAMS_DIR
-from mirrorgap.pipeline import analyse, load_side
-from mirrorgap.stats import wilson_ci
-from mirrorgap.top_box import newcombe_diff_ci, two_proportion_p
+from mirrorgap.analyse.pipeline import analyse, load_side
+from mirrorgap.analyse.top_box import newcombe_diff_ci, two_proportion_p
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.stats.estimators import wilson_ci
 
 
 def test_newcombe_interval_matches_the_published_example_and_statsmodels():
@@ -59,12 +59,12 @@ def test_a_top_box_run_without_one_item_says_so_in_every_deliverable(tmp_path):
     from pptx import Presentation
 
     from helpers import demo_results
-    from mirrorgap.deck import write_deck
-    from mirrorgap.figures import make_figures
-    from mirrorgap.findings import method_text
-    from mirrorgap.report import render_report
-    from mirrorgap.texts import texts
-    from mirrorgap.workbook import write_workbook
+    from mirrorgap.config.texts import texts
+    from mirrorgap.deliver.deck.slides import write_deck
+    from mirrorgap.deliver.figures import make_figures
+    from mirrorgap.deliver.report import render_report
+    from mirrorgap.deliver.workbook import write_workbook
+    from mirrorgap.render.findings import method_text
 
     results = demo_results(metric="top_box", exclude_items=["competence"])
     sv = texts("sv")

@@ -15,17 +15,20 @@ from statsmodels.regression.linear_model import OLS  # noqa: E402
 from statsmodels.tools import add_constant  # noqa: E402
 
 from helpers import engagement  # noqa: E402
-from mirrorgap.ledger import SideLedger  # noqa: E402
-from mirrorgap.params import load_engagement  # noqa: E402
-from mirrorgap.pipeline import load_side  # noqa: E402
-from mirrorgap.plots_trends import trend_chart, trend_figure  # noqa: E402
-from mirrorgap.recode import CleanSide  # noqa: E402
-from mirrorgap.style import HOUSE_COLORS, set_theme  # noqa: E402
-from mirrorgap.texts import section  # noqa: E402
-from mirrorgap.trends import (  # noqa: E402
-    GAP_DIRECTIONS, TREND_COLUMNS, gap_change_from_summary, gap_direction, trend_table,
+from mirrorgap.analyse.pipeline import load_side  # noqa: E402
+from mirrorgap.analyse.trends import (  # noqa: E402
+    GAP_DIRECTIONS,
+    TREND_COLUMNS,
+    gap_change_from_summary,
+    gap_direction,
+    trend_table,
 )
-
+from mirrorgap.config.params import load_engagement  # noqa: E402
+from mirrorgap.config.texts import section  # noqa: E402
+from mirrorgap.read.ledger import SideLedger  # noqa: E402
+from mirrorgap.read.recode import CleanSide  # noqa: E402
+from mirrorgap.render.charts.trends import trend_chart, trend_figure  # noqa: E402
+from mirrorgap.render.style import HOUSE_COLORS, set_theme  # noqa: E402
 
 
 def summary(x: np.ndarray) -> tuple[int, float, float]:

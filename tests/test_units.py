@@ -7,14 +7,14 @@ import pandas as pd
 import pytest
 from scipy import stats as sps
 
-from mirrorgap.gaps import gap_table
-from mirrorgap.ledger import SideLedger
-from mirrorgap.linkage import linkage_table
-from mirrorgap.params import load_engagement, parse_engagement
-from mirrorgap.pipeline import in_wave, load_side
-from mirrorgap.plots_units import chart_texts, gap_heatmap, heatmap_figure
-from mirrorgap.recode import CleanSide
-from mirrorgap.units import GROUP_COLUMNS, UNITS_CSV_COLUMNS, group_gap_table, units_csv_frame
+from mirrorgap.analyse.gaps import gap_table
+from mirrorgap.analyse.linkage import linkage_table
+from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.analyse.units import GROUP_COLUMNS, UNITS_CSV_COLUMNS, group_gap_table, units_csv_frame
+from mirrorgap.config.params import load_engagement, parse_engagement
+from mirrorgap.read.ledger import SideLedger
+from mirrorgap.read.recode import CleanSide
+from mirrorgap.render.charts.units import chart_texts, gap_heatmap, heatmap_figure
 
 matplotlib.use("Agg")
 MIN_N = 5
@@ -335,7 +335,7 @@ def test_heatmap_colours_diverge_and_bold_marks_significant_gaps():
 
 
 def test_heatmap_in_swedish_with_overall_column_and_journey_blocks(demo):
-    from mirrorgap.journeys import employee_journey_table
+    from mirrorgap.analyse.journeys import employee_journey_table
     eng, cus, emp = demo
     journey = employee_journey_table(in_wave(cus, "2026"), in_wave(emp, "2026"), eng)
     overall = gap_table(in_wave(cus, "2026"), in_wave(emp, "2026"), eng.analysis, language="sv")

@@ -11,14 +11,26 @@ from matplotlib.colors import to_hex
 from traitlets import dlink
 
 from helpers import demo_aggregates
-from mirrorgap.findings import fmt_number
-from mirrorgap.heatmap_html import heatmap_html
-from mirrorgap.plots_units import cell_colours, colour_limit
-from mirrorgap.plots_units import chart_texts as unit_chart_texts
-from mirrorgap.views import AggregateViews, Filters
-from mirrorgap.widgets import (ALL, Dashboard, FilterBar, GapTablePanel, ItemPanel, MirrorPanel, OverviewPanel,
-                               UnitPanel, answer_distribution_chart, fmt_count, gap_table_html,
-                               unit_gap_table, value_labels)
+from mirrorgap.aggregate.views import AggregateViews, Filters
+from mirrorgap.config.numbers import fmt_number
+from mirrorgap.dashboard.widgets import (
+    ALL,
+    Dashboard,
+    FilterBar,
+    GapTablePanel,
+    ItemPanel,
+    MirrorPanel,
+    OverviewPanel,
+    UnitPanel,
+    answer_distribution_chart,
+    fmt_count,
+    gap_table_html,
+    unit_gap_table,
+    value_labels,
+)
+from mirrorgap.render.charts.units import cell_colours, colour_limit
+from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
+from mirrorgap.render.heatmap_html import heatmap_html
 
 NBSP = "\u00a0"
 

@@ -8,14 +8,13 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-
-from helpers import demo_results
 from openpyxl import load_workbook
 
-from mirrorgap.pipeline import in_wave, load_side
-from mirrorgap.readers import read_survey
-from mirrorgap.scrub import scrub_text
-from mirrorgap.workbook import write_workbook
+from helpers import demo_results
+from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.deliver.workbook import write_workbook
+from mirrorgap.read.readers import read_survey
+from mirrorgap.read.scrub import scrub_text
 
 MARKER = "för få svar"
 

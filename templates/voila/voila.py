@@ -1,6 +1,6 @@
 """The per-launch part of the Voilà config (the fixed settings are in voila.json, loaded with it).
 
-`mirrorgap.dashboard.launch_spec` hands over the page's branding and texts as JSON in $MIRRORGAP_PAGE;
+`mirrorgap.dashboard.serve.launch_spec` hands over the page's branding and texts as JSON in $MIRRORGAP_PAGE;
 the branded template reads them as `resources.mirrorgap`.
 """
 import json

@@ -1,0 +1,177 @@
+"""Client-facing figures computed from anonymised aggregates only (never from raw rows): the gap
+table, NPS/eNPS, answer distributions and a unit heatmap for any filter a dashboard offers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.special import stdtrit
+
+from mirrorgap.aggregate.count_index import NPS, CountIndex, frame_columns
+from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_count_columns, read_meta
+from mirrorgap.analyse.gaps import display_label, gap_table_from_summaries
+from mirrorgap.analyse.top_box import gap_table_for_metric
+from mirrorgap.config.params import Analysis, MirrorItem
+from mirrorgap.config.texts import section
+from mirrorgap.stats.nps import NPS_COLUMNS, nps_from_counts
+
+SIDES = ("customer", "employee")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a viewer picked. A segment is (dimension, group) on its own side; the unit applies to both."""
+
+    wave: str
+    unit: str | None = None
+    customer_segment: tuple[str, str] | None = None
+    employee_segment: tuple[str, str] | None = None
+    touchpoint: str | None = None
+    theme: str | None = None
+
+    def cell(self, side: str) -> tuple[str, str, str | None, str | None]:
+        """(dimension, group, dimension2, group2) of the aggregate cell this filter selects on a side."""
+        segment = self.customer_segment if side == "customer" else self.employee_segment
+        if self.unit and segment:
+            return "unit", self.unit, segment[0], segment[1]
+        if self.unit:
+            return "unit", self.unit, None, None
+        if segment:
+            return segment[0], segment[1], None, None
+        return ALL, ALL, None, None
+
+
+class AggregateViews:
+    """Views over one run's aggregates; the raw data and the params' input files are never opened."""
+
+    def __init__(self, counts: pd.DataFrame | dict, meta: dict):
+        """counts: the aggregates frame, or its columns as `aggregates.read_count_columns` reads them."""
+        self.meta = meta
+        self.items = [MirrorItem.model_validate(i) for i in meta["items"]]
+        self.analysis = Analysis.model_validate(meta["analysis"])
+        self.language = meta["language"]
+        self.scales = {side: {i.id: getattr(i, f"{side}_scale") for i in self.items} for side in SIDES}
+        columns = counts if isinstance(counts, dict) else frame_columns(counts)
+        self._index = CountIndex(columns, {side: {k: (v.min, v.max) for k, v in scales.items()}
+                                          for side, scales in self.scales.items()},
+                                 top_box_at=self.analysis.top_box_at)
+
+    @classmethod
+    def from_folder(cls, folder) -> "AggregateViews":
+        """The views of one run's aggregates folder (what a dashboard kernel opens)."""
+        return cls(read_count_columns(folder), read_meta(folder))
+
+    def _cell(self, side: str, filters: Filters) -> dict[str, int] | None:
+        """measure -> segment of the cell a filter selects on a side (None: no such cell)."""
+        dim, group, dim2, group2 = filters.cell(side)
+        return self._index.cell((side, str(filters.wave), dim, str(group), dim2 or "", str(group2 or "")))
+
+    def _summaries(self, side: str, filters: Filters) -> tuple[dict, set]:
+        """item -> (n, mean, SD, top-box count) on POMP of the selected cell, and the measures that
+        are suppressed (all of them when the cell does not exist)."""
+        cell, ix = self._cell(side, filters), self._index
+        if cell is None:
+            return {}, {i.id for i in self.items} | {NPS}
+        hidden = {m for m, seg in cell.items() if ix.suppressed[seg]}
+        shown = {m: (int(ix.n[seg]), float(ix.mean[seg]), float(ix.sd[seg]), int(ix.top[seg]))
+                 for m, seg in cell.items() if m != NPS and not ix.suppressed[seg]}
+        return shown, hidden
+
+    def _items(self, filters: Filters) -> list[MirrorItem]:
+        return [i for i in self.items if (filters.touchpoint in (None, i.touchpoint))
+                and (filters.theme in (None, i.theme))]
+
+    @property
+    def metric(self) -> str:
+        """What the gap table compares: "mean" (POMP) or "top_box" (share), as the run was set."""
+        return self.analysis.metric
+
+    def gap_table(self, filters: Filters) -> pd.DataFrame:
+        """The gap table for a filter (on the run's metric), identical in shape and numbers to the report's."""
+        summaries, hidden = {}, {}
+        for side in SIDES:
+            summaries[side], hidden[side] = self._summaries(side, filters)
+        gaps = gap_table_from_summaries(summaries, self.scales, self._items(filters), self.analysis,
+                                        language=self.language, hidden=hidden)
+        return gap_table_for_metric(gaps, self.analysis)
+
+    def nps_table(self, filters: Filters) -> pd.DataFrame:
+        """NPS (customers) and eNPS (employees) for a filter; a suppressed side has NaN figures."""
+        labels = section(self.language, "side")
+        ix = self._index
+        rows = []
+        for side, label in (("customer", labels["customer_nps"]), ("employee", labels["employee_nps"])):
+            seg = (self._cell(side, filters) or {}).get(NPS)
+            if seg is None or ix.suppressed[seg]:
+                rows.append({"side": side, "label": label, "n": np.nan,
+                             **{k: np.nan for k in NPS_COLUMNS[3:]}})
+                continue
+            r = nps_from_counts(int(ix.promoters[seg]), int(ix.passives[seg]), int(ix.detractors[seg]),
+                                conf=1 - self.analysis.alpha)
+            rows.append({"side": side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}})
+        return pd.DataFrame(rows, columns=NPS_COLUMNS)
+
+    def respondents(self, side: str, filters: Filters) -> float:
+        """How many of a side answered in the selected cell (NaN when suppressed or absent). Runs made
+        before the aggregates counted respondents give the count of the most-answered question."""
+        cell, ix = self._cell(side, filters) or {}, self._index
+        if RESPONDENTS not in cell:
+            shown = [ix.n[seg] for seg in cell.values() if not ix.suppressed[seg]]
+            return float(max(shown)) if shown else np.nan
+        seg = cell[RESPONDENTS]
+        return np.nan if ix.suppressed[seg] else float(ix.n[seg])
+
+    def distribution(self, item: str, side: str, filters: Filters) -> pd.DataFrame | None:
+        """Counts and shares of each answer value of one item on one side; None when suppressed."""
+        seg = (self._cell(side, filters) or {}).get(item)
+        if seg is None or self._index.suppressed[seg]:
+            return None
+        s = self._index.segment(seg)
+        return pd.DataFrame({"value": s.values, "count": s.counts, "share": s.counts / s.counts.sum() * 100})
+
+    def unit_gaps(self, filters: Filters) -> pd.DataFrame:
+        """Per unit and item the gap with its Welch CI, all units at once (the heatmap); the unit
+        filter itself is ignored. Equal to `gap_table` with each unit as filter (tested), but computed
+        on arrays of every unit × item at once, so it stays fast with many units and items."""
+        items = self._items(filters)
+        ids = [i.id for i in items]
+        customer_units = {str(u) for u in self.meta["groups"]["customer"].get("unit", [])}
+        units = [str(u) for u in self.meta["groups"]["employee"].get("unit", []) if str(u) in customer_units]
+        (nc, mc, sc, hc), (ne, me, se, he) = (self._unit_grid(side, filters, units, ids) for side in SIDES)
+        hidden = he | hc | (ne < self.analysis.min_n)
+        vc, ve = sc ** 2 / nc, se ** 2 / ne
+        se2 = ve + vc
+        with np.errstate(divide="ignore", invalid="ignore"):
+            df = se2 ** 2 / (ve ** 2 / (ne - 1) + vc ** 2 / (nc - 1))
+            half = stdtrit(df, 1 - self.analysis.alpha / 2) * np.sqrt(se2)
+        usable = ~hidden & (ne >= 2) & (nc >= 2) & (se2 > 0)
+        gap = np.where(hidden, np.nan, me - mc)
+        labels = [display_label(i, self.language) for i in items]
+        return pd.DataFrame({
+            "group": np.repeat(units, len(ids)), "item": np.tile(ids, len(units)),
+            "label": np.tile(np.array(labels, dtype=object), len(units)), "gap": gap,
+            "gap_ci_low": np.where(usable, gap - half, np.nan), "gap_ci_high": np.where(usable, gap + half, np.nan),
+            "suppressed": hidden})
+
+    def _unit_grid(self, side: str, filters: Filters, units: list[str], ids: list[str]):
+        """n, mean, SD (POMP) and hidden of one side for every unit × item, flattened unit-major. A unit
+        or item without a cell on the side (no answers in this wave) reads as hidden."""
+        segment = filters.customer_segment if side == "customer" else filters.employee_segment
+        dim2, group2 = (segment[0], str(segment[1])) if segment else ("", "")
+        ix = self._index
+        cells = ix.cells(side, str(filters.wave), "unit", dim2, group2)
+        seg = np.array([cells.get(u, {}).get(i, -1) for u in units for i in ids], dtype=np.int64)
+        have = seg >= 0
+        seg = np.where(have, seg, 0)
+        if not len(ix.n):
+            have = np.zeros_like(have)
+            return np.zeros(len(seg)), np.full(len(seg), np.nan), np.full(len(seg), np.nan), ~have
+        hidden = ~have | ix.suppressed[seg]
+        n = np.where(hidden, 0.0, ix.n[seg])
+        return n, np.where(hidden, np.nan, ix.mean[seg]), np.where(hidden, np.nan, ix.sd[seg]), hidden
+
+    def waves(self) -> list[str]:
+        """Waves both sides have, in order."""
+        employee = set(self.meta["waves"]["employee"])
+        return [w for w in self.meta["waves"]["customer"] if w in employee] or [ALL]

@@ -1,0 +1,1 @@
+"""Analysis: clean answers to gap tables, NPS/eNPS, drivers, units, journeys, trends, themes, actions."""

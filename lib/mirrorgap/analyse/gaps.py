@@ -1,0 +1,163 @@
+"""The gap table: per mirror item, both sides' scores on POMP, the gap with Welch's CI, BH q-values,
+Hedges' g and the classification blind spot / hidden strength / aligned."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from mirrorgap.config.params import Analysis
+from mirrorgap.config.texts import section
+from mirrorgap.stats.estimators import (
+    benjamini_hochberg,
+    hedges_g_from_summary,
+    mean_ci_from_summary,
+    summary_from_counts,
+    welch_from_summary,
+    wilson_ci,
+)
+
+if TYPE_CHECKING:  # clean rows come from read/; a dashboard computing gaps from counts loads none of it
+    from mirrorgap.read.recode import CleanSide
+
+# gaps.csv, in this order (means on POMP 0–100).
+GAP_CSV_COLUMNS = [
+    "item", "label", "customer_n", "customer_mean", "customer_ci_low", "customer_ci_high",
+    "employee_n", "employee_mean", "employee_ci_low", "employee_ci_high", "gap", "gap_ci_low",
+    "gap_ci_high", "p_value", "q_value", "hedges_g", "classification",
+]
+CLASSIFICATIONS = ("blind_spot", "hidden_strength", "aligned", "suppressed")
+_SIDE_STATS = ("n", "mean", "sd", "ci_low", "ci_high", "mean_native", "top_box", "top_box_ci_low",
+               "top_box_ci_high")
+
+
+def value_counts(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct answers of one item and how many gave each (missing answers left out)."""
+    counts = scores.dropna().value_counts(sort=False).sort_index()
+    return counts.index.to_numpy(dtype=float), counts.to_numpy(dtype=np.int64)
+
+
+def counts_summary(values: np.ndarray, counts: np.ndarray, *, scale_min: float, scale_max: float,
+                   top_box_at: float) -> tuple[int, float, float, int]:
+    """(n, mean, SD, top-box count) on POMP from the answer counts of one item on its native scale."""
+    values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
+    pomp = (values - scale_min) / (scale_max - scale_min) * 100
+    n, mean, sd = summary_from_counts(pomp, counts) if counts.sum() else (0, np.nan, np.nan)
+    return n, mean, sd, int(counts[pomp >= top_box_at - 1e-9].sum())
+
+
+def summary_stats(n: int, mean: float, sd: float, top: int, *, scale_min: float, scale_max: float,
+                  conf: float) -> dict:
+    """From one item's sufficient statistics on POMP: the t-CI of the mean, the native-scale mean,
+    and the top-box share with its Wilson CI."""
+    m = mean_ci_from_summary(n, mean, sd, conf=conf)
+    tb = wilson_ci(int(top), int(n), conf=conf)
+    native = scale_min + m.mean * (scale_max - scale_min) / 100 if m.n else np.nan
+    return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high,
+            "mean_native": native, "top_box": tb.share * 100, "top_box_ci_low": tb.ci_low * 100,
+            "top_box_ci_high": tb.ci_high * 100}
+
+
+def side_summary(values, counts, *, scale_min: float, scale_max: float, top_box_at: float, conf: float) -> dict:
+    """From the answer counts of one item on its native scale: n, mean, SD and t-CI on POMP, the
+    native-scale mean, and the top-box share with its Wilson CI. Raw rows and anonymised aggregates
+    both come through `summary_stats`, so a dashboard figure equals the report's."""
+    summary = counts_summary(values, counts, scale_min=scale_min, scale_max=scale_max, top_box_at=top_box_at)
+    return summary_stats(*summary, scale_min=scale_min, scale_max=scale_max, conf=conf)
+
+
+def _suppressed(summary: dict) -> dict:
+    return {k: (v if k == "n" else np.nan) for k, v in summary.items()}
+
+
+def classify(gap: float, q: float, *, threshold: float, alpha: float) -> str:
+    """blind_spot: employees materially and significantly higher; hidden_strength: customers; else aligned."""
+    if not (np.isfinite(gap) and np.isfinite(q)):
+        return "suppressed"
+    if gap >= threshold and q < alpha:
+        return "blind_spot"
+    if gap <= -threshold and q < alpha:
+        return "hidden_strength"
+    return "aligned"
+
+
+def shared_level(customer_mean: float, employee_mean: float, analysis: Analysis) -> str:
+    """'shared_strength' when both sides score high, 'shared_weakness' when both score low, else ''."""
+    if min(customer_mean, employee_mean) >= analysis.shared_strength_at:
+        return "shared_strength"
+    if max(customer_mean, employee_mean) < analysis.shared_weakness_at:
+        return "shared_weakness"
+    return ""
+
+
+def display_label(item, language: str) -> str:
+    """An item's label in the engagement language, marked when its wording is reversed."""
+    label = item.label.get(language, item.id)
+    return f"{label} {section(language, 'report')['reversed_suffix']}" if item.reversed else label
+
+
+def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, language: str) -> pd.DataFrame:
+    """The gap table from clean rows (see `gap_table_from_counts`)."""
+    counts = {side.side: {i.id: value_counts(side.frame[i.id]) for i in side.items} for side in (customer, employee)}
+    scales = {side.side: side.scales for side in (customer, employee)}
+    return gap_table_from_counts(counts, scales, customer.items, analysis, language=language)
+
+
+def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Analysis, *, language: str,
+                          hidden: dict | None = None) -> pd.DataFrame:
+    """One row per mirror item, in params order.
+
+    counts: side -> item id -> (answer values, counts) on the native scale; scales: side -> item id ->
+    Scale. Employee results of fewer than `min_n` answers, and any (side, item) listed in `hidden`
+    (side -> set of item ids, from anonymised aggregates), are suppressed with their gap:
+    classification 'suppressed'.
+    """
+    summaries = {side: {item.id: counts_summary(*by_item[item.id], scale_min=scales[side][item.id].min,
+                                                scale_max=scales[side][item.id].max,
+                                                top_box_at=analysis.top_box_at)
+                        for item in items if item.id in by_item}
+                 for side, by_item in counts.items()}
+    return gap_table_from_summaries(summaries, scales, items, analysis, language=language, hidden=hidden)
+
+
+def gap_table_from_summaries(summaries: dict, scales: dict, items: list, analysis: Analysis, *, language: str,
+                             hidden: dict | None = None) -> pd.DataFrame:
+    """The gap table (see `gap_table_from_counts`) from each side's per-item (n, mean, SD, top-box
+    count) on POMP, as `counts_summary` gives them; an item missing on a side has no answers."""
+    conf = 1 - analysis.alpha
+    hidden = hidden or {}
+    empty = (0, np.nan, np.nan, 0)
+    rows = []
+    for item in items:
+        row = {"item": item.id, "label": display_label(item, language),
+               "touchpoint": item.touchpoint or "", "theme": item.theme or ""}
+        sides = {}
+        for side in ("customer", "employee"):
+            scale = scales[side][item.id]
+            s = summary_stats(*summaries[side].get(item.id, empty), scale_min=scale.min, scale_max=scale.max,
+                              conf=conf)
+            if item.id in hidden.get(side, ()) or (side == "employee" and s["n"] < analysis.min_n):
+                s = _suppressed(s)
+            sides[side] = s
+            row.update({f"{side}_{k}": s[k] for k in _SIDE_STATS})
+        c, e = sides["customer"], sides["employee"]
+        w = welch_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"], conf=conf)
+        row.update({"gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
+                    "hedges_g": hedges_g_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"])})
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    table["q_value"] = benjamini_hochberg(table["p_value"].to_numpy(dtype=float))
+    table["classification"] = [classify(g, q, threshold=analysis.gap_threshold, alpha=analysis.alpha)
+                               for g, q in zip(table["gap"], table["q_value"])]
+    table["shared"] = [shared_level(c, e, analysis) if cl != "suppressed" else ""
+                       for c, e, cl in zip(table["customer_mean"], table["employee_mean"], table["classification"])]
+    return table
+
+
+def gaps_csv_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """The columns of gaps.csv, in order, rounded so that reruns write identical bytes."""
+    out = table[GAP_CSV_COLUMNS].copy()
+    floats = out.select_dtypes("float").columns
+    out[floats] = out[floats].round(6)
+    return out

@@ -1,0 +1,265 @@
+"""The one schema of an engagement's parameters, and loading it from `params/<client>.yaml`.
+
+Defaults live here and nowhere else. Unknown or misspelt keys are errors that say what was meant,
+and every problem in a file is reported at once.
+"""
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from mirrorgap.errors import ParamsError
+
+Language = Literal["sv", "da", "nb", "en"]
+LANGUAGES: tuple[str, ...] = ("sv", "da", "nb", "en")
+Side = Literal["customer", "employee"]
+SIDES: tuple[str, ...] = ("customer", "employee")
+FileFormat = Literal["csv", "xlsx", "sav", "qualtrics"]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class InputFile(_Strict):
+    """Where one side's survey file is and how to read it; every field but `path` is sniffed when absent."""
+
+    path: str
+    format: FileFormat | None = None
+    sheet: str | int | None = None
+    skip_rows: Annotated[int, Field(ge=0)] | None = None  # rows above the header row
+    delimiter: Literal[",", ";", "\t", "|"] | None = None
+    encoding: str | None = None
+    decimal: Literal[".", ","] | None = None
+
+
+class Scale(_Strict):
+    min: float
+    max: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Scale":
+        if not self.max > self.min:
+            raise ValueError(f"scale max ({self.max}) must be above min ({self.min})")
+        return self
+
+
+class SideSpec(_Strict):
+    """One side's survey: its file, its columns and how its answers are coded."""
+
+    input: InputFile
+    id_column: str
+    unit_column: str | None = None
+    wave_column: str | None = None
+    segment_columns: list[str] = []
+    nps_column: str | None = None  # NPS on the customer side, eNPS on the employee side
+    satisfaction_column: str | None = None  # an overall-satisfaction question (a key-driver outcome)
+    satisfaction_scale: Scale = Scale(min=1, max=10)
+    tenure_column: str | None = None  # employee journey stage (tenure band); also listed in segment_columns
+    tenure_order: list[str] = []  # the bands from newest to longest-serving, e.g. ["< 1 år", "1–3 år", …]
+    customer_facing_column: str | None = None  # employees with / without direct customer contact
+    comment_columns: list[str] = []
+    answer_labels: dict[str, float] = {}
+    standard_labels: bool = True  # also accept the built-in sv/da/nb/en agree-scale labels
+    dont_know: list[str | int | float] = []
+
+    @model_validator(mode="after")
+    def _journey_columns_are_segments(self) -> "SideSpec":
+        for name in ("tenure_column", "customer_facing_column"):
+            col = getattr(self, name)
+            if col and col not in self.segment_columns:
+                raise ValueError(f"{name} {col!r} must also be listed in segment_columns")
+        return self
+
+    @field_validator("answer_labels")
+    @classmethod
+    def _labels_are_trimmed(cls, labels: dict[str, float]) -> dict[str, float]:
+        return {" ".join(k.split()): v for k, v in labels.items()}
+
+
+class MirrorItem(_Strict):
+    """One question asked on both sides, each phrased from its own side."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+    label: dict[Language, str]
+    customer_column: str
+    employee_column: str
+    customer_scale: Scale = Scale(min=1, max=5)
+    employee_scale: Scale = Scale(min=1, max=5)
+    reversed: bool = False  # negatively worded on both sides: turned around before comparison
+    touchpoint: str | None = None
+    theme: str | None = None
+
+
+class PulseSpec(_Strict):
+    """Short, frequent employee waves ("where are you on a 1–10 scale this week?") for a time series."""
+
+    input: InputFile
+    id_column: str
+    period_column: str  # e.g. ISO week 2026-W05
+    score_column: str
+    scale: Scale = Scale(min=1, max=10)
+    unit_column: str | None = None
+    segment_columns: list[str] = []
+
+
+class Branding(_Strict):
+    """The consultancy's look on the client-facing dashboard and deck."""
+
+    consultancy: str = "mirrorgap"
+    logo: str | None = None  # an image file (PNG/SVG), relative to the project root
+    primary_color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#1D3557"
+    accent_color: Annotated[str, Field(pattern=r"^#[0-9A-Fa-f]{6}$")] = "#E69F00"
+    font: str = "DejaVu Sans"
+
+
+class Analysis(_Strict):
+    wave: str = "latest"  # the wave the gap table describes: "latest", "all" (pooled) or a wave's label
+    min_n: Annotated[int, Field(ge=2)] = 5
+    gap_threshold: Annotated[float, Field(ge=0, le=100)] = 5.0  # POMP points
+    alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05
+    top_box_at: Annotated[float, Field(gt=0, le=100)] = 75.0  # POMP at or above which an answer is top box (1–5: 4 and 5)
+    shared_strength_at: Annotated[float, Field(ge=0, le=100)] = 70.0  # both sides at or above: shared strength
+    shared_weakness_at: Annotated[float, Field(ge=0, le=100)] = 50.0  # both sides below: shared weakness
+    driver_outcome: Literal["nps", "satisfaction"] = "nps"  # the customers' loyalty measure for key drivers
+    bootstrap: Annotated[int, Field(ge=0, le=10000)] = 500  # resamples for driver CIs (0: none)
+    seed: int = 20261123  # fixes bootstrap resamples: same inputs, same CIs
+    min_n_comments: Annotated[int, Field(ge=2)] = 10  # quotes only from groups with at least this many commenters
+    linkage_min_customers: Annotated[int, Field(ge=2)] = 20  # a unit enters linkage with this many customers (and min_n employees)
+    # what the gap table compares: the POMP mean, or the top-box share (percentage points); unit,
+    # journey and trend breakdowns stay on the POMP mean
+    metric: Literal["mean", "top_box"] = "mean"
+    exclude_items: list[str] = []  # mirror item ids left out of the analysis (kept in `items` for later waves)
+
+
+class Engagement(_Strict):
+    """Everything one client engagement needs, validated."""
+
+    client: str
+    language: Language = "en"
+    customer: SideSpec
+    employee: SideSpec
+    items: Annotated[list[MirrorItem], Field(min_length=1)]
+    pulse: PulseSpec | None = None
+    scrub_names: list[str] = []  # names to remove from comments (staff, customers), besides e-mails, phones, ID numbers
+    codebook: str = "templates/codebook.yaml"  # comment themes and their keywords per language (consultant-editable)
+    branding: Branding = Branding()
+    analysis: Analysis = Analysis()
+
+    @model_validator(mode="after")
+    def _items_consistent(self) -> "Engagement":
+        problems = []
+        ids = [i.id for i in self.items]
+        for dup in sorted({i for i in ids if ids.count(i) > 1}):
+            problems.append(f"item id {dup!r} is used more than once")
+        for item in self.items:
+            if self.language not in item.label:
+                problems.append(f"item {item.id!r} has no label in the engagement language {self.language!r}")
+        for side in SIDES:
+            cols = [getattr(i, f"{side}_column") for i in self.items]
+            for dup in sorted({c for c in cols if cols.count(c) > 1}):
+                problems.append(f"{side} column {dup!r} is used by more than one item")
+        for item_id in self.analysis.exclude_items:
+            if item_id not in ids:
+                close = difflib.get_close_matches(item_id, ids, n=1, cutoff=0.6)
+                hint = f" — did you mean {close[0]!r}?" if close else f" (items: {', '.join(ids)})"
+                problems.append(f"analysis.exclude_items: {item_id!r} is not an item id{hint}")
+        if set(ids) <= set(self.analysis.exclude_items):
+            problems.append("analysis.exclude_items leaves no mirror item to analyse; keep at least one")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @property
+    def analysed_items(self) -> list[MirrorItem]:
+        """The mirror items the analysis uses: `items` without `analysis.exclude_items`."""
+        excluded = set(self.analysis.exclude_items)
+        return [i for i in self.items if i.id not in excluded]
+
+    def side(self, side: str) -> SideSpec:
+        return getattr(self, side)
+
+
+def _field_names(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def _model_at(loc: tuple, root: type[BaseModel]) -> type[BaseModel] | None:
+    """The model whose fields are valid at a validation-error location (to suggest a spelling)."""
+    model: type[BaseModel] | None = root
+    for part in loc[:-1]:
+        if isinstance(part, int) or model is None:
+            continue
+        ann = model.model_fields.get(part)
+        if ann is None:
+            return None
+        target = ann.annotation
+        for candidate in (target, *getattr(target, "__args__", ())):
+            if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+                model = candidate
+                break
+        else:
+            model = None
+    return model
+
+
+def _describe(err: dict, root: type[BaseModel]) -> str:
+    loc = tuple(err["loc"])
+    where = ".".join(str(p) for p in loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        model = _model_at(loc, root)
+        choices = _field_names(model) if model else []
+        close = difflib.get_close_matches(str(loc[-1]), choices, n=1, cutoff=0.6)
+        hint = f" — did you mean {close[0]!r}?" if close else (f" (allowed: {', '.join(choices)})" if choices else "")
+        return f"{where}: unknown key{hint}"
+    if err["type"] == "missing":
+        return f"{where}: required but missing"
+    msg = err["msg"].removeprefix("Value error, ")
+    value = err.get("input")
+    shown = f" (got {value!r})" if not isinstance(value, (dict, list)) else ""
+    return f"{where}: {msg}{shown}"
+
+
+def validate_model(model: type[BaseModel], data: object, *, source: str):
+    """Validate parsed YAML against a schema; raises ParamsError listing every problem, with did-you-mean."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise ParamsError(source, [_describe(e, model) for e in exc.errors()]) from None
+
+
+def parse_engagement(data: object, *, source: str = "<params>") -> Engagement:
+    """Validate a parsed params mapping; raises ParamsError listing every problem."""
+    if not isinstance(data, dict):
+        raise ParamsError(source, ["the file must hold a mapping of keys (client:, language:, customer:, …)"])
+    return validate_model(Engagement, data, source=source)
+
+
+def read_params_yaml(path: str | Path):
+    """The params file as a round-trip YAML mapping (comments kept), for reading or editing."""
+    path = Path(path)
+    if not path.exists():
+        raise ParamsError(path, [f"no such file; create it with `make new CLIENT={path.stem}`"])
+    try:
+        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+    except YAMLError as exc:
+        raise ParamsError(path, [f"not valid YAML: {exc}"]) from None
+
+
+def plain(node):
+    """Round-trip YAML containers to plain dicts and lists (pydantic wants plain types)."""
+    if isinstance(node, dict):
+        return {str(k): plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [plain(v) for v in node]
+    return node
+
+
+def load_engagement(path: str | Path) -> Engagement:
+    """Load and validate `params/<client>.yaml`."""
+    return parse_engagement(plain(read_params_yaml(path)), source=str(path))

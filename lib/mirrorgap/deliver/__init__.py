@@ -1,0 +1,1 @@
+"""Deliverables: report, PDF, workbook, deck, figures and the summary text of one run."""

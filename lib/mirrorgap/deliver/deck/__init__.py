@@ -1,0 +1,1 @@
+"""The client deck: slides from the branded master, native PowerPoint charts."""

@@ -1,0 +1,75 @@
+"""Write one run's deliverables: gaps.csv, gaps.xlsx, quality.json, charts, report.html, resolved params."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
+from mirrorgap.aggregate.store import write_aggregates
+from mirrorgap.analyse.gaps import gaps_csv_frame
+from mirrorgap.analyse.insights import insight_csv_frames
+from mirrorgap.analyse.pipeline import Results
+from mirrorgap.deliver.deck.slides import write_deck
+from mirrorgap.deliver.figures import chart_pngs
+from mirrorgap.deliver.narrative import summary_markdown
+from mirrorgap.deliver.pdf import write_pdf
+from mirrorgap.deliver.report import write_report
+from mirrorgap.deliver.workbook import write_workbook
+
+RESOLVED_PARAMS = "params.resolved.yaml"
+
+
+def quality_dict(results: Results) -> dict:
+    """The quality ledger of both sides (rows in, used, excluded with reason; answers set to missing)."""
+    return {side.side: side.ledger.to_dict() for side in (results.customer, results.employee)}
+
+
+def write_gaps_csv(results: Results, path: Path) -> Path:
+    """gaps.csv: one row per mirror item, fixed columns, fixed rounding (identical bytes on rerun)."""
+    gaps_csv_frame(results.gaps).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    return path
+
+
+
+
+def write_resolved_params(results: Results, path: Path) -> Path:
+    """The params as validated, defaults filled in: what this run actually used."""
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = False
+    with path.open("w", encoding="utf-8") as fh:
+        yaml.dump(results.engagement.model_dump(mode="json"), fh)
+    return path
+
+
+def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[str, bytes] | None = None) -> dict[str, Path]:
+    """Every deliverable of a run into `out_dir`; returns name -> path. `charts`: the run's charts as
+    PNG bytes when already rendered (the notebook shows them first)."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    charts = charts if charts is not None else chart_pngs(results)
+    written = {}
+    for name, png in charts.items():
+        written[f"{name}.png"] = out_dir / f"{name}.png"
+        written[f"{name}.png"].write_bytes(png)
+    written["gaps.csv"] = write_gaps_csv(results, out_dir / "gaps.csv")
+    for name, frame in insight_csv_frames(results).items():
+        written[f"{name}.csv"] = out_dir / f"{name}.csv"
+        frame.to_csv(written[f"{name}.csv"], index=False, encoding="utf-8", lineterminator="\n")
+    summary = out_dir / f"summary.{results.engagement.language}.md"
+    summary.write_text(summary_markdown(results), encoding="utf-8")
+    written[summary.name] = summary
+    written["gaps.xlsx"] = write_workbook(results, out_dir / "gaps.xlsx")
+    quality = out_dir / "quality.json"
+    quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2), encoding="utf-8")
+    written["quality.json"] = quality
+    written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
+    written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
+    written["report.pdf"] = write_pdf(written["report.html"], out_dir / "report.pdf")
+    written["deck.pptx"] = write_deck(results, out_dir / "deck.pptx", run_id=run_id)
+    eng = results.engagement
+    written["aggregates"] = write_aggregates(build_aggregates(eng, results.customer, results.employee),
+                                             aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
+                                             out_dir)
+    return written

@@ -1,0 +1,127 @@
+"""report.html: a self-contained page for the client — results in words, charts and tables, no code."""
+from __future__ import annotations
+
+import base64
+from pathlib import Path
+
+import mistune
+import pandas as pd
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+
+from mirrorgap import __version__
+from mirrorgap.analyse.pipeline import Results
+from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.paths import TEMPLATES_DIR
+from mirrorgap.config.texts import section, tree
+from mirrorgap.deliver.narrative import summary_markdown
+from mirrorgap.read.ledger import EXCLUSION_REASONS, MISSING_REASONS
+from mirrorgap.render.findings import method_text
+
+# The insight sections, in report order: (id, texts heading, title key, charts, table builder name)
+INSIGHT_SECTIONS = (
+    ("drivers", "drivers", "drivers_section", ("priority", "drivers")),
+    ("units", "units", "units_section", ("heatmap", "segments", "linkage", "touchpoints", "journeys")),
+    ("trends", "trends", "trends_section", ("trends", "pulse")),
+    ("themes", "comments", "comments_section", ("themes",)),
+)
+
+
+def touchpoint_name(touchpoint: str, t: dict) -> str:
+    """A touchpoint in the engagement language where the language table knows it, else tidied up."""
+    return t["touchpoint"].get(touchpoint) or touchpoint.replace("_", " ").capitalize()
+
+
+def _table_rows(results: Results, t: dict) -> list[dict]:
+    lang = results.engagement.language
+    f = lambda v, **kw: fmt_number(v, lang, **kw)  # noqa: E731
+    rows = []
+    for r in results.gaps.sort_values("gap", ascending=False, na_position="last").itertuples():
+        suppressed = r.classification == "suppressed"
+        rows.append({
+            "label": r.label, "touchpoint": touchpoint_name(r.touchpoint, t), "customer": f(r.customer_mean),
+            "employee": t["chart"]["too_few"] if suppressed else f(r.employee_mean),
+            "gap": "" if suppressed else f(r.gap, signed=True),
+            "ci": "" if suppressed else f"{f(r.gap_ci_low, signed=True)} … {f(r.gap_ci_high, signed=True)}",
+            "q": "" if suppressed else f(r.q_value, decimals=3), "g": "" if suppressed else f(r.hedges_g, decimals=2),
+            "classification": r.classification, "classification_text": t["classification"][r.classification],
+        })
+    return rows
+
+
+def _quality(results: Results, t: dict) -> list[dict]:
+    out = []
+    for clean in (results.customer, results.employee):
+        led = clean.ledger
+        missing = {r: sum(int(c.missing.get(r, 0)) for c in led.columns) for r in MISSING_REASONS}
+        out.append({"side": t["side"][clean.side], "rows_in": led.rows_in, "rows_used": led.rows_used,
+                    "excluded": led.exclusion_counts(), "missing": missing})
+    return out
+
+
+def _kpis(results: Results, t: dict) -> list[dict]:
+    lang = results.engagement.language
+    kpis = []
+    for r in results.nps.itertuples():
+        value = t["chart"]["too_few"] if r.nps != r.nps else fmt_number(r.nps, lang, signed=True)
+        kpis.append({"value": value, "label": f"{r.label} · n = {r.n}"})
+    return kpis
+
+
+def _html_table(frame: pd.DataFrame, headers: dict[str, str]) -> Markup:
+    """A small client table: only the named columns, headed in the engagement language."""
+    cols = [c for c in headers if c in frame.columns]
+    return Markup(frame[cols].rename(columns=headers).to_html(index=False, border=0, na_rep="–", escape=True,
+                                                               classes="insight"))
+
+
+def _insight_sections(results: Results, charts: dict[str, str], t: dict) -> list[dict]:
+    """Sections for what the run has: each with a heading, optional paragraphs, charts and a table."""
+    lang = results.engagement.language
+    labels = section(lang, "report")
+    out = []
+    for sid, heading_section, title_key, chart_names in INSIGHT_SECTIONS:
+        names = [n for c in chart_names for n in ([c] if c != "segments" else sorted(k for k in charts if k.startswith("segment_")))]
+        shown = [(name, charts[name]) for name in names if name in charts]
+        if not shown:
+            continue
+        words = section(lang, heading_section)
+        out.append({"id": sid, "heading": labels.get(title_key) or words.get("heading", sid),
+                    "paragraphs": [str(p) for p in results.texts.get(f"{sid}_paragraphs", [])],
+                    "charts": shown})
+    return out
+
+
+def _actions(results: Results, t: dict) -> list[dict]:
+    actions = results.tables.get("actions")
+    if actions is None or actions.empty:
+        return []
+    return [{"i": t["actions"][r.i], "title": r.title, "text": r.text, "for_items": r.for_items}
+            for r in actions.itertuples()]
+
+
+def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) -> str:
+    """The report as one HTML string; `charts` maps 'mirror', 'gap', 'nps' to PNG bytes."""
+    eng = results.engagement
+    t = tree(eng.language, metric=eng.analysis.metric)
+    env = Environment(loader=FileSystemLoader(TEMPLATES_DIR / "report"), autoescape=select_autoescape(["j2", "html"]))
+    encoded = {k: base64.b64encode(v).decode("ascii") for k, v in charts.items()}
+    context = {
+        "language": eng.language, "client": eng.client, "t": t, "run_id": run_id, "version": __version__,
+        "wave_label": results.wave if results.wave is not None else t["report"]["all_waves"],
+        "customer_n": results.respondents["customer"], "employee_n": results.respondents["employee"],
+        # The summary's own title is the section heading; its sub-headings sit one level down.
+        "summary_html": Markup(mistune.html(summary_markdown(results).split("\n", 1)[1].replace("\n## ", "\n### "))),
+        "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded, t),
+        "actions": _actions(results, t),
+        "table": _table_rows(results, t), "quality": _quality(results, t),
+        "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,
+        "method_text": method_text(eng),
+    }
+    return env.get_template("report.html.j2").render(**context)
+
+
+def write_report(results: Results, charts: dict[str, bytes], path: Path, *, run_id: str) -> Path:
+    """Write report.html."""
+    path.write_text(render_report(results, charts, run_id=run_id), encoding="utf-8")
+    return path

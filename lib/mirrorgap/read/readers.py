@@ -1,0 +1,427 @@
+"""Reading one side's raw survey file (CSV, Qualtrics CSV, Excel, SPSS) into a `RawSurvey`.
+
+Cells stay raw (text from text files, native values from xlsx/sav); the recoder turns them into
+answers. The file is only read, never modified. Every problem is an `InputFileError` that names the
+file, the row as a spreadsheet program numbers it, and the fix.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from openpyxl.utils import get_column_letter
+
+from mirrorgap.config.params import InputFile
+from mirrorgap.config.paths import resolve_input
+from mirrorgap.errors import InputFileError
+from mirrorgap.read import sniff
+
+_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
+            ".sav": "sav", ".zsav": "sav"}
+_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+
+
+@dataclass
+class RawSurvey:
+    """One survey file as read: raw cells plus everything the reader resolved about the file."""
+
+    frame: pd.DataFrame
+    source_rows: np.ndarray
+    path: Path
+    format: str
+    encoding: str | None
+    delimiter: str | None
+    decimal: str
+    skip_rows: int
+    sheet: str | None
+    column_labels: dict[str, str] = field(default_factory=dict)
+    value_labels: dict[str, dict] = field(default_factory=dict)
+    user_missing: dict[str, list] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # rows or columns left out, for the quality ledger
+
+
+def read_survey(spec: InputFile, *, side: str, base_dir: Path | None = None) -> RawSurvey:
+    """Read the survey file described by `spec`.
+
+    spec: the side's `input:` params (path, and optionally format, sheet, skip_rows, delimiter,
+    encoding, decimal; whatever is absent is sniffed). side: "customer" or "employee", for messages.
+    base_dir: resolve a relative `spec.path` against this folder instead of the project root.
+    Raises InputFileError for anything that keeps the file from being read as a table.
+    """
+    path = Path(base_dir, spec.path) if base_dir is not None else resolve_input(spec.path)
+    _check_exists(path, side)
+    fmt = spec.format or _format_of(path, side)
+    if fmt == "xlsx":
+        return _read_xlsx(path, spec, side)
+    if fmt == "sav":
+        return _read_sav(path, spec, side)
+    return _read_text(path, spec, side)
+
+
+# ---------------------------------------------------------------- the file itself
+
+def _check_exists(path: Path, side: str) -> None:
+    """Raise if the file is missing or a folder."""
+    if not path.is_file():
+        what = "is a folder, not a file" if path.is_dir() else "does not exist"
+        raise InputFileError(path, f"the {side} survey file {what}",
+                             fix=f"check `{side}: input: path:` in params/<client>.yaml "
+                                 "(relative paths start at the project root)")
+
+
+def _read_bytes(path: Path, side: str) -> bytes:
+    """The file's bytes; raises for unreadable or empty files."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputFileError(path, f"the {side} survey file cannot be read ({exc.strerror})",
+                             fix="check the file's permissions, or copy it again from the delivery") from None
+    if not raw or raw.isspace():
+        raise InputFileError(path, f"the {side} survey file is empty",
+                             fix="ask for the export again; the file has no header and no rows")
+    return raw
+
+
+def _format_of(path: Path, side: str) -> str:
+    """The format from the file extension, else from the first bytes."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise InputFileError(path, f"the {side} survey is an old-style Excel .xls workbook",
+                             fix="open it in Excel and save it as .xlsx (Excel Workbook)")
+    if suffix in _FORMATS:
+        return _FORMATS[suffix]
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    return "xlsx" if head == b"PK\x03\x04" else "sav" if head in (b"$FL2", b"$FL3") else "csv"
+
+
+def _not_text(path: Path, raw: bytes, side: str) -> None:
+    """Raise when a file that should be delimited text is an Excel, SPSS or other binary file."""
+    found = sniff.binary_kind(raw[:8192])
+    if found is None:
+        return
+    kind, fmt = found
+    fix = (f"this is an {'Excel' if fmt == 'xlsx' else 'SPSS'} file: set `format: {fmt}` in params"
+           if fmt else "export the survey again as CSV (or as .xlsx / .sav and set `format:`)")
+    raise InputFileError(path, f"the {side} survey should be a CSV text file but is {kind}", fix=fix)
+
+
+# ---------------------------------------------------------------- delimited text
+
+def _decode(path: Path, raw: bytes, encoding: str | None, side: str) -> tuple[bytes, str]:
+    """The file as UTF-8 bytes and the encoding used; undecodable bytes are an error naming the row."""
+    try:
+        return sniff.decode_to_utf8(raw, encoding)
+    except LookupError:
+        raise InputFileError(path, f"unknown text encoding {encoding!r}",
+                             fix="set `encoding:` to utf-8 or cp1252, or leave it out to sniff it") from None
+    except UnicodeDecodeError as exc:
+        wide = "16" in exc.encoding or "32" in exc.encoding
+        row = (raw[:exc.start].decode(exc.encoding, errors="replace").count("\n") if wide
+               else raw.count(b"\n", 0, exc.start)) + 1
+        tried = encoding or "UTF-8 or Windows-1252 (cp1252)"
+        raise InputFileError(path, f"the {side} survey cannot be decoded as {tried}", row=row,
+                             value=raw[exc.start:exc.end],
+                             fix="set `encoding:` to the file's encoding (Excel's 'CSV UTF-8' export is "
+                                 "utf-8; older Nordic Excel writes cp1252), or save it again as CSV UTF-8"
+                             ) from None
+
+
+def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
+    """Read a delimited text file (plain or Qualtrics CSV)."""
+    raw = _read_bytes(path, side)
+    _not_text(path, raw, side)
+    data, encoding = _decode(path, raw, spec.encoding, side)
+    del raw  # a decoded copy exists now; keep one file-sized buffer, not two
+    if b"\n" not in data:
+        data = data.replace(b"\r", b"\n")  # old Mac line ends
+    sample, truncated = sniff.sample_text(data, min_lines=sniff.MIN_SAMPLE_LINES + (spec.skip_rows or 0))
+    layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
+                                decimal=spec.decimal, qualtrics=spec.format == "qualtrics")
+    if layout is None:
+        raise InputFileError(path, f"the {side} survey file has only blank lines", fix="ask for the export again")
+    names, notes = _qualtrics_names(layout) if layout.qualtrics else (layout.names, [])
+    names = _clean_names(path, names)
+    body_start = _offset_of_line(data, layout.header_lines + 1)
+    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, len(names), side)
+    frame, rows, empty = _finish(path, frame, rows, names, lambda i: f"column {i + 1}")
+    if frame.empty:
+        raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
+                             row=layout.header_lines, fix="ask for an export that includes the responses")
+    labels = dict(zip(names, layout.labels or [])) if layout.labels else {}
+    return RawSurvey(frame=frame, source_rows=rows, path=path,
+                     format="qualtrics" if layout.qualtrics else "csv", encoding=encoding,
+                     delimiter=layout.delimiter, decimal=layout.decimal, skip_rows=layout.skip_rows,
+                     sheet=None, notes=notes + footer + empty,
+                     column_labels={k: v.strip() for k, v in labels.items() if k in frame and v.strip()})
+
+
+def _qualtrics_names(layout: sniff.TextLayout) -> tuple[list[str], list[str]]:
+    """Column ids of a Qualtrics export made unique: Qualtrics repeats ids in side-by-side questions,
+    and the export cannot be fixed by hand, so repeats get their ImportId (or their number) added."""
+    names = [c.strip() for c in layout.names]
+    dups = {x for x in names if x and names.count(x) > 1}
+    if not dups:
+        return names, []
+    ids = layout.import_ids or [""] * len(names)
+    seen: dict[str, int] = {}
+    out = []
+    for name, qid in zip(names, ids + [""] * (len(names) - len(ids))):
+        seen[name] = seen.get(name, 0) + 1
+        out.append(f"{name} [{qid or seen[name]}]" if name in dups else name)
+    shown = ", ".join(repr(d) for d in sorted(dups)[:5]) + (" …" if len(dups) > 5 else "")
+    return out, [f"{len(dups)} column id(s) repeat in the Qualtrics header ({shown}); each repeat was "
+                 "named 'id [ImportId]' (or 'id [n]' without ImportIds)"]
+
+
+def _offset_of_line(data: bytes, line: int) -> int:
+    """Byte offset where 1-based `line` starts (len(data) when the data has fewer lines)."""
+    pos = 0
+    for _ in range(line - 1):
+        pos = data.find(b"\n", pos) + 1
+        if pos == 0:
+            return len(data)
+    return pos
+
+
+def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, n: int,
+                side: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """The data rows under the header as strings (NA for empty), with their file line numbers."""
+    starts, lines, multiline = sniff.record_starts(body, layout.header_lines + 1)
+    keep, text = sniff.footer_start(body, starts, layout.delimiter, n)
+    notes = [f"rows {int(lines[keep])}-{int(lines[-1])}: {text} line(s) of text below the table left out"
+             ] if text else []
+    if keep == 0:
+        raise InputFileError(path, f"the {side} survey has a header row but no data rows",
+                             row=layout.header_lines, fix="ask for an export that includes the responses")
+    end = int(starts[keep]) if keep < starts.size else len(body)
+    rows = lines[:keep].astype(np.int64)
+    frame = _parse_fast(body[:end], n, layout.delimiter, multiline)
+    if frame is None or len(frame) != keep:
+        frame = _parse_ragged(body[:end], n, layout.delimiter)
+    if frame is None or len(frame) != keep:
+        return (*_parse_slow(path, body[:end], n, layout.delimiter, layout.header_lines + 1), notes)
+    spare = frame.pop(f"c{n}") if f"c{n}" in frame else None
+    if spare is not None and spare.notna().any():
+        i = int(np.flatnonzero(spare.notna().to_numpy())[0])
+        _too_long(path, sniff.record_fields(body, starts, i, layout.delimiter), n, int(rows[i]),
+                  layout.delimiter)
+    return frame, rows, notes
+
+
+def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool) -> pd.DataFrame | None:
+    """Parse with pyarrow; None when it cannot (ragged rows), so the careful parser takes over."""
+    cols = [f"c{i}" for i in range(n)]
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=cols),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(cols, pa.string()),
+                                                 null_values=[""], strings_can_be_null=True,
+                                                 quoted_strings_can_be_null=True))
+    except pa.ArrowException:
+        return None
+    return table.to_pandas()
+
+
+def _parse_ragged(body: memoryview, n: int, delimiter: str) -> pd.DataFrame | None:
+    """Parse with pandas' C parser, which pads short rows; a spare column c{n} catches one extra field
+    (a trailing delimiter). None when a row has even more fields."""
+    try:
+        return pd.read_csv(io.BytesIO(body), sep=delimiter, header=None, names=[f"c{i}" for i in range(n + 1)],
+                           dtype=str, keep_default_na=False, na_values=[""], index_col=False, engine="c")
+    except (pd.errors.ParserError, ValueError):
+        return None
+
+
+def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str,
+                first_line: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """Parse row by row: pads short rows, allows empty extra fields, and names a row that is too long."""
+    csv.field_size_limit(sys.maxsize)
+    reader = csv.reader(io.StringIO(bytes(body).decode("utf-8"), newline=""), delimiter=delimiter)
+    rows, lines, last = [], [], 0
+    for fields in reader:
+        line, last = first_line + last, reader.line_num
+        if not fields:
+            continue
+        if len(fields) > n:
+            _too_long(path, fields, n, line, delimiter)
+        rows.append(fields[:n] + [""] * (n - len(fields)))
+        lines.append(line)
+    frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(n)], dtype="str")
+    return frame.mask(frame == ""), np.asarray(lines, dtype=np.int64)
+
+
+def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) -> None:
+    """Raise for a record with non-empty fields beyond the header's width."""
+    extras = [f for f in fields[n:] if f.strip()]
+    if not extras:
+        return
+    name = _DELIMITER_NAMES[delimiter]
+    raise InputFileError(path, f"this row has {len(fields)} fields but the header has {n} "
+                               f"(an unquoted {name} inside a field?)", row=line, value=extras[0],
+                         fix=f"put quotes around fields that contain a {name}, or set `delimiter:` "
+                             "in params if the file uses another delimiter")
+
+
+# ---------------------------------------------------------------- columns and rows, all formats
+
+def _name(cell: object) -> str:
+    """A header cell as a column name: stripped text, whole numbers without '.0', '' for empty."""
+    if cell is None or (isinstance(cell, float) and np.isnan(cell)):
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def _clean_names(path: Path, cells: list, hint: str = "") -> list[str]:
+    """Stripped header names; duplicate names are an error that names them."""
+    names = [_name(c) for c in cells]
+    dups = sorted({x for x in names if x and names.count(x) > 1})
+    if dups:
+        shown = ", ".join(repr(d) for d in dups[:10]) + (" …" if len(dups) > 10 else "")
+        raise InputFileError(path, f"the header has duplicate column names: {shown}{hint}", column=dups[0],
+                             fix="give every column a unique name in one header row (or export again "
+                                 "with unique question ids)")
+    return names
+
+
+def _finish(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
+            where: Callable[[int], str], hint: str = "") -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+    """Name the columns, drop unnamed empty columns and empty rows; unnamed data is an error."""
+    blank = [i for i, x in enumerate(names) if not x]
+    with_data = [i for i in blank if frame.iloc[:, i].notna().any()]
+    if with_data:
+        i = with_data[0]
+        first = frame.iloc[:, i].first_valid_index()
+        raise InputFileError(path, f"{where(i)} has data but no name in the header row (a blank or merged "
+                                   f"header cell?){hint}", row=int(rows[first]), value=frame.iat[first, i],
+                             fix="give every column a name in one header row (unmerge header cells); "
+                                 "if the header is further down, set `skip_rows:` to the rows above it")
+    keep = [i for i in range(len(names)) if names[i]]
+    frame = frame.iloc[:, keep].set_axis([names[i] for i in keep], axis=1)
+    filled = frame.notna().to_numpy().any(axis=1)
+    empty = rows[~filled]
+    notes = [f"{empty.size} empty row(s) left out (rows " + ", ".join(map(str, empty[:5]))
+             + (", …)" if empty.size > 5 else ")")] if empty.size else []
+    return frame[filled].reset_index(drop=True), rows[filled], notes
+
+
+# ---------------------------------------------------------------- Excel
+
+def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
+    """Read one sheet of an Excel workbook; title rows above the header are sniffed."""
+    grid, sheet = _load_sheet(path, spec.sheet, side)
+    counts = grid.head(200).notna().sum(axis=1).tolist()
+    top = spec.skip_rows if spec.skip_rows is not None else sniff.header_index(counts)
+    if top is None or top >= len(grid):
+        raise InputFileError(path, f"sheet {sheet!r} of the {side} survey is empty",
+                             fix="choose the sheet with the responses with `sheet:` in params")
+    hint = (f"; the header seems to span several rows (rows {top} and {top + 1}, merged cells?)"
+            if top > 0 and grid.iloc[top - 1].notna().sum() >= 2 else "")
+    names = _clean_names(path, grid.iloc[top].tolist(), hint)
+    body = grid.iloc[top + 1:].reset_index(drop=True)
+    rows = np.arange(top + 2, top + 2 + len(body), dtype=np.int64)
+    frame, rows, notes = _finish(path, body, rows, names, lambda i: f"column {get_column_letter(i + 1)}",
+                                 hint)
+    if frame.empty:
+        raise InputFileError(path, f"sheet {sheet!r} has a header row but no data rows", row=top + 1,
+                             fix="choose the sheet with the responses with `sheet:` in params")
+    cells = frame.head(200).to_numpy().ravel()
+    return RawSurvey(frame=frame, source_rows=rows, path=path, format="xlsx", encoding=None,
+                     delimiter=None, decimal=spec.decimal or sniff.sniff_decimal(cells, None),
+                     skip_rows=top, sheet=sheet, notes=notes)
+
+
+def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, str]:
+    """All cells of the wanted sheet (native values, NaN for empty; row i is Excel row i + 1) and its name."""
+    with _open_workbook(path, side) as book:
+        sheet = _pick_sheet(path, book.sheet_names, wanted)
+        try:
+            return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object), sheet
+        except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
+            raise InputFileError(path, f"sheet {sheet!r} cannot be read ({type(exc).__name__}: {exc})",
+                                 fix="open the workbook in Excel and save it again as .xlsx") from None
+
+
+def _open_workbook(path: Path, side: str) -> pd.ExcelFile:
+    """The workbook, or an error saying what the file is instead."""
+    with path.open("rb") as fh:
+        head = fh.read(8192)
+    if not head.startswith(b"PK\x03\x04"):
+        kind = (sniff.binary_kind(head) or ("a text file (CSV?)",))[0]
+        raise InputFileError(path, f"the {side} survey should be an Excel .xlsx workbook but is {kind}",
+                             fix="set `format:` to match the file (csv for text), or save it as .xlsx")
+    try:
+        return pd.ExcelFile(path, engine="openpyxl")
+    except Exception as exc:  # zipfile, KeyError, openpyxl's InvalidFileException, …
+        raise InputFileError(path, f"the {side} survey cannot be opened as an Excel workbook "
+                                   f"({type(exc).__name__}: {exc})",
+                             fix="open it in Excel and save it again as .xlsx (Excel Workbook)") from None
+
+
+def _pick_sheet(path: Path, sheets: list[str], wanted: str | int | None) -> str:
+    """The sheet name for `wanted` (a name or a 0-based index; default the first sheet)."""
+    if wanted is None:
+        return sheets[0]
+    if isinstance(wanted, int) and 0 <= wanted < len(sheets):
+        return sheets[wanted]
+    if wanted in sheets:
+        return wanted
+    raise InputFileError(path, f"the workbook has no sheet {wanted!r}; it has: "
+                               + ", ".join(repr(s) for s in sheets),
+                         fix="set `sheet:` to one of those names (or a 0-based sheet number)")
+
+
+# ---------------------------------------------------------------- SPSS
+
+def _read_sav(path: Path, spec: InputFile, side: str) -> RawSurvey:
+    """Read an SPSS .sav/.zsav as codes, with value labels and user-missing codes kept apart."""
+    import pyreadstat
+
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head not in (b"$FL2", b"$FL3"):
+        kind = (sniff.binary_kind(head) or ("a text file (CSV?)",))[0]
+        raise InputFileError(path, f"the {side} survey should be an SPSS .sav file but is {kind}",
+                             fix="set `format:` to match the file, or ask for the .sav again")
+    try:
+        frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False, user_missing=True,
+                                          **({"encoding": spec.encoding} if spec.encoding else {}))
+    except Exception as exc:  # pyreadstat.ReadstatError and friends
+        raise InputFileError(path, f"the {side} survey cannot be read as an SPSS file "
+                                   f"({type(exc).__name__}: {exc})",
+                             fix="ask for the .sav again, or open it in SPSS/PSPP and save it again") from None
+    for col in frame.columns:
+        if pd.api.types.is_string_dtype(frame[col]):
+            frame[col] = frame[col].mask(frame[col] == "")
+    return RawSurvey(frame=frame, source_rows=np.arange(1, len(frame) + 1, dtype=np.int64), path=path,
+                     format="sav", encoding=None, delimiter=None, decimal=".", skip_rows=0, sheet=None,
+                     column_labels={k: v for k, v in meta.column_names_to_labels.items() if v},
+                     value_labels=dict(meta.variable_value_labels),
+                     user_missing=_user_missing(frame, meta))
+
+
+def _user_missing(frame: pd.DataFrame, meta) -> dict[str, list]:
+    """Per column the user-missing codes: single codes as declared, ranges as the codes met in the
+    data or the value labels."""
+    out: dict[str, list] = {}
+    for col, ranges in meta.missing_ranges.items():
+        known = set(frame[col].dropna().tolist()) | set(meta.variable_value_labels.get(col, {}))
+        codes: set = set()
+        for r in ranges:
+            lo, hi = r["lo"], r["hi"]
+            codes |= {lo} if lo == hi else {
+                c for c in known if isinstance(c, str) == isinstance(lo, str) and lo <= c <= hi}
+        out[col] = sorted(codes)
+    return out

@@ -1,0 +1,305 @@
+"""Raw survey cells to clean scores: labels to codes, don't-know and out-of-range to missing,
+reversed items turned around — every decision counted in the quality ledger.
+
+Each column is classified per distinct value, not per cell, so a million rows cost what their
+few dozen distinct answers cost.
+"""
+from __future__ import annotations
+
+import difflib
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from mirrorgap.config.params import Engagement, MirrorItem, Scale, SideSpec
+from mirrorgap.errors import InputFileError
+from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
+from mirrorgap.read.ledger import ColumnLedger, SideLedger
+
+NPS_SCALE = Scale(min=0, max=10)
+BLANK = "(blank)"  # shown for a missing unit / segment value, so no row silently drops out of a breakdown
+
+
+@dataclass
+class CleanSide:
+    """One side's usable rows. Item columns (named by item id) hold scores on the item's native scale,
+    already turned around for reversed items so that higher is always better."""
+
+    side: str
+    frame: pd.DataFrame  # respondent_id, source_row, [wave], [unit], segments…, item ids…, [nps], [satisfaction], comments…
+    items: list[MirrorItem]
+    scales: dict[str, Scale]  # item id -> this side's scale
+    segments: list[str]
+    ledger: SideLedger
+
+    def pomp(self) -> pd.DataFrame:
+        """Item scores on the 0–100 POMP scale (percent of maximum possible)."""
+        return pd.DataFrame({i.id: (self.frame[i.id] - self.scales[i.id].min)
+                             / (self.scales[i.id].max - self.scales[i.id].min) * 100 for i in self.items},
+                            index=self.frame.index)
+
+def waves_of(clean: CleanSide) -> list[str]:
+    """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""
+    if "wave" not in clean.frame:
+        return []
+    return sorted(clean.frame["wave"].dropna().unique().tolist(), key=lambda w: (len(str(w)), str(w)))
+
+
+@dataclass(frozen=True)
+class _Coding:
+    """How one column's cells are read: the label lookup, don't-know markers, valid range."""
+
+    labels: dict[str, float]
+    dont_know_labels: frozenset[str]
+    dont_know_codes: frozenset[float]
+    user_missing: frozenset[float]
+    user_missing_labels: frozenset[str]  # SPSS string variables declare text codes as missing
+    scale: Scale
+    decimal: str
+
+
+def _number(text: str, decimal: str) -> float | None:
+    t = text.strip().replace("\u00a0", "").replace(" ", "")
+    if decimal == ",":
+        t = t.replace(",", ".")
+    try:
+        value = float(t)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
+
+
+def _classify(value, coding: _Coding) -> tuple[float, str]:
+    """One distinct cell value -> (score or nan, reason or '')."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return math.nan, "blank"
+    if isinstance(value, (bool, np.bool_)):
+        return math.nan, "unknown_label"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        number = float(value)
+    else:
+        text = str(value)
+        if not text.strip():
+            return math.nan, "blank"
+        norm = normalise_label(text)
+        if norm in coding.user_missing_labels:
+            return math.nan, "user_missing"
+        if norm in coding.dont_know_labels:
+            return math.nan, "dont_know"
+        if norm in coding.labels:
+            return coding.labels[norm], ""
+        number = _number(text, coding.decimal)
+        if number is None:
+            lead = leading_number(text)
+            number = _number(lead, ",") if lead is not None else None
+        if number is None:
+            return math.nan, "unknown_label"
+    if number in coding.user_missing:
+        return math.nan, "user_missing"
+    if number in coding.dont_know_codes:
+        return math.nan, "dont_know"
+    if not coding.scale.min <= number <= coding.scale.max:
+        return math.nan, "out_of_range"
+    return number, ""
+
+
+@dataclass
+class ScoredColumn:
+    """A column's scores plus what is needed to count, later and for any subset of rows, why cells are missing."""
+
+    scores: np.ndarray
+    codes: np.ndarray  # per cell: index into `uniques`, -1 for an empty cell
+    uniques: list
+    reasons: list[str]  # per unique value: '' when valid, else a MISSING_REASONS entry
+
+    def count_into(self, ledger: ColumnLedger, rows: np.ndarray) -> None:
+        """Fill `ledger` with the valid and missing counts of the cells in `rows` (a boolean mask)."""
+        codes = self.codes[rows]
+        counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques))
+        for k, reason in enumerate(self.reasons):
+            if reason and counts[k]:
+                ledger.missing[reason] += int(counts[k])
+                if reason == "unknown_label":
+                    ledger.unknown_labels[str(self.uniques[k])] += int(counts[k])
+                elif reason == "out_of_range":
+                    ledger.out_of_range[str(self.uniques[k])] += int(counts[k])
+        blanks = int((codes < 0).sum())
+        if blanks:
+            ledger.missing["blank"] += blanks
+        ledger.valid = int(np.isfinite(self.scores[rows]).sum())
+
+
+def score_column(cells: pd.Series, coding: _Coding) -> ScoredColumn:
+    """Scores for one column, classified once per distinct value."""
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    values = np.full(len(uniques), np.nan)
+    reasons = [""] * len(uniques)
+    for k, u in enumerate(uniques):
+        values[k], reasons[k] = _classify(u, coding)
+    scores = np.where(codes >= 0, values[np.maximum(codes, 0)], np.nan) if len(uniques) else np.full(len(codes), np.nan)
+    return ScoredColumn(scores=scores, codes=codes, uniques=list(uniques), reasons=reasons)
+
+
+def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool) -> _Coding:
+    labels = {}
+    if spec.standard_labels and scale.min == 1 and scale.max == 5 and not outcome:
+        labels.update({normalise_label(k): float(v) for k, v in AGREE_SCALE.items()})
+    labels.update({normalise_label(k): float(v) for k, v in spec.answer_labels.items()})
+    dk_labels = {normalise_label(v) for v in spec.dont_know if isinstance(v, str)}
+    if spec.standard_labels:
+        dk_labels |= {normalise_label(v) for v in DONT_KNOW_LABELS}
+    dk_codes = set()
+    for v in spec.dont_know:
+        number = v if not isinstance(v, str) else _number(v, decimal)
+        # On an outcome question (NPS, satisfaction) a numeric don't-know code inside the scale
+        # (9 on eNPS 0–10) is a real answer, not a marker.
+        if number is not None and not (outcome and scale.min <= number <= scale.max):
+            dk_codes.add(float(number))
+    numeric = [x for x in user_missing if isinstance(x, (int, float, np.integer, np.floating))]
+    texts = [normalise_label(x) for x in user_missing if isinstance(x, str)]
+    return _Coding(labels, frozenset(dk_labels), frozenset(dk_codes), frozenset(float(x) for x in numeric),
+                   frozenset(texts), scale, decimal)
+
+
+def _as_text(cells: pd.Series) -> pd.Series:
+    """Grouping and id columns as clean text (white space folded; 2025.0 from Excel reads as 2025)."""
+    if pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object:
+        # Text files: Arrow's own regex engine, because an id column has as many distinct values as
+        # rows (pandas' .str.replace falls back to Python's re for \s, once per row).
+        arr = pa.array(cells.array)
+        text = pc.utf8_trim_whitespace(pc.replace_substring_regex(arr, pattern=r"\s+", replacement=" "))
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+        return pd.Series(pd.array(text, dtype=cells.dtype), index=cells.index)
+
+    def one(v):
+        if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+            return None
+        if isinstance(v, (float, np.floating)) and float(v).is_integer():
+            v = int(v)
+        text = " ".join(str(v).split())
+        return text or None
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    texts = np.array([one(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(texts[codes], index=cells.index, dtype=object)
+
+
+def required_columns(spec: SideSpec, items: list[MirrorItem], side: str) -> list[str]:
+    """Every column the params name for one side, in params order."""
+    cols = [spec.id_column, spec.unit_column, spec.wave_column, *spec.segment_columns,
+            *[getattr(i, f"{side}_column") for i in items], spec.nps_column, spec.satisfaction_column,
+            *spec.comment_columns]
+    return list(dict.fromkeys(c for c in cols if c))
+
+
+def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> None:
+    """All columns the params name exist in the file; else one error listing every missing one."""
+    present = [str(c) for c in raw.frame.columns]
+    missing = [c for c in required_columns(spec, items, side) if c not in present]
+    if not missing:
+        return
+    folded = {p.casefold(): p for p in present}
+    parts = []
+    for col in missing:
+        close = difflib.get_close_matches(col.casefold(), list(folded), n=1, cutoff=0.6)
+        parts.append(f"{col!r}" + (f" (did you mean {folded[close[0]]!r}?)" if close else ""))
+    shown = ", ".join(repr(p if len(p) <= 40 else p[:37] + "…") for p in present[:30])
+    fix = (f"correct the column names under `{side}:` / `items:` in the params, or set `skip_rows` "
+           f"if the header is not on row {raw.skip_rows + 1}. Columns found: {shown}")
+    joined = "".join(present)
+    for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), (",", "commas"), ("|", "pipes")):
+        if delimiter != raw.delimiter and len(present) <= 3 and joined.count(delimiter) >= 2:
+            fix = (f"the columns look separated by {name}: set `delimiter: {delimiter!r}` under "
+                   f"`{side}: input:` (or leave it out to sniff it)")
+            break
+    raise InputFileError(
+        raw.path, f"{side} column(s) named in the params are not in the file: {', '.join(parts)}",
+        row=raw.skip_rows + 1, fix=fix)
+
+
+def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> pd.DataFrame:
+    for row, rid in zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"]):
+        ledger.excluded.append({"row": int(row), "respondent_id": rid, "reason": reason})
+    return frame.loc[~mask]
+
+
+def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
+    """Raw survey of one side -> clean scores and its quality ledger.
+
+    Raises InputFileError for missing columns, an item with no valid answer, or no usable row.
+    """
+    spec = engagement.side(side)
+    items = engagement.analysed_items
+    check_columns(raw, spec, items, side)
+    df = raw.frame
+    read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}
+    ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df),
+                        reader_notes=list(raw.notes))
+
+    out = pd.DataFrame({"respondent_id": _as_text(df[spec.id_column]), "source_row": raw.source_rows},
+                       index=df.index)
+    for col, name in ((spec.wave_column, "wave"), (spec.unit_column, "unit")):
+        if col:
+            out[name] = _as_text(df[col])
+    for col in spec.segment_columns:
+        out[col] = _as_text(df[col]).fillna(BLANK)
+    if spec.unit_column:
+        out["unit"] = out["unit"].fillna(BLANK)
+
+    scales = {i.id: getattr(i, f"{side}_scale") for i in items}
+    scored: dict[str, ScoredColumn] = {}
+    for item in items:
+        col = getattr(item, f"{side}_column")
+        coding = coding_for(spec, scales[item.id], raw.decimal, raw.user_missing.get(col, ()), outcome=False)
+        scored[item.id] = score_column(df[col], coding)
+        ledger.columns.append(ColumnLedger(name=item.id, column=col))
+        scores = scored[item.id].scores
+        if item.reversed:
+            scores = scales[item.id].min + scales[item.id].max - scores
+        out[item.id] = scores
+    if spec.nps_column:
+        coding = coding_for(spec, NPS_SCALE, raw.decimal, raw.user_missing.get(spec.nps_column, ()), outcome=True)
+        scored["nps"] = score_column(df[spec.nps_column], coding)
+        ledger.columns.append(ColumnLedger(name="nps" if side == "customer" else "enps", column=spec.nps_column))
+        out["nps"] = scored["nps"].scores
+    if spec.satisfaction_column:
+        coding = coding_for(spec, spec.satisfaction_scale, raw.decimal,
+                             raw.user_missing.get(spec.satisfaction_column, ()), outcome=True)
+        scored["satisfaction"] = score_column(df[spec.satisfaction_column], coding)
+        ledger.columns.append(ColumnLedger(name="satisfaction", column=spec.satisfaction_column))
+        out["satisfaction"] = scored["satisfaction"].scores
+    for col in spec.comment_columns:
+        out[col] = _as_text(df[col])
+
+    out = _exclude(ledger, out, out["respondent_id"].isna().to_numpy(), "no_respondent_id")
+    out = _exclude(ledger, out, out["respondent_id"].duplicated(keep="first").to_numpy(), "duplicate_respondent_id")
+    if spec.wave_column:
+        out = _exclude(ledger, out, out["wave"].isna().to_numpy(), "no_wave")
+    item_ids = [i.id for i in items]
+    out = _exclude(ledger, out, out[item_ids].isna().all(axis=1).to_numpy(), "no_item_answered")
+    used = np.zeros(len(df), dtype=bool)
+    used[out.index.to_numpy()] = True
+    for cl, column in zip(ledger.columns, scored.values()):
+        column.count_into(cl, used)
+    _require_usable(raw, ledger, out, items, side, spec)
+    return CleanSide(side=side, frame=out.reset_index(drop=True), items=list(items), scales=scales,
+                     segments=list(spec.segment_columns), ledger=ledger)
+
+
+def _require_usable(raw, ledger: SideLedger, used: pd.DataFrame, items, side: str, spec) -> None:
+    if used.empty:
+        reasons = ", ".join(f"{r}: {n}" for r, n in ledger.exclusion_counts().items() if n)
+        raise InputFileError(raw.path, f"no usable {side} answers ({ledger.rows_in} rows read; {reasons or 'file has no data rows'})",
+                             fix="check that the file holds answers and that the item columns and answer labels in the params match it")
+    for item, cl in zip(items, ledger.columns):
+        if cl.valid == 0:
+            seen = cl.unknown_labels.most_common(3) or cl.out_of_range.most_common(3)
+            sample = ", ".join(repr(k) for k, _ in seen) or "only blanks / don't know"
+            raise InputFileError(
+                raw.path, f"mirror item {item.id!r} has no valid {side} answer (values seen: {sample})",
+                column=cl.column, row=raw.skip_rows + 1,
+                fix=f"add the labels to `{side}.answer_labels`, correct `{side}_scale` of the item, "
+                    "or point the item at the right column")

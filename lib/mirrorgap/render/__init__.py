@@ -1,0 +1,1 @@
+"""The shared look: house style, number and finding words, charts."""

@@ -1,0 +1,476 @@
+"""Charts for units, segments, linkage and journeys: gap heatmap, linkage scatter, touchpoint mirror.
+
+Seaborn's convention, like `mirrorgap.render.charts.mirror`: data first, everything else keyword-only, draw on `ax`
+(default `plt.gca()`), return the Axes, never show or save. Display strings come from `texts`,
+merged over the English `DEFAULT_TEXTS`; `chart_texts(language)` gives a whole language's set (a
+title goes in under the key "title"). Call `mirrorgap.render.style.set_theme()` before drawing.
+"""
+from __future__ import annotations
+
+import textwrap
+from typing import TYPE_CHECKING
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.axes import Axes
+from matplotlib.colors import LinearSegmentedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
+from scipy.special import stdtrit
+
+from mirrorgap.config.texts import section
+from mirrorgap.render.charts import mirror as plots
+from mirrorgap.render.charts.mirror import format_signed
+from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+
+if TYPE_CHECKING:  # linkage loads scipy.stats; the dashboard's heatmap does not need it
+    from mirrorgap.analyse.linkage import LinkageSummary
+
+__all__ = ["DEFAULT_TEXTS", "chart_texts", "gap_cmap", "gap_heatmap", "heatmap_figure", "linkage_chart",
+           "touchpoint_chart"]
+
+DEFAULT_TEXTS: dict[str, str] = {
+    **plots.DEFAULT_TEXTS,
+    "title": "",
+    "decimal_mark": ".",
+    "heatmap_overall": "All",
+    "heatmap_too_few": "too few",
+    "heatmap_blind_spot_end": "employees higher (blind spot)",
+    "heatmap_hidden_strength_end": "customers higher (hidden strength)",
+    "heatmap_note": ("Employees − customers on a 0–100 scale. Bold: the 95% confidence interval "
+                     "excludes 0. Grey hatched: too few employee answers to show, or hidden so that a small group "
+                     "cannot be worked out from the others."),
+    "compared_all_customers": "Each employee group compared with all customers",
+    "compared_all_employees": "Each customer group compared with all employees",
+    "stage_tenure": "Tenure",
+    "stage_customer_facing": "Customer contact",
+    "linkage_employee_items": "Employee index (mirror items, 0–100)",
+    "linkage_employee_enps": "Employees' eNPS",
+    "linkage_customer_items": "Customer index (mirror items, 0–100)",
+    "linkage_customer_nps": "Customers' NPS",
+    "linkage_r": "r = {r} (95% CI {low} to {high})",
+    "linkage_rho": "Spearman ρ = {rho} (95% CI {low} to {high})",
+    "linkage_units": "{n_units} units",
+    "linkage_fit": "Fitted line with 95% band",
+    "linkage_left_out": "Left out (too few answers): {units}",
+    "linkage_note": "A correlation, not a cause: the relation can run both ways.",
+}
+GROUP_WRAP = 13        # characters per line of a column (group) heading
+LABEL_WRAP = 34        # characters per line of an item label
+NOTE_WRAP = 140        # at most this many characters per line of the note under a heatmap
+DEFAULT_VMAX = 20.0    # colour reaches full strength at ±20 POMP points unless the data go further
+CELL_PAD = 0.04        # white gutter around each heatmap cell (data units)
+BLOCK_GAP = 0.35       # extra space between column blocks (overall | stage 1 | stage 2)
+HATCH_EDGE = "#C9C9C9"
+MINUS = "\u2212"
+
+
+def chart_texts(language: str) -> dict[str, str]:
+    """Every display string these charts use, in one language (sides, classifications, chart, units)."""
+    out: dict[str, str] = {}
+    for heading in ("side", "classification", "chart", "units"):
+        out.update(section(language, heading))
+    return out
+
+
+
+
+
+
+def _decimal(value: float, decimals: int, mark: str) -> str:
+    """A number with the texts' decimal mark and a true minus: 0,59 / −0,43."""
+    if not np.isfinite(value):
+        return "–"
+    text = f"{abs(value):.{decimals}f}".replace(".", mark)
+    return (MINUS + text) if round(value, decimals) < 0 else text
+
+
+# ---------------------------------------------------------------------------------------------------
+# gap heatmap
+
+def gap_cmap():
+    """Diverging colour map around 0: hidden strength (bluish green) – light grey – blind spot (dark
+    red), the house colours, which stay apart for red–green colour-blind readers mostly by lightness."""
+    return LinearSegmentedColormap.from_list(
+        "gap", [HOUSE_COLORS["hidden_strength"], "#F2F2F2", HOUSE_COLORS["blind_spot"]], N=256)
+
+
+_CMAP = gap_cmap()
+
+
+def _group_name(table: pd.DataFrame) -> str:
+    return "band_label" if "band_label" in table.columns else "group"
+
+
+def _columns(table: pd.DataFrame, overall: pd.DataFrame | None) -> list[tuple[str, str]]:
+    """Heatmap columns as (block, group): the overall column first, then the groups, blocked by stage
+    when the table has one (the employee-journey table)."""
+    cols = [("overall", "")] if overall is not None else []
+    blocks = table["stage"] if "stage" in table.columns else pd.Series("", index=table.index)
+    cols += [(str(b), str(g)) for b, g in dict.fromkeys(zip(blocks, table[_group_name(table)]))]
+    return cols
+
+
+def _positions(cols: list[tuple[str, str]]) -> np.ndarray:
+    """x of each column: 1 apart, plus a gap where the block changes."""
+    x, out, last = 0.0, [], None
+    for block, _ in cols:
+        if last is not None and block != last:
+            x += BLOCK_GAP
+        out.append(x)
+        x += 1.0
+        last = block
+    return np.array(out)
+
+
+def _optional(df: pd.DataFrame, column: str) -> pd.Series:
+    return df[column].astype(float) if column in df.columns else pd.Series(np.nan, index=df.index)
+
+
+def _cell_frame(table: pd.DataFrame, overall: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per drawn cell: block, group, item, gap, gap_ci_low, gap_ci_high, suppressed."""
+    cells = pd.DataFrame({
+        "block": table["stage"].astype(str) if "stage" in table.columns else "",
+        "group": table[_group_name(table)].astype(str), "item": table["item"],
+        "gap": table["gap"].astype(float), "gap_ci_low": _optional(table, "gap_ci_low"),
+        "gap_ci_high": _optional(table, "gap_ci_high"), "suppressed": table["suppressed"].astype(bool)})
+    if overall is None:
+        return cells
+    require_columns(overall, ("item", "gap"), "overall gap table")
+    if "classification" in overall.columns:
+        hidden = overall["classification"] == "suppressed"
+    else:
+        hidden = overall["gap"].isna()
+    first = pd.DataFrame({
+        "block": "overall", "group": "", "item": overall["item"], "gap": overall["gap"].astype(float),
+        "gap_ci_low": _optional(overall, "gap_ci_low"), "gap_ci_high": _optional(overall, "gap_ci_high"),
+        "suppressed": hidden.astype(bool)})
+    return pd.concat([first, cells], ignore_index=True)
+
+
+def colour_limit(gaps: pd.Series, vmax: float | None = None) -> float:
+    """The |gap| at full colour: `vmax`, else 20, or the largest shown |gap| rounded up to 5 when larger."""
+    shown = gaps.abs().dropna()
+    return vmax or max(DEFAULT_VMAX, float(np.ceil(shown.max() / 5) * 5) if len(shown) else 0.0)
+
+
+def cell_colours(gaps, limit: float) -> tuple[np.ndarray, np.ndarray]:
+    """Fill (RGBA rows) and text colour of heatmap cells: the diverging colour of each gap, white text
+    where the fill is dark. The report's PNG and the dashboard's HTML heatmap both use it."""
+    level = np.clip(Normalize(-limit, limit)(np.atleast_1d(np.asarray(gaps, dtype=float))).filled(np.nan), 0, 1)
+    ink = np.where(np.abs(level - 0.5) > 0.32, "white", HOUSE_COLORS["text"])
+    return _CMAP(level), ink
+
+
+def _draw_cells(ax: Axes, cells: pd.DataFrame, x_of: dict, y_of: dict, limit: float, t: dict) -> None:
+    """One rectangle and one text per cell: the coloured gap, "too few" (hatched) or "–" (no gap).
+    Rectangles go in with `add_artist`: the axis limits are set afterwards, and `add_patch` would
+    recompute them for each of what can be thousands of cells."""
+    c = HOUSE_COLORS
+    side = 1 - 2 * CELL_PAD
+    fills, inks = cell_colours(cells["gap"].to_numpy(dtype=float), limit)
+    for cell, fill, ink in zip(cells.itertuples(index=False), fills, inks):
+        x, y = x_of[(cell.block, cell.group)], y_of[cell.item]
+        corner = (x - 0.5 + CELL_PAD, y - 0.5 + CELL_PAD)
+        if cell.suppressed:
+            ax.add_artist(Rectangle(corner, side, side, facecolor=c["light"], edgecolor=HATCH_EDGE,
+                                    hatch="////", linewidth=0, gid="cell_suppressed"))
+            ax.text(x, y, t["heatmap_too_few"], ha="center", va="center", fontsize=8, style="italic",
+                    color=c["neutral"], gid="too_few",
+                    bbox=dict(boxstyle="round,pad=0.15", fc=c["light"], ec="none"))
+        elif not np.isfinite(cell.gap):
+            ax.add_artist(Rectangle(corner, side, side, facecolor="white", edgecolor=c["grid"], linewidth=0.8,
+                                    gid="cell_empty"))
+            ax.text(x, y, "–", ha="center", va="center", color=c["muted"], gid="no_gap")
+        else:
+            ax.add_artist(Rectangle(corner, side, side, facecolor=tuple(fill), linewidth=0, gid="cell"))
+            significant = cell.gap_ci_low > 0 or cell.gap_ci_high < 0  # NaN compares False: not bold
+            ax.text(x, y, format_signed(cell.gap), ha="center", va="center", fontsize=10.5,
+                    fontweight="bold" if significant else "normal", color=str(ink), gid="gap_value")
+
+
+def _stage_headings(ax: Axes, cols, xs, t: dict, lines: int) -> bool:
+    """Stage names (tenure, customer contact) with a thin rule, above the group headings."""
+    blocks = [b for b in dict.fromkeys(b for b, _ in cols) if b not in ("overall", "")]
+    for block in blocks:
+        bx = [x for (b, _), x in zip(cols, xs) if b == block]
+        ax.annotate(t.get(f"stage_{block}", block), xy=((min(bx) + max(bx)) / 2, 1.0),
+                    xycoords=("data", "axes fraction"), xytext=(0, 12 + 12 * lines),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=10, fontweight="bold", color=HOUSE_COLORS["neutral"],
+                    gid="stage")
+        rule = blended_transform_factory(ax.transData, ax.transAxes) + ScaledTranslation(
+            0, (8 + 12 * lines) / 72, ax.figure.dpi_scale_trans)
+        ax.add_line(Line2D([min(bx) - 0.45, max(bx) + 0.45], [1.0, 1.0], transform=rule, color="#BFBFBF",
+                           linewidth=0.8, clip_on=False, gid="stage_rule"))
+    return bool(blocks)
+
+
+def _heatmap_legend(ax: Axes, table: pd.DataFrame, any_hidden: bool, t: dict, note: bool) -> None:
+    """The colour legend under the grid, then the reading note (and what the groups are compared with)."""
+    c = HOUSE_COLORS
+    handles = [Patch(facecolor=c["blind_spot"], label=t["heatmap_blind_spot_end"]),
+               Patch(facecolor=c["hidden_strength"], label=t["heatmap_hidden_strength_end"])]
+    if any_hidden:
+        handles.append(Patch(facecolor=c["light"], edgecolor=HATCH_EDGE, hatch="////", linewidth=0,
+                             label=t["heatmap_too_few"]))
+    below = ax.transAxes + ScaledTranslation(0, -6 / 72, ax.figure.dpi_scale_trans)
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0, 0), bbox_transform=below,
+              ncol=len(handles), frameon=False, fontsize=9.5, handlelength=1.4, columnspacing=1.6,
+              borderaxespad=0)
+    if note:
+        compared = set(table["compared_with"]) if "compared_with" in table.columns else set()
+        lead = [t[f"compared_{k}"] + "." for k in ("all_customers", "all_employees") if k in compared]
+        # wrap to the width of the plot (about 15 characters per inch at this size)
+        width = ax.get_position().width * ax.figure.get_figwidth()
+        wrap = max(60, min(NOTE_WRAP, int(width * 15)))
+        ax.annotate(textwrap.fill(" ".join([*lead, t["heatmap_note"]]), wrap), xy=(0, 0),
+                    xycoords="axes fraction", xytext=(0, -30), textcoords="offset points", ha="left",
+                    va="top", fontsize=8.5, color=c["muted"], gid="heatmap_note")
+
+
+def gap_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
+                overall: pd.DataFrame | None = None, vmax: float | None = None, note: bool = True) -> Axes:
+    """Heatmap of the gap (employees − customers): mirror items down, groups across, colour diverging
+    around 0 (dark red: employees higher, a blind spot; green: customers higher, a hidden strength),
+    the signed gap printed in every cell (bold when its CI excludes 0), suppressed cells grey and
+    hatched with "too few".
+
+    table: `units.group_gap_table(...)` (group, item, label, gap, suppressed; gap_ci_low/high for the
+        bold cue) or `journeys.employee_journey_table(...)` (band_label and stage: the stages are drawn
+        as blocks with a heading).
+    ax: the Axes (default `plt.gca()`).
+    texts: display strings over `DEFAULT_TEXTS` (title, heatmap_*, stage_*, compared_*).
+    overall: the gap table (item, gap, gap_ci_low/high, classification), drawn as a first column "All".
+    vmax: gap at full colour (default: 20, or the largest |gap| rounded up to 5 when larger).
+    note: print the reading note under the legend.
+    Returns the Axes.
+    """
+    require_columns(table, ("item", "label", "gap", "suppressed"), "group gap table")
+    if "group" not in table.columns and "band_label" not in table.columns:
+        raise ValueError("the group gap table needs a 'group' (or 'band_label') column")
+    t = merge_texts(DEFAULT_TEXTS, texts)
+    ax = plt.gca() if ax is None else ax
+    items = list(dict.fromkeys(table["item"]))
+    labels = table.drop_duplicates("item").set_index("item")["label"]
+    cols = _columns(table, overall)
+    xs = _positions(cols)
+    y_of = {item: float(i) for i, item in enumerate(items)}
+    cells = _cell_frame(table, overall)
+    limit = colour_limit(cells.loc[~cells["suppressed"], "gap"], vmax)
+    _draw_cells(ax, cells, dict(zip(cols, xs)), y_of, limit, t)
+
+    # items down the left, group headings on top
+    ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
+    ax.set_ylim(len(items) - 0.5, -0.5)
+    ax.set_yticks(list(y_of.values()),
+                  [textwrap.fill(str(labels[i]), LABEL_WRAP, break_long_words=False) for i in items])
+    headings = [t["heatmap_overall"] if b == "overall"
+                else textwrap.fill(g, GROUP_WRAP, break_long_words=False) for b, g in cols]
+    ax.set_xticks(xs, headings)
+    ax.xaxis.tick_top()
+    ax.tick_params(axis="both", length=0, pad=5)
+    ax.tick_params(axis="x", labelsize=9.5, colors=HOUSE_COLORS["text"])
+    for tick, (block, _) in zip(ax.get_xticklabels(), cols):
+        if block == "overall":
+            tick.set_fontweight("bold")
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+    lines = max(h.count("\n") + 1 for h in headings)
+    staged = _stage_headings(ax, cols, xs, t, lines)
+    if t["title"]:
+        ax.set_title(t["title"], loc="left", pad=18 + 12 * lines + (22 if staged else 0), fontsize=13,
+                     fontweight="bold", color=HOUSE_COLORS["text"])
+    _heatmap_legend(ax, table, bool(cells["suppressed"].any()), t, note)
+    return ax
+
+
+def heatmap_figure(table: pd.DataFrame, *, overall: pd.DataFrame | None = None) -> tuple[Figure, Axes]:
+    """A figure sized for `gap_heatmap` of this table (item rows × group columns). Returns (fig, ax)."""
+    n_items = table["item"].nunique()
+    n_cols = len(_columns(table, overall))
+    return plt.subplots(figsize=(max(8.0, 3.6 + 1.05 * n_cols), 2.6 + 0.44 * n_items))
+
+
+# ---------------------------------------------------------------------------------------------------
+# linkage scatter
+
+# label positions tried around a point: offset in points, alignment
+_OFFSETS = [(9, 7, "left", "bottom"), (9, -7, "left", "top"), (-9, 7, "right", "bottom"),
+            (-9, -7, "right", "top"), (0, 11, "center", "bottom"), (0, -11, "center", "top"),
+            (12, 0, "left", "center"), (-12, 0, "right", "center")]
+
+
+def _overlap(a: Bbox, b: Bbox) -> float:
+    w = min(a.x1, b.x1) - max(a.x0, b.x0)
+    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return max(w, 0) * max(h, 0)
+
+
+def _place_labels(ax: Axes, xs, ys, names, *, taken: list[Bbox], soft: list[Bbox], **text_kw) -> list:
+    """Put each name next to its point where it collides least: with other labels, other points and
+    `taken` (e.g. the statistics box) heavily, with `soft` (the fitted line) lightly, and with the
+    axes edge most. Greedy, top point first. Returns the text objects."""
+    renderer = ax.figure.canvas.get_renderer()
+    frame = ax.get_window_extent(renderer)
+    centres = [ax.transData.transform((x, y)) for x, y in zip(xs, ys)]
+    dots = [Bbox.from_extents(px - 6, py - 6, px + 6, py + 6) for px, py in centres]
+    placed = list(taken)
+    out = []
+    for k in np.argsort(-np.asarray(ys, dtype=float)):
+        best = None
+        for dx, dy, ha, va in _OFFSETS:
+            txt = ax.annotate(names[k], (xs[k], ys[k]), xytext=(dx, dy), textcoords="offset points",
+                              ha=ha, va=va, **text_kw)
+            box = txt.get_window_extent(renderer)
+            cost = 3 * sum(_overlap(box, b) for b in placed)
+            cost += 3 * sum(_overlap(box, d) for i, d in enumerate(dots) if i != k)
+            cost += 0.5 * sum(_overlap(box, b) for b in soft)
+            cost += 4 * (box.width * box.height - _overlap(box, frame))
+            if best is None or cost < best[0]:
+                if best is not None:
+                    best[1].remove()
+                best = (cost, txt, box)
+            else:
+                txt.remove()
+        placed.append(best[2])
+        out.append(best[1])
+    return out
+
+
+def _fit_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray, conf: float):
+    """OLS line and the t-based CI band of the mean prediction over `grid` (band None when n < 3)."""
+    n = len(x)
+    slope, intercept = np.polyfit(x, y, 1)
+    fit = intercept + slope * grid
+    if n < 3:
+        return fit, None, None
+    s = np.sqrt(((y - (intercept + slope * x)) ** 2).sum() / (n - 2))
+    sxx = ((x - x.mean()) ** 2).sum()
+    half = stdtrit(n - 2, (1 + conf) / 2) * s * np.sqrt(1 / n + (grid - x.mean()) ** 2 / sxx)
+    return fit, fit - half, fit + half
+
+
+def _index_kind(table: pd.DataFrame, column: str) -> str:
+    return str(table[column].iloc[0]) if column in table.columns and len(table) else "items"
+
+
+def _stats_box(ax: Axes, summary: LinkageSummary, t: dict):
+    """r and rho with their CIs and the number of units, in the corner the cloud leaves free."""
+    f = lambda v: _decimal(v, 2, t["decimal_mark"])  # noqa: E731
+    lines = [t["linkage_r"].format(r=f(summary.pearson_r), low=f(summary.pearson_ci_low),
+                                   high=f(summary.pearson_ci_high)),
+             t["linkage_rho"].format(rho=f(summary.spearman_rho), low=f(summary.spearman_ci_low),
+                                     high=f(summary.spearman_ci_high)),
+             t["linkage_units"].format(n_units=summary.n_units)]
+    right = bool(np.isfinite(summary.pearson_r) and summary.pearson_r < 0)  # a falling cloud leaves top right
+    return ax.text(0.98 if right else 0.02, 0.97, "\n".join(lines), transform=ax.transAxes,
+                   ha="right" if right else "left", va="top", fontsize=10, color=HOUSE_COLORS["text"],
+                   linespacing=1.5, gid="linkage_stats", zorder=6,
+                   bbox=dict(boxstyle="round,pad=0.5", fc="white", ec=HOUSE_COLORS["grid"], alpha=0.95))
+
+
+def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: Axes | None = None,
+                  texts: dict | None = None) -> Axes:
+    """Scatter of the units in the correlation: employee index across, customer index up, every point
+    labelled with its unit (placed so labels do not overlap), the OLS line with its 95% band over the
+    units' range, and r (with its Fisher-z CI), Spearman's rho and the number of units in a corner.
+
+    linkage_table: `linkage.linkage_table(...)` (unit, employee_index, customer_index, included,
+        employee_index_kind, customer_index_kind). Units not included are named in a note, not drawn.
+    summary: `linkage.linkage_summary(...)` of the same table.
+    ax: the Axes (default `plt.gca()`). texts: over `DEFAULT_TEXTS` (title, decimal_mark, linkage_*).
+    Returns the Axes.
+    """
+    require_columns(linkage_table, ("unit", "employee_index", "customer_index", "included"), "linkage table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
+    ax = plt.gca() if ax is None else ax
+    c = HOUSE_COLORS
+    used = linkage_table[linkage_table["included"]].reset_index(drop=True)
+    x = used["employee_index"].to_numpy(dtype=float)
+    y = used["customer_index"].to_numpy(dtype=float)
+    ax.set_xlabel(t[f"linkage_employee_{_index_kind(linkage_table, 'employee_index_kind')}"],
+                  color=c["neutral"], labelpad=8)
+    ax.set_ylabel(t[f"linkage_customer_{_index_kind(linkage_table, 'customer_index_kind')}"],
+                  color=c["neutral"], labelpad=8)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.grid(True, color=c["grid"], linewidth=0.6)
+    ax.set_axisbelow(True)
+    if t["title"]:
+        ax.set_title(t["title"], loc="left", pad=12, fontsize=13, fontweight="bold", color=c["text"])
+
+    if len(used):  # room around the cloud for labels, and above it for the statistics box
+        span_x, span_y = max(np.ptp(x), 2.0), max(np.ptp(y), 2.0)
+        ax.set_xlim(x.min() - 0.28 * span_x, x.max() + 0.28 * span_x)
+        ax.set_ylim(y.min() - 0.22 * span_y, y.max() + 0.34 * span_y)
+    line_points = []
+    if len(used) >= 2 and np.ptp(x) > 0:
+        grid = np.linspace(x.min(), x.max(), 100)  # over the units' own range: no extrapolation
+        fit, low, high = _fit_band(x, y, grid, summary.conf)
+        if low is not None:
+            ax.fill_between(grid, low, high, color=tint(c["customer"], 0.14), linewidth=0, zorder=1,
+                            gid="fit_band", label=t["linkage_fit"])
+        ax.plot(grid, fit, color=tint(c["customer"], 0.75), linewidth=1.6, zorder=2, gid="fit_line")
+        line_points = list(zip(grid[::5], fit[::5]))
+    ax.scatter(x, y, s=80, color=c["customer"], edgecolors="white", linewidths=1.3, zorder=4, gid="units")
+    stats = _stats_box(ax, summary, t)
+
+    if len(used):
+        ax.figure.canvas.draw()  # fix the layout so that label placement measures real positions
+        renderer = ax.figure.canvas.get_renderer()
+        soft = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4)
+                for px, py in (ax.transData.transform(p) for p in line_points)]
+        _place_labels(ax, x, y, used["unit"].astype(str).tolist(), taken=[stats.get_window_extent(renderer)],
+                      soft=soft, fontsize=10, color=c["text"], zorder=5, gid="unit_label")
+
+    note = [t["linkage_note"]]
+    left_out = linkage_table.loc[~linkage_table["included"], "unit"].astype(str).tolist()
+    if left_out:
+        note.append(t["linkage_left_out"].format(units=", ".join(left_out)))
+    ax.annotate("\n".join(note), xy=(0, 0), xycoords="axes fraction", xytext=(0, -44),
+                textcoords="offset points", ha="left", va="top", fontsize=8.5, color=c["muted"],
+                gid="linkage_note")
+    return ax
+
+
+# ---------------------------------------------------------------------------------------------------
+# touchpoints
+
+def touchpoint_chart(touchpoint_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
+                     threshold: float | None = None, zoom: bool = True) -> Axes:
+    """The mirror (dumbbell) chart per touchpoint, in journey order top to bottom: customers' and
+    employees' mean POMP with CIs, joined in the classification colour, the gap at the right.
+
+    touchpoint_table: `journeys.touchpoint_table(...)`. ax: the Axes (default `plt.gca()`).
+    texts: over `DEFAULT_TEXTS` (title, customer, employee, classification names, score_axis, too_few).
+    threshold: the materiality threshold, noted under the chart when given.
+    zoom: narrow the score axis to the range in use (kept 0–100 when a side is suppressed).
+    Returns the Axes.
+    """
+    require_columns(touchpoint_table, ("touchpoint", "label", "customer_mean", "employee_mean", "gap",
+                                "classification"), "touchpoint table")
+    table = touchpoint_table.rename(columns={"touchpoint": "item"})
+    ax = plots.mirror_chart(table, ax=ax, sort="input", texts=merge_texts(DEFAULT_TEXTS, texts), threshold=threshold)
+    if zoom:
+        _zoom_scores(ax, table)
+    return ax
+
+
+def _zoom_scores(ax: Axes, table: pd.DataFrame) -> None:
+    """Narrow the 0–100 axis to the range the dots and their CIs use (in tens), when every mean is
+    there: touchpoint means cluster, and dumbbells show positions, not lengths from zero."""
+    means = table[["customer_mean", "employee_mean"]].astype(float)
+    if means.isna().any().any():
+        return
+    cis = [table[c].astype(float) for c in ("customer_ci_low", "customer_ci_high", "employee_ci_low",
+                                            "employee_ci_high") if c in table.columns]
+    values = pd.concat([means.stack(), *cis]).dropna()
+    lo = max(0.0, 10 * np.floor((values.min() - 3) / 10))
+    hi = min(100.0, 10 * np.ceil((values.max() + 3) / 10))
+    ax.set_xlim(lo, hi)
+    ax.set_xticks(np.arange(lo, hi + 0.1, 5 if hi - lo <= 30 else 10))

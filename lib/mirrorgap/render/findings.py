@@ -1,0 +1,76 @@
+"""Blind spots, hidden strengths and loyalty figures in plain words, in the engagement language."""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.texts import section
+
+
+def method_text(engagement) -> str:
+    """How the gaps were computed and classified, with this engagement's settings and metric."""
+    a, lang = engagement.analysis, engagement.language
+    return section(lang, "report", metric=a.metric)["method_text"].format(
+        threshold=fmt_number(a.gap_threshold, lang), alpha=fmt_number(a.alpha, lang, decimals=2), min_n=a.min_n,
+        top_box_at=fmt_number(a.top_box_at, lang))
+
+
+def _item_sentence(row: pd.Series, template: str, language: str) -> str:
+    f = lambda v, **kw: fmt_number(v, language, **kw)  # noqa: E731
+    low, high = sorted((abs(row.gap_ci_low), abs(row.gap_ci_high)))
+    return template.format(label=row.label, gap=f(abs(row.gap)), customers=f(row.customer_mean),
+                           employees=f(row.employee_mean), low=f(low), high=f(high))
+
+
+def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str]]:
+    """One sentence per blind spot and per hidden strength, largest gap first."""
+    words = section(language, "finding")
+    out = {}
+    for kind, ascending in (("blind_spot", False), ("hidden_strength", True)):
+        rows = gaps[gaps.classification == kind].sort_values("gap", ascending=ascending)
+        out[kind] = [_item_sentence(r, words[kind], language) for r in rows.itertuples()]
+    return out
+
+
+def shared_findings(gaps: pd.DataFrame, language: str) -> list[str]:
+    """Shared strengths and weaknesses, one sentence each where any exist."""
+    words = section(language, "finding")
+    out = []
+    for kind, key in (("shared_strength", "shared_strengths"), ("shared_weakness", "shared_weaknesses")):
+        labels = gaps.loc[gaps["shared"] == kind, "label"].tolist()
+        if labels:
+            out.append(words[key].format(items=", ".join(labels)))
+    return out
+
+
+def nps_sentence(nps: pd.DataFrame, language: str) -> str | None:
+    """NPS and eNPS side by side in one sentence (never their difference)."""
+    words = section(language, "finding")
+    by_side = {r.side: r for r in nps.itertuples()}
+    c, e = by_side.get("customer"), by_side.get("employee")
+    if c is None:
+        return None
+    f = lambda v: fmt_number(v, language, signed=True)  # noqa: E731
+    parts = dict(nps=f(c.nps), low=f(c.ci_low), high=f(c.ci_high), n=c.n)
+    if e is None or math.isnan(e.nps):
+        return words["enps_suppressed"].format(**parts)
+    return words["nps"].format(**parts, enps=f(e.nps), elow=f(e.ci_low), ehigh=f(e.ci_high), en=e.n)
+
+
+def summary_markdown(gaps: pd.DataFrame, nps: pd.DataFrame, language: str) -> str:
+    """The findings as Markdown: loyalty, blind spots, hidden strengths, shared strengths/weaknesses."""
+    words, report = section(language, "finding"), section(language, "report")
+    lines = []
+    sentence = nps_sentence(nps, language)
+    if sentence:
+        lines += [sentence, ""]
+    found = item_findings(gaps, language)
+    for kind, heading in (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading")):
+        if found[kind]:
+            lines += [f"**{words[heading]}**", ""] + [f"- {s}" for s in found[kind]] + [""]
+    if not found["blind_spot"] and not found["hidden_strength"]:
+        lines += [report["no_findings"], ""]
+    lines += shared_findings(gaps, language)
+    return "\n".join(lines).strip() + "\n"

@@ -1,0 +1,132 @@
+"""The house style: one colour table and one theme entry point for every chart mirrorgap draws.
+
+Colours are colour-blind safe: customers and employees use the Okabe–Ito blue and orange; blind spot
+(dark red) and hidden strength (green) also differ clearly in lightness, and every chart carries a
+second cue (direction, sign, position or a printed label) so colour is never the only one.
+"""
+from __future__ import annotations
+
+import io
+
+import matplotlib as mpl
+from cycler import cycler
+from matplotlib.figure import Figure
+
+from mirrorgap.config.texts import section
+
+HOUSE_COLORS: dict[str, str] = {
+    # the two sides (Okabe & Ito 2008)
+    "customer": "#0072B2",
+    "employee": "#E69F00",
+    # gap classifications: dark red, Okabe–Ito bluish green, light grey; simulated deutan/protan
+    # vision still keeps every pair apart (CIELAB ΔE ≥ 24), mostly by lightness
+    "blind_spot": "#B2182B",
+    "hidden_strength": "#009E73",
+    "aligned": "#C4C4C4",
+    # NPS segments, left to right
+    "detractors": "#B2182B",
+    "passives": "#D4D4D4",
+    "promoters": "#009E73",
+    # neutral greys
+    "text": "#262626",
+    "neutral": "#595959",
+    "muted": "#8C8C8C",
+    "grid": "#E6E6E6",
+    "light": "#F4F4F4",
+    "white": "#FFFFFF",
+}
+
+FONT_FAMILY = "DejaVu Sans"  # ships with matplotlib; renders å ä ö æ ø
+
+# seaborn's "whitegrid" style and "notebook" context (seaborn 0.13), the base `set_theme` lays under
+# HOUSE_RC: what `sns.set_theme(context="notebook", style="whitegrid")` sets. Written out so that a
+# dashboard kernel draws in the house style without importing seaborn, whose import loads
+# scipy.stats (~50 MB in every kernel); tests/test_plots.py checks it against seaborn's own set_theme.
+SEABORN_BASE_RC: dict[str, object] = {
+    "figure.facecolor": "white", "axes.labelcolor": ".15", "xtick.direction": "out", "ytick.direction": "out",
+    "xtick.color": ".15", "ytick.color": ".15", "axes.axisbelow": True, "grid.linestyle": "-", "text.color": ".15",
+    "lines.solid_capstyle": "round", "patch.edgecolor": "w", "patch.force_edgecolor": True, "image.cmap": "rocket",
+    "xtick.top": False, "ytick.right": False, "axes.grid": True, "axes.facecolor": "white", "axes.edgecolor": ".8",
+    "grid.color": ".8", "axes.spines.left": True, "axes.spines.bottom": True, "axes.spines.right": True,
+    "axes.spines.top": True, "xtick.bottom": False, "ytick.left": False, "axes.linewidth": 1.25,
+    "grid.linewidth": 1, "lines.linewidth": 1.5, "lines.markersize": 6, "patch.linewidth": 1,
+    "xtick.major.width": 1.25, "ytick.major.width": 1.25, "xtick.minor.width": 1, "ytick.minor.width": 1,
+    "xtick.major.size": 6, "ytick.major.size": 6, "xtick.minor.size": 4, "ytick.minor.size": 4, "font.size": 12,
+    "axes.labelsize": 12, "axes.titlesize": 12, "xtick.labelsize": 11, "ytick.labelsize": 11, "legend.fontsize": 11,
+    "legend.title_fontsize": 12,
+}
+THEME_PALETTE = ("customer", "employee", "blind_spot", "hidden_strength", "aligned")  # the colour cycle
+
+HOUSE_RC: dict[str, object] = {
+    "font.family": "sans-serif",
+    "font.sans-serif": [FONT_FAMILY],
+    "text.color": HOUSE_COLORS["text"],
+    "axes.labelcolor": HOUSE_COLORS["text"],
+    "axes.edgecolor": "#BFBFBF",
+    "axes.linewidth": 0.8,
+    "axes.titlesize": 13,
+    "axes.titleweight": "bold",
+    "axes.titlelocation": "left",
+    "axes.titlecolor": HOUSE_COLORS["text"],
+    "axes.labelsize": 10.5,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.facecolor": "white",
+    "grid.color": HOUSE_COLORS["grid"],
+    "grid.linewidth": 0.6,
+    "xtick.color": HOUSE_COLORS["neutral"],
+    "ytick.color": HOUSE_COLORS["text"],
+    "xtick.labelsize": 9.5,
+    "ytick.labelsize": 10.5,
+    "legend.fontsize": 10,
+    "legend.frameon": False,
+    "figure.facecolor": "white",
+    "figure.dpi": 100,
+    "savefig.dpi": 150,
+    "savefig.facecolor": "white",
+}
+
+
+def set_theme() -> None:
+    """Apply the house style (seaborn's whitegrid theme + rcParams: font, sizes, thin grid, palette)
+    globally. Call once at the top of a notebook or report script, before drawing.
+    """
+    if "rocket" not in mpl.colormaps:  # seaborn's default image colour map, which its theme names
+        mpl.colormaps.register(mpl.colormaps["magma"].copy(), name="rocket")
+    palette = cycler(color=[mpl.colors.to_rgb(HOUSE_COLORS[k]) for k in THEME_PALETTE])
+    mpl.rcParams.update({**SEABORN_BASE_RC, "axes.prop_cycle": palette, **HOUSE_RC})
+
+
+def tint(color: str, amount: float) -> tuple[float, float, float]:
+    """`color` mixed with white: amount 0 is white, 1 is the colour itself."""
+    r, g, b = mpl.colors.to_rgb(color)
+    return (1 - amount * (1 - r), 1 - amount * (1 - g), 1 - amount * (1 - b))
+
+
+def merge_texts(defaults: dict[str, str], texts: dict | None) -> dict[str, str]:
+    """A chart's texts: the caller's (e.g. a whole language table) over the chart's English defaults."""
+    merged = dict(defaults)
+    if texts:
+        merged.update({k: v for k, v in texts.items() if v is not None})
+    return merged
+
+
+def require_columns(df, columns, what: str) -> None:
+    """Raise a ValueError naming the columns a chart needs but the table lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
+
+
+def chart_texts(language: str, metric: str = "mean") -> dict[str, str]:
+    """The texts of the core charts (sides, classifications, axes) in the engagement language, the axes
+    worded for the gap `metric`."""
+    return {**section(language, "side"), **section(language, "classification"),
+            **section(language, "chart", metric=metric)}
+
+
+def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
+    """A figure as PNG bytes, without the matplotlib version stamp (so reruns write identical files)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
+    return buf.getvalue()

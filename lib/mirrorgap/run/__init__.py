@@ -1,0 +1,1 @@
+"""Running engagements: one run, a batch of clients, the command line."""

@@ -1,0 +1,153 @@
+"""Run one engagement: check the inputs, execute notebooks/engagement.ipynb with papermill into
+output/<client>/<run-id>/, then write manifest.json and point output/<client>/latest at the run."""
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+
+from mirrorgap.analyse.pipeline import load_side, resolve_wave
+from mirrorgap.config.params import Engagement, load_engagement
+from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
+from mirrorgap.errors import MirrorgapError
+
+ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
+PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
+            "pydantic", "openpyxl", "pyreadstat", "pyarrow", "jinja2")
+
+
+class RunFailed(MirrorgapError):
+    """The engagement notebook stopped with an error; the executed notebook is kept for inspection."""
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def input_files(params_file: Path, engagement: Engagement) -> dict[str, Path]:
+    """Every file a run reads: the params, both sides' survey files, the pulse file and the codebook."""
+    files = {"params": Path(params_file), "customer": resolve_input(engagement.customer.input.path),
+             "employee": resolve_input(engagement.employee.input.path)}
+    if engagement.pulse is not None:
+        files["pulse"] = resolve_input(engagement.pulse.input.path)
+    codebook = resolve_input(engagement.codebook)
+    if codebook.exists():
+        files["codebook"] = codebook
+    return files
+
+
+def fingerprint(inputs: dict[str, str]) -> str:
+    """One hash over the inputs' hashes and the package version: unchanged inputs, unchanged fingerprint."""
+    from mirrorgap import __version__
+    text = json.dumps({"inputs": inputs, "mirrorgap": __version__}, sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def package_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    return versions
+
+
+def new_run_id(client_dir: Path) -> str:
+    """A sortable, unique run id: UTC time, with a suffix when two runs start in the same second."""
+    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+    run_id, k = stamp, 1
+    while (client_dir / run_id).exists():
+        k += 1
+        run_id = f"{stamp}-{k}"
+    return run_id
+
+
+def check(params_file: Path) -> tuple[Engagement, dict]:
+    """Validate params and both data files without running the analysis; returns the engagement and ledgers."""
+    engagement = load_engagement(params_file)
+    sides = {side: load_side(engagement, side) for side in ("customer", "employee")}
+    resolve_wave(engagement, sides["customer"], sides["employee"])  # the sides must share the wave analysed
+    return engagement, {side: clean.ledger for side, clean in sides.items()}
+
+
+@contextlib.contextmanager
+def _kernel_log(path: Path):
+    """Send what the kernel process prints to stderr (start-up and shutdown chatter) to a log file in
+    the run folder instead of the consultant's terminal; errors still surface through papermill."""
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with open(path, "ab") as log:
+        os.dup2(log.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _point_latest(client_dir: Path, run_id: str) -> None:
+    latest = client_dir / "latest"
+    tmp = client_dir / f".latest-{run_id}"
+    tmp.symlink_to(run_id, target_is_directory=True)
+    tmp.replace(latest)  # atomic: a dashboard reading `latest` never sees it missing
+
+
+def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: Path = OUTPUT_DIR,
+                   kernel_name: str = "python3", log_output: bool = False) -> Path:
+    """Execute the engagement notebook for `client` (params_dir/<client>.yaml) into
+    output_root/<client>/<run-id>/; returns the run folder."""
+    import papermill as pm
+
+    params_file = Path(params_dir) / f"{client}.yaml"
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    engagement, _ = check(params_file)  # clear errors before a kernel starts
+    timings["check_s"] = time.perf_counter() - t0
+    files = input_files(params_file, engagement)
+    hashes = {name: sha256_of(path) for name, path in files.items()}
+
+    client_dir = Path(output_root) / client
+    client_dir.mkdir(parents=True, exist_ok=True)
+    run_id = new_run_id(client_dir)
+    run_dir = client_dir / run_id
+    run_dir.mkdir()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    t1 = time.perf_counter()
+    try:
+        with _kernel_log(run_dir / "kernel.log"):
+            pm.execute_notebook(
+                str(ENGAGEMENT_NOTEBOOK), str(run_dir / "engagement.ipynb"),
+                parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
+                            "output_dir": str(run_dir)},
+                cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
+            )
+    except pm.PapermillExecutionError as exc:
+        raise RunFailed(f"the engagement notebook stopped: {exc.ename}: {exc.evalue}\n"
+                        f"  see the executed notebook: {run_dir / 'engagement.ipynb'}") from None
+    timings["notebook_s"] = time.perf_counter() - t1
+    timings["total_s"] = time.perf_counter() - t0
+
+    outputs = {str(p.relative_to(run_dir)): sha256_of(p) for p in sorted(run_dir.rglob("*")) if p.is_file()}
+    manifest = {
+        "client": client, "client_name": engagement.client, "run_id": run_id, "started_utc": started,
+        "inputs": {name: {"path": str(files[name].relative_to(PROJ_ROOT)) if files[name].is_relative_to(PROJ_ROOT)
+                          else str(files[name]), "sha256": hashes[name]} for name in files},
+        "fingerprint": fingerprint(hashes), "packages": package_versions(),
+        "timings": {k: round(v, 3) for k, v in timings.items()}, "outputs": outputs,
+    }
+    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    _point_latest(client_dir, run_id)
+    return run_dir

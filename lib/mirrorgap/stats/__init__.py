@@ -1,0 +1,1 @@
+"""Statistics: pure estimators (numpy/scipy); imports nothing else of mirrorgap."""
