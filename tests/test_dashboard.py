@@ -18,11 +18,11 @@ from mirrorgap.dashboard.serve import (
     ENV_FORBIDDEN,
     ENV_PAGE,
     VOILA_DIR,
-    DashboardError,
     aggregates_folder,
     launch_spec,
     page_resources,
 )
+from mirrorgap.errors import DashboardError
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,9 @@ from mirrorgap.analyse.pipeline import analyse, load_side
 from mirrorgap.config.params import load_engagement
 from mirrorgap.config.paths import PARAMS_DIR
 from mirrorgap.deliver.figures import chart_pngs
-from mirrorgap.deliver.pdf import PRINT_CSS, PdfError, write_pdf
+from mirrorgap.deliver.pdf import PRINT_CSS, write_pdf
 from mirrorgap.deliver.report import write_report
+from mirrorgap.errors import PdfError
 
 pytestmark = pytest.mark.browser
 

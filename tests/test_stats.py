@@ -334,3 +334,41 @@ def test_nps_is_reexported():
     from mirrorgap.stats import nps as N
     assert S.nps is N.nps and S.nps_from_counts is N.nps_from_counts
     assert S.NPSResult is N.NPSResult and S.nps_difference is N.nps_difference
+
+
+def test_pomp_takes_one_scale_per_element_and_from_pomp_turns_it_back():
+    values = np.array([1.0, 5.0, 0.0, 10.0, 4.0])
+    lo, hi = np.array([1, 1, 0, 0, 1]), np.array([5, 5, 10, 10, 7])
+    assert np.allclose(S.pomp(values, lo, hi), [0, 100, 0, 100, 50])
+    assert np.allclose(S.from_pomp(S.pomp(values, lo, hi), lo, hi), values)
+    with pytest.raises(ValueError):
+        S.pomp(values, lo, lo)
+
+
+def test_top_box_counts_4_and_5_of_a_1_to_5_scale_at_75():
+    scores = S.pomp(np.array([1, 2, 3, 4, 5]), 1, 5)
+    assert S.top_box(scores, 75).tolist() == [False, False, False, True, True]
+    assert S.top_box(S.pomp(np.array([4, 5, 6, 7]), 1, 7), 2 / 3 * 100).tolist() == [False, True, True, True]
+
+
+def test_nps_groups_are_9_10_promoters_7_8_passives_0_6_detractors():
+    from mirrorgap.stats.nps import nps_groups
+    promoters, passives, detractors = nps_groups(np.arange(11))
+    assert np.flatnonzero(promoters).tolist() == [9, 10]
+    assert np.flatnonzero(passives).tolist() == [7, 8]
+    assert np.flatnonzero(detractors).tolist() == list(range(7))
+
+
+def test_welch_ci_arrays_equal_scipy_elementwise_and_blank_where_undefined():
+    from scipy import stats as sps
+    rng = np.random.default_rng(7)
+    samples = [(rng.normal(60, 15, rng.integers(2, 40)), rng.normal(55, 20, rng.integers(2, 40))) for _ in range(25)]
+    n1, m1, s1, n2, m2, s2 = (np.array(v, dtype=float) for v in zip(*[
+        (len(a), a.mean(), a.std(ddof=1), len(b), b.mean(), b.std(ddof=1)) for a, b in samples]))
+    diff, low, high = S.welch_ci_arrays(n1, m1, s1, n2, m2, s2, conf=0.9)
+    for k, (a, b) in enumerate(samples):
+        ci = sps.ttest_ind(a, b, equal_var=False).confidence_interval(0.9)
+        assert diff[k] == pytest.approx(a.mean() - b.mean()) and (low[k], high[k]) == pytest.approx((ci.low, ci.high))
+    _, low, high = S.welch_ci_arrays(np.array([1, 5]), np.array([50, 50]), np.array([0, 0]),
+                                     np.array([9, 5]), np.array([40, 50]), np.array([10, 0]))
+    assert np.isnan(low).all() and np.isnan(high).all()

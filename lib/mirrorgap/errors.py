@@ -1,9 +1,34 @@
-"""Errors that speak to a consultant: what is wrong, where, and how to fix it."""
+"""Errors that speak to a consultant: what is wrong, where, and how to fix it.
+
+One hierarchy under `MirrorgapError`. Every error pickles and unpickles to an equal error (papermill
+and the batch runner carry errors across processes), because each keeps the arguments it was built
+from and `__reduce__` rebuilds it from them.
+"""
 from __future__ import annotations
 
 
 class MirrorgapError(Exception):
     """Base of every error mirrorgap raises on purpose."""
+
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.args, getattr(self, "_kwargs", {})))
+
+
+def _rebuild(cls, args, kwargs):
+    return cls(*args, **kwargs)
+
+
+def exit_code(action) -> int:
+    """Run a command-line `action()`: 0 when it succeeds; a MirrorgapError is printed for the
+    consultant as "error: …" on stderr (no traceback) and gives 2."""
+    import sys
+
+    try:
+        action()
+    except MirrorgapError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    return 0
 
 
 class ParamsError(MirrorgapError):
@@ -12,8 +37,11 @@ class ParamsError(MirrorgapError):
     def __init__(self, path, problems: list[str]):
         self.path = str(path)
         self.problems = list(problems)
+        super().__init__(self.path, self.problems)
+
+    def __str__(self) -> str:
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"{self.path}: {len(self.problems)} problem(s) in the engagement params:\n{lines}")
+        return f"{self.path}: {len(self.problems)} problem(s) in the engagement params:\n{lines}"
 
 
 class InputFileError(MirrorgapError):
@@ -27,11 +55,32 @@ class InputFileError(MirrorgapError):
                  column: str | None = None, value: object = None):
         self.file, self.problem, self.fix = str(file), problem, fix
         self.row, self.column, self.value = row, column, value
+        super().__init__(self.file, problem)
+        self._kwargs = {"fix": fix, "row": row, "column": column, "value": value}
+
+    def __str__(self) -> str:
         where = [f"file {self.file}"]
-        if row is not None:
-            where.append(f"row {row}")
-        if column is not None:
-            where.append(f"column {column!r}")
-        if value is not None:
-            where.append(f"value {value!r}")
-        super().__init__(f"{', '.join(where)}: {problem}\n  fix: {fix}")
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column {self.column!r}")
+        if self.value is not None:
+            where.append(f"value {self.value!r}")
+        return f"{', '.join(where)}: {self.problem}\n  fix: {self.fix}"
+
+
+class AnalysisError(MirrorgapError, ValueError):
+    """The params ask for an analysis the data cannot give (a wave or unit column that is not there…);
+    the message says what to set. A ValueError too, as any bad argument."""
+
+
+class PdfError(MirrorgapError):
+    """report.pdf could not be printed (no Chromium, or Chromium failed)."""
+
+
+class RunFailed(MirrorgapError):
+    """The engagement notebook stopped with an error; the executed notebook is kept for inspection."""
+
+
+class DashboardError(MirrorgapError):
+    """The dashboard cannot be started as asked (no run yet, no aggregates, bad port…)."""

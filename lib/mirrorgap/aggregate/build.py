@@ -16,6 +16,7 @@ import pandas as pd
 from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
 from mirrorgap.config.params import Engagement
 from mirrorgap.read.recode import CleanSide, waves_of
+from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import hidden_cells, hidden_groups
 
 
@@ -68,7 +69,7 @@ def _side_rows(clean: CleanSide, engagement: Engagement, min_n: int) -> list[tup
             scores = np.ones(len(part)) if measure == RESPONDENTS else part[measure].to_numpy(dtype=float)
             start = len(rows)
             total_values, total = _counts_by_group(np.zeros(len(part), dtype=np.int64), 1, scores)
-            rows += _rows(side, wave, ALL, None, [ALL], total_values, total, [total.sum() < min_n])
+            rows += _rows(side, wave, ALL, None, [ALL], total_values, total, [too_small(total.sum(), min_n)])
             hidden_one_way = {}
             for dim, (g_codes, names) in codes.items():
                 values, matrix = _counts_by_group(g_codes, len(names), scores)

@@ -14,6 +14,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mirrorgap.stats.estimators import pomp, top_box
+from mirrorgap.stats.nps import nps_groups
+
 CELL_KEY = ["side", "wave", "dimension", "group", "dimension2", "group2"]
 NPS = "nps"
 
@@ -79,7 +82,7 @@ class CountIndex:
         lo = np.array([scales.get(s, {}).get(m, (0.0, 10.0))[0] for s, m in zip(self.sides, self.measures)])
         hi = np.array([scales.get(s, {}).get(m, (0.0, 10.0))[1] for s, m in zip(self.sides, self.measures)])
         values = np.nan_to_num(self.values)  # a suppressed segment's single row has no value and count 0
-        pomp = (values - lo[seg_of_row]) / (hi - lo)[seg_of_row] * 100
+        scores = pomp(values, lo[seg_of_row], hi[seg_of_row])
         c = self.counts.astype(float)
 
         def total(x):
@@ -87,13 +90,12 @@ class CountIndex:
 
         self.n = total(c)
         with np.errstate(invalid="ignore", divide="ignore"):
-            self.mean = np.where(self.n > 0, total(c * pomp) / self.n, np.nan)
-            ss = total(c * (pomp - self.mean[seg_of_row]) ** 2)
+            self.mean = np.where(self.n > 0, total(c * scores) / self.n, np.nan)
+            ss = total(c * (scores - self.mean[seg_of_row]) ** 2)
             self.sd = np.where(self.n >= 2, np.sqrt(ss / (self.n - 1)), np.nan)
-        self.top = total(c * (pomp >= top_box_at - 1e-9))
-        self.promoters = total(c * (values >= 9))
-        self.passives = total(c * ((values >= 7) & (values < 9)))
-        self.detractors = total(c * (values < 7))
+        self.top = total(c * top_box(scores, top_box_at))
+        promoters, passives, detractors = nps_groups(values)
+        self.promoters, self.passives, self.detractors = total(c * promoters), total(c * passives), total(c * detractors)
 
     def cell(self, key: tuple) -> dict[str, int] | None:
         """measure -> segment number of a cell (side, wave, dimension, group, dimension2, group2)."""

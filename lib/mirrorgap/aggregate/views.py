@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.special import stdtrit
 
 from mirrorgap.aggregate.count_index import NPS, CountIndex, frame_columns
 from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_count_columns, read_meta
@@ -14,7 +13,9 @@ from mirrorgap.analyse.gaps import display_label, gap_table_from_summaries
 from mirrorgap.analyse.top_box import gap_table_for_metric
 from mirrorgap.config.params import Analysis, MirrorItem
 from mirrorgap.config.texts import section
+from mirrorgap.stats.estimators import welch_ci_arrays
 from mirrorgap.stats.nps import NPS_COLUMNS, nps_from_counts
+from mirrorgap.stats.small_groups import too_small
 
 SIDES = ("customer", "employee")
 
@@ -139,19 +140,14 @@ class AggregateViews:
         customer_units = {str(u) for u in self.meta["groups"]["customer"].get("unit", [])}
         units = [str(u) for u in self.meta["groups"]["employee"].get("unit", []) if str(u) in customer_units]
         (nc, mc, sc, hc), (ne, me, se, he) = (self._unit_grid(side, filters, units, ids) for side in SIDES)
-        hidden = he | hc | (ne < self.analysis.min_n)
-        vc, ve = sc ** 2 / nc, se ** 2 / ne
-        se2 = ve + vc
-        with np.errstate(divide="ignore", invalid="ignore"):
-            df = se2 ** 2 / (ve ** 2 / (ne - 1) + vc ** 2 / (nc - 1))
-            half = stdtrit(df, 1 - self.analysis.alpha / 2) * np.sqrt(se2)
-        usable = ~hidden & (ne >= 2) & (nc >= 2) & (se2 > 0)
-        gap = np.where(hidden, np.nan, me - mc)
+        hidden = he | hc | too_small(ne, self.analysis.min_n)
+        diff, low, high = welch_ci_arrays(ne, me, se, nc, mc, sc, conf=1 - self.analysis.alpha)
+        gap = np.where(hidden, np.nan, diff)
         labels = [display_label(i, self.language) for i in items]
         return pd.DataFrame({
             "group": np.repeat(units, len(ids)), "item": np.tile(ids, len(units)),
             "label": np.tile(np.array(labels, dtype=object), len(units)), "gap": gap,
-            "gap_ci_low": np.where(usable, gap - half, np.nan), "gap_ci_high": np.where(usable, gap + half, np.nan),
+            "gap_ci_low": np.where(hidden, np.nan, low), "gap_ci_high": np.where(hidden, np.nan, high),
             "suppressed": hidden})
 
     def _unit_grid(self, side: str, filters: Filters, units: list[str], ids: list[str]):

@@ -41,11 +41,12 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from mirrorgap.analyse.gaps import display_label
 from mirrorgap.analyse.pipeline import in_wave
 from mirrorgap.config.params import Engagement
-from mirrorgap.config.texts import section
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
+from mirrorgap.stats.small_groups import too_small
 
 __all__ = [
     "DRIVER_COLUMNS", "MISSING", "DriverModel", "bootstrap_counts", "driver_analysis", "drivers_csv_frame",
@@ -299,12 +300,7 @@ def _boot_pct(model: np.ndarray, counts: np.ndarray) -> np.ndarray:
 # the drivers table (drivers.csv)
 
 def _labels(clean: CleanSide, language: str) -> dict[str, str]:
-    suffix = section(language, "report")["reversed_suffix"]
-    out = {}
-    for item in clean.items:
-        label = item.label.get(language, item.id)
-        out[item.id] = f"{label} {suffix}" if item.reversed else label
-    return out
+    return {item.id: display_label(item, language) for item in clean.items}
 
 
 def _customer_outcome(customer: CleanSide, engagement: Engagement) -> str:
@@ -337,7 +333,7 @@ def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: 
     if clean.side == "employee":
         # anonymity: the employee model is shown only for at least min_n employees (items answered by
         # fewer were already left out of the model, so their rows carry no figures)
-        hide_all = model.n_respondents < a.min_n
+        hide_all = too_small(model.n_respondents, a.min_n)
         hidden = pd.Series(hide_all, index=df.index)
         figures = ["r2", "weight_raw", "weight_pct", "weight_ci_low", "weight_ci_high", "r", "r_ci_low",
                    "r_ci_high"]

@@ -11,12 +11,16 @@ from mirrorgap.config.params import Analysis
 from mirrorgap.config.texts import section
 from mirrorgap.stats.estimators import (
     benjamini_hochberg,
+    from_pomp,
     hedges_g_from_summary,
     mean_ci_from_summary,
+    pomp,
     summary_from_counts,
+    top_box,
     welch_from_summary,
     wilson_ci,
 )
+from mirrorgap.stats.small_groups import hidden_for
 
 if TYPE_CHECKING:  # clean rows come from read/; a dashboard computing gaps from counts loads none of it
     from mirrorgap.read.recode import CleanSide
@@ -42,9 +46,9 @@ def counts_summary(values: np.ndarray, counts: np.ndarray, *, scale_min: float, 
                    top_box_at: float) -> tuple[int, float, float, int]:
     """(n, mean, SD, top-box count) on POMP from the answer counts of one item on its native scale."""
     values, counts = np.asarray(values, dtype=float), np.asarray(counts, dtype=np.int64)
-    pomp = (values - scale_min) / (scale_max - scale_min) * 100
-    n, mean, sd = summary_from_counts(pomp, counts) if counts.sum() else (0, np.nan, np.nan)
-    return n, mean, sd, int(counts[pomp >= top_box_at - 1e-9].sum())
+    scores = pomp(values, scale_min, scale_max)
+    n, mean, sd = summary_from_counts(scores, counts) if counts.sum() else (0, np.nan, np.nan)
+    return n, mean, sd, int(counts[top_box(scores, top_box_at)].sum())
 
 
 def summary_stats(n: int, mean: float, sd: float, top: int, *, scale_min: float, scale_max: float,
@@ -53,7 +57,7 @@ def summary_stats(n: int, mean: float, sd: float, top: int, *, scale_min: float,
     and the top-box share with its Wilson CI."""
     m = mean_ci_from_summary(n, mean, sd, conf=conf)
     tb = wilson_ci(int(top), int(n), conf=conf)
-    native = scale_min + m.mean * (scale_max - scale_min) / 100 if m.n else np.nan
+    native = from_pomp(m.mean, scale_min, scale_max) if m.n else np.nan
     return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high,
             "mean_native": native, "top_box": tb.share * 100, "top_box_ci_low": tb.ci_low * 100,
             "top_box_ci_high": tb.ci_high * 100}
@@ -137,7 +141,7 @@ def gap_table_from_summaries(summaries: dict, scales: dict, items: list, analysi
             scale = scales[side][item.id]
             s = summary_stats(*summaries[side].get(item.id, empty), scale_min=scale.min, scale_max=scale.max,
                               conf=conf)
-            if item.id in hidden.get(side, ()) or (side == "employee" and s["n"] < analysis.min_n):
+            if item.id in hidden.get(side, ()) or hidden_for(side, s["n"], analysis.min_n):
                 s = _suppressed(s)
             sides[side] = s
             row.update({f"{side}_{k}": s[k] for k in _SIDE_STATS})

@@ -21,6 +21,7 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide
 from mirrorgap.stats.estimators import benjamini_hochberg, mean_ci, welch_from_summary
+from mirrorgap.stats.small_groups import too_small
 
 __all__ = ["JOURNEY_COLUMNS", "TOUCHPOINT_COLUMNS", "employee_journey_table", "touchpoint_label",
            "touchpoint_table"]
@@ -73,7 +74,7 @@ def touchpoint_table(customer: CleanSide, employee: CleanSide, engagement: Engag
     for tp, ids in _touchpoints(engagement).items():
         c = mean_ci(c_rows[ids].mean(axis=1, skipna=True).to_numpy(dtype=float), conf=conf)
         e = mean_ci(e_rows[ids].mean(axis=1, skipna=True).to_numpy(dtype=float), conf=conf)
-        hidden = e.n < a.min_n
+        hidden = too_small(e.n, a.min_n)
         w = welch_from_summary(e.n, e.mean, e.sd, c.n, c.mean, c.sd, conf=conf)
         row = {"touchpoint": tp, "label": touchpoint_label(tp, lang), "items": ", ".join(ids),
                "n_items": len(ids), "customer_n": c.n, "customer_mean": c.mean, "customer_ci_low": c.ci_low,

@@ -30,8 +30,10 @@ from mirrorgap.analyse.units import group_order, protect, side_rows
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
+from mirrorgap.errors import AnalysisError
 from mirrorgap.read.recode import CleanSide
 from mirrorgap.stats.estimators import nps
+from mirrorgap.stats.small_groups import too_small
 
 __all__ = ["LINKAGE_COLUMNS", "LinkageSummary", "fisher_z_ci", "linkage_summary", "linkage_table",
            "pearson_ci", "respondent_index", "spearman_ci"]
@@ -113,11 +115,11 @@ def linkage_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
     customer_index: "items" (mean POMP of the mirror items) or "nps".
     """
     if employee_index not in ("items", "enps") or customer_index not in ("items", "nps"):
-        raise ValueError(f"employee_index must be 'items' or 'enps' (got {employee_index!r}); "
+        raise AnalysisError(f"employee_index must be 'items' or 'enps' (got {employee_index!r}); "
                          f"customer_index 'items' or 'nps' (got {customer_index!r})")
     for clean in (customer, employee):
         if "unit" not in clean.frame:
-            raise ValueError(f"linkage needs units on both sides: set {clean.side}.unit_column in the params")
+            raise AnalysisError(f"linkage needs units on both sides: set {clean.side}.unit_column in the params")
     a = engagement.analysis
     item_ids = [i.id for i in customer.items]
     c_rows, e_rows = side_rows(customer, wave), side_rows(employee, wave)
@@ -131,7 +133,7 @@ def linkage_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
     rows = []
     for unit in units:
         e_n, c_n = int(emp.at[unit, "n"]), int(cus.at[unit, "n"])
-        if e_n < a.min_n:
+        if too_small(e_n, a.min_n):
             status = "too_few_employees"
         elif hidden[unit]:
             status = "employees_hidden"

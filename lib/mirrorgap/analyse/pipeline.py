@@ -16,6 +16,7 @@ from mirrorgap.read.recode import CleanSide, clean_side, waves_of
 from mirrorgap.read.scrub import scrub_side
 from mirrorgap.stats.estimators import nps
 from mirrorgap.stats.nps import NPS_COLUMNS
+from mirrorgap.stats.small_groups import hidden_for
 
 
 @dataclass
@@ -80,7 +81,7 @@ def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) 
             continue
         r = nps(clean.frame["nps"].to_numpy(dtype=float), conf=conf)
         row = {"side": clean.side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}}
-        if clean.side == "employee" and r.n < engagement.analysis.min_n:
+        if hidden_for(clean.side, r.n, engagement.analysis.min_n):
             row.update({k: np.nan for k in NPS_COLUMNS[3:]})
         rows.append(row)
     return pd.DataFrame(rows, columns=NPS_COLUMNS)

@@ -26,6 +26,7 @@ from mirrorgap.read.ledger import MISSING_REASONS, ColumnLedger
 from mirrorgap.read.readers import RawSurvey, read_survey
 from mirrorgap.read.recode import BLANK, _as_text, _Coding, coding_for, score_column
 from mirrorgap.stats.estimators import mean_ci_from_summary, pomp
+from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import TOTAL, hidden_groups
 
 # Why a pulse row is left out (besides the score's missing reasons from `ledger.MISSING_REASONS`).
@@ -204,7 +205,7 @@ def pulse_series(pulse_frame: pd.DataFrame, engagement: Engagement, *, by: str |
     for period in sorted_periods(pulse_frame["period"].dropna()):
         week = pulse_frame[pulse_frame["period"] == period]
         scores = week["score"].to_numpy(dtype=float)
-        total_hidden = int(np.isfinite(scores).sum()) < min_n
+        total_hidden = too_small(int(np.isfinite(scores).sum()), min_n)
         rows.append(_stats_row(period, TOTAL, scores[np.isfinite(scores)], spec=spec, conf=conf,
                                hidden=total_hidden))
         if col is None:

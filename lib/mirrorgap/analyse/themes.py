@@ -28,6 +28,7 @@ from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
 from mirrorgap.read.scrub import scrub_text
 from mirrorgap.stats.estimators import wilson_ci
+from mirrorgap.stats.small_groups import hidden_for, too_small
 
 UNCATEGORISED = "uncategorised"  # the row counting comments that no theme caught
 THEME_COLUMNS = ["side", "theme", "label", "comments", "commenters", "share", "share_ci_low",
@@ -237,7 +238,7 @@ def _side_rows(texts: pd.Series, codebook: Codebook, engagement: Engagement, sid
     themes[UNCATEGORISED] = section(lang, "comments")["uncategorised"]
     n = len(texts)
     # the employee side as a whole under the comment minimum: no theme figures, no quotes
-    suppressed = side == "employee" and n < min_n
+    suppressed = hidden_for(side, n, min_n)
     focused = matches.drop(columns=UNCATEGORISED).sum(axis=1) <= 1
     rows = []
     for tid, label in themes.items():
@@ -250,7 +251,7 @@ def _side_rows(texts: pd.Series, codebook: Codebook, engagement: Engagement, sid
             ci = wilson_ci(count, n, conf=conf)
             row.update(comments=count, share=100 * ci.share, share_ci_low=100 * ci.ci_low,
                        share_ci_high=100 * ci.ci_high)
-            if count >= min_n:
+            if not too_small(count, min_n):
                 quotes = pick_quotes(texts, matches[tid], focused, seed=analysis.seed, key=f"{side}:{tid}")
                 for i, quote in enumerate(quotes, start=1):
                     # scrubbed again: the quote is the one verbatim text that leaves the analysis

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.params import Engagement
-from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.estimators import benjamini_hochberg, welch_from_summary
 from mirrorgap.stats.suppression import hidden_groups
@@ -145,13 +145,11 @@ def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     conf, min_n = 1 - analysis.alpha, analysis.min_n
     if pooled_shown is None:
         pooled_shown = analysis.wave == "all"
-    suffix = section(engagement.language, "report")["reversed_suffix"]
     c_waves, e_waves = waves_of(customer), waves_of(employee)
     shared = [w for w in c_waves if w in set(e_waves)]
     rows = []
     for item in engagement.analysed_items:
-        label = item.label.get(engagement.language, item.id)
-        base = {"item": item.id, "label": f"{label} {suffix}" if item.reversed else label}
+        base = {"item": item.id, "label": display_label(item, engagement.language)}
         c_sum = _summaries(customer, item.id, c_waves)
         e_sum = _summaries(employee, item.id, e_waves)
         e_hidden = _employee_hidden(e_sum, min_n=min_n, pooled_shown=pooled_shown)

@@ -19,10 +19,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
+from mirrorgap.errors import AnalysisError
 from mirrorgap.read.recode import CleanSide
 from mirrorgap.stats.estimators import mean_ci, welch_from_summary
+from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import hidden_groups
 
 __all__ = ["GROUP_COLUMNS", "UNITS_CSV_COLUMNS", "comparison", "group_gap_table", "group_order", "protect",
@@ -51,11 +54,11 @@ def side_rows(clean: CleanSide, wave: str | None) -> pd.DataFrame:
     if wave is None:
         return frame.reset_index(drop=True)
     if "wave" not in frame:
-        raise ValueError(f"wave {wave!r} was asked for but the {clean.side} file has no wave column "
+        raise AnalysisError(f"wave {wave!r} was asked for but the {clean.side} file has no wave column "
                          f"(set {clean.side}.wave_column in the params, or pass wave=None)")
     found = sorted(frame["wave"].dropna().astype(str).unique())
     if str(wave) not in found:
-        raise ValueError(f"wave {wave!r} is not in the {clean.side} file; its waves are {found}")
+        raise AnalysisError(f"wave {wave!r} is not in the {clean.side} file; its waves are {found}")
     return frame[frame["wave"].astype(str) == str(wave)].reset_index(drop=True)
 
 
@@ -70,9 +73,9 @@ def comparison(customer: CleanSide, employee: CleanSide, by: str) -> str:
     if on_customer:
         return "all_employees"
     if by == "unit":
-        raise ValueError("neither file has a unit column: set customer.unit_column and employee.unit_column "
+        raise AnalysisError("neither file has a unit column: set customer.unit_column and employee.unit_column "
                          "in the params")
-    raise ValueError(f"{by!r} is neither 'unit' nor a segment column; segments: customers "
+    raise AnalysisError(f"{by!r} is neither 'unit' nor a segment column; segments: customers "
                      f"{customer.segments}, employees {employee.segments}")
 
 
@@ -149,7 +152,6 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
     compared_with = comparison(customer, employee, by)
     texts = section(lang, "units")
     not_stated = texts["not_stated"]
-    suffix = section(lang, "report")["reversed_suffix"]
     c_rows, e_rows = side_rows(customer, wave), side_rows(employee, wave)
     c_groups = _group_labels(c_rows, by, not_stated) if compared_with != "all_customers" else None
     e_groups = _group_labels(e_rows, by, not_stated) if compared_with != "all_employees" else None
@@ -160,14 +162,13 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
 
     rows = []
     for item in customer.items:
-        label = item.label.get(lang, item.id)
-        label = f"{label} {suffix}" if item.reversed else label
+        label = display_label(item, lang)
         c_all, e_all = c_rows[item.id].dropna(), e_rows[item.id].dropna()
         c_by, e_by = _split(c_all, c_groups), _split(e_all, e_groups)
         if e_by is not None:
             hidden = protect(pd.Series({g: len(e_by.get(g, ())) for g in groups}, dtype=int), analysis.min_n)
         else:
-            hidden = pd.Series(len(e_all) < analysis.min_n, index=groups)
+            hidden = pd.Series(too_small(len(e_all), analysis.min_n), index=groups)
         c_whole, e_whole = _summary(c_all.to_numpy()), _summary(e_all.to_numpy())
         for group in groups:
             c = _summary(c_by.get(group, _NONE)) if c_by is not None else c_whole

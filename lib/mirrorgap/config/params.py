@@ -240,13 +240,14 @@ def parse_engagement(data: object, *, source: str = "<params>") -> Engagement:
     return validate_model(Engagement, data, source=source)
 
 
-def read_params_yaml(path: str | Path):
-    """The params file as a round-trip YAML mapping (comments kept), for reading or editing."""
+def read_params_yaml(path: str | Path, *, yaml: YAML | None = None):
+    """The params file as a round-trip YAML mapping (comments kept), for reading or editing.
+    yaml: the reader to use (`params_io.round_trip_yaml()` when the document is written back)."""
     path = Path(path)
     if not path.exists():
         raise ParamsError(path, [f"no such file; create it with `make new CLIENT={path.stem}`"])
     try:
-        return YAML(typ="rt").load(path.read_text(encoding="utf-8"))
+        return (yaml or YAML(typ="rt")).load(path.read_text(encoding="utf-8"))
     except YAMLError as exc:
         raise ParamsError(path, [f"not valid YAML: {exc}"]) from None
 

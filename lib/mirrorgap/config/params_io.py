@@ -14,9 +14,8 @@ from pathlib import Path
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap
-from ruamel.yaml.error import YAMLError
 
-from mirrorgap.config.params import Engagement, parse_engagement
+from mirrorgap.config.params import Engagement, parse_engagement, plain, read_params_yaml
 from mirrorgap.errors import ParamsError
 
 __all__ = ["set_values", "round_trip_yaml"]
@@ -35,21 +34,7 @@ def round_trip_yaml() -> YAML:
 
 
 def _load(path: Path):
-    if not path.exists():
-        raise ParamsError(path, [f"no such file; create it with `make new CLIENT={path.stem}`"])
-    try:
-        return round_trip_yaml().load(path.read_text(encoding="utf-8"))
-    except YAMLError as exc:
-        raise ParamsError(path, [f"not valid YAML: {exc}"]) from None
-
-
-def _plain(node):
-    """Round-trip containers to plain dicts and lists (pydantic wants plain types)."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
+    return read_params_yaml(path, yaml=round_trip_yaml())
 
 
 def _scalar(value):
@@ -88,8 +73,8 @@ def set_values(path: str | Path, updates: dict[tuple[str, ...], object]) -> tupl
         old = node.get(keys[-1], _MISSING)
         if old is _MISSING or old != value or isinstance(old, bool) != isinstance(value, bool):
             node[keys[-1]] = value
-            changes[tuple(keys)] = (None if old is _MISSING else _plain(old), value)
-    engagement = parse_engagement(_plain(document), source=str(path))
+            changes[tuple(keys)] = (None if old is _MISSING else plain(old), value)
+    engagement = parse_engagement(plain(document), source=str(path))
     if changes:
         text = dump(document)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

@@ -35,7 +35,7 @@ from mirrorgap.config.paths import (
     TEMPLATES_DIR,
     resolve_input,
 )
-from mirrorgap.errors import MirrorgapError
+from mirrorgap.errors import DashboardError, MirrorgapError, exit_code
 
 ENV_AGGREGATES = "MIRRORGAP_AGGREGATES"  # the aggregates folder a dashboard kernel reads
 ENV_FORBIDDEN = "MIRRORGAP_FORBIDDEN"  # extra paths the kernel may not open (os.pathsep-separated)
@@ -54,9 +54,6 @@ _PATH_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "os.chdir", "shuti
 _PROCESS_EVENTS = frozenset({"subprocess.Popen", "os.system", "os.exec", "os.posix_spawn", "os.spawn",
                              "os.fork", "os.forkpty", "pty.spawn"})
 
-
-class DashboardError(MirrorgapError):
-    """The dashboard cannot be started as asked (no run yet, no aggregates, bad port…)."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -282,12 +279,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--pool-size", type=int, default=DEFAULT_POOL, help="preheated kernels kept ready")
     p.add_argument("--output-root", type=Path, default=OUTPUT_DIR, help="where the runs are (default output/)")
     args = parser.parse_args(argv)
-    try:
-        serve(args.client, port=args.port, token=args.token, pool_size=args.pool_size, output_root=args.output_root)
-    except MirrorgapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(lambda: serve(args.client, port=args.port, token=args.token, pool_size=args.pool_size,
+                                   output_root=args.output_root))
 
 
 if __name__ == "__main__":

@@ -13,9 +13,9 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from mirrorgap.errors import MirrorgapError
+from mirrorgap.errors import PdfError
 
-__all__ = ["PRINT_CSS", "PdfError", "chromium_executable", "write_pdf"]
+__all__ = ["PRINT_CSS", "chromium_executable", "write_pdf"]
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -33,9 +33,6 @@ PRINT_CSS = """
 </style>
 """
 
-
-class PdfError(MirrorgapError):
-    """report.pdf could not be printed (no Chromium, or Chromium failed)."""
 
 
 def chromium_executable() -> str | None:

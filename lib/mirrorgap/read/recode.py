@@ -19,6 +19,7 @@ from mirrorgap.config.params import Engagement, MirrorItem, Scale, SideSpec
 from mirrorgap.errors import InputFileError
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
 from mirrorgap.read.ledger import ColumnLedger, SideLedger
+from mirrorgap.stats.estimators import pomp
 
 NPS_SCALE = Scale(min=0, max=10)
 BLANK = "(blank)"  # shown for a missing unit / segment value, so no row silently drops out of a breakdown
@@ -38,9 +39,8 @@ class CleanSide:
 
     def pomp(self) -> pd.DataFrame:
         """Item scores on the 0–100 POMP scale (percent of maximum possible)."""
-        return pd.DataFrame({i.id: (self.frame[i.id] - self.scales[i.id].min)
-                             / (self.scales[i.id].max - self.scales[i.id].min) * 100 for i in self.items},
-                            index=self.frame.index)
+        return pd.DataFrame({i.id: pomp(self.frame[i.id], self.scales[i.id].min, self.scales[i.id].max)
+                             for i in self.items}, index=self.frame.index)
 
 def waves_of(clean: CleanSide) -> list[str]:
     """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""

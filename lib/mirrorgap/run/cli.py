@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from mirrorgap.config.paths import DATA_DIR, PROJ_ROOT, TEMPLATES_DIR, params_path
-from mirrorgap.errors import MirrorgapError
+from mirrorgap.errors import MirrorgapError, exit_code
 
 STARTER = TEMPLATES_DIR / "params_starter.yaml"
 
@@ -49,25 +49,24 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=text)
         p.add_argument("client", help="the params file's name, e.g. demo for params/demo.yaml")
     args = parser.parse_args(argv)
-    try:
-        if args.command == "new":
-            target = new_client(args.client)
-            print(f"wrote {_rel(target)} and data/{args.client}/ — put the survey files there, edit the params, "
-                  f"then `make check CLIENT={args.client}`")
-        elif args.command == "check":
-            from mirrorgap.run.engagement import check
-            engagement, ledgers = check(params_path(args.client))
-            print(f"{engagement.client}: params and data are usable")
-            _print_ledgers(ledgers)
-        else:
-            from mirrorgap.run.engagement import run_engagement
-            run_dir = run_engagement(args.client)
-            print(f"report: {_rel(run_dir / 'report.html')}")
-            print(f"all outputs: {_rel(run_dir)}/  (latest: {_rel(run_dir.parent / 'latest')})")
-    except MirrorgapError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 2
-    return 0
+    return exit_code(lambda: _command(args))
+
+
+def _command(args) -> None:
+    if args.command == "new":
+        target = new_client(args.client)
+        print(f"wrote {_rel(target)} and data/{args.client}/ — put the survey files there, edit the params, "
+              f"then `make check CLIENT={args.client}`")
+    elif args.command == "check":
+        from mirrorgap.run.engagement import check
+        engagement, ledgers = check(params_path(args.client))
+        print(f"{engagement.client}: params and data are usable")
+        _print_ledgers(ledgers)
+    else:
+        from mirrorgap.run.engagement import run_engagement
+        run_dir = run_engagement(args.client)
+        print(f"report: {_rel(run_dir / 'report.html')}")
+        print(f"all outputs: {_rel(run_dir)}/  (latest: {_rel(run_dir.parent / 'latest')})")
 
 
 if __name__ == "__main__":

@@ -16,15 +16,12 @@ from pathlib import Path
 from mirrorgap.analyse.pipeline import load_side, resolve_wave
 from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
-from mirrorgap.errors import MirrorgapError
+from mirrorgap.errors import RunFailed
 
 ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
 PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
             "pydantic", "openpyxl", "pyreadstat", "pyarrow", "jinja2")
 
-
-class RunFailed(MirrorgapError):
-    """The engagement notebook stopped with an error; the executed notebook is kept for inspection."""
 
 
 def sha256_of(path: Path) -> str:

@@ -31,9 +31,9 @@ __all__ = [
     "MeanCI", "Proportion", "WelchResult", "NPSResult",
     "mean_ci_from_summary", "mean_ci", "summary_from_counts",
     "wilson_ci",
-    "welch_from_summary", "welch_test",
+    "welch_from_summary", "welch_test", "welch_ci_arrays",
     "hedges_g_from_summary", "hedges_g", "hedges_correction",
-    "benjamini_hochberg", "pomp",
+    "benjamini_hochberg", "pomp", "from_pomp", "top_box",
     "nps_from_counts", "nps", "nps_difference",
 ]
 
@@ -257,6 +257,21 @@ def welch_from_summary(n1, mean1, sd1, n2, mean2, sd2, *, conf: float = 0.95) ->
     return WelchResult(diff, diff - half, diff + half, t, df, p)
 
 
+def welch_ci_arrays(n1, mean1, sd1, n2, mean2, sd2, *, conf: float = 0.95):
+    """`welch_from_summary`'s difference and CI elementwise over arrays (e.g. every unit × item of a
+    heatmap at once): returns (diff, ci_low, ci_high); the CI is NaN where a group has n < 2 or se = 0."""
+    conf = _check_conf(conf)
+    n1, n2 = np.asarray(n1, dtype=float), np.asarray(n2, dtype=float)
+    diff = np.asarray(mean1, dtype=float) - np.asarray(mean2, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v1, v2 = np.asarray(sd1, dtype=float) ** 2 / n1, np.asarray(sd2, dtype=float) ** 2 / n2
+        se2 = v1 + v2
+        df = se2 ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
+        half = stdtrit(df, (1.0 + conf) / 2.0) * np.sqrt(se2)
+    ok = (n1 >= 2) & (n2 >= 2) & (se2 > 0)
+    return diff, np.where(ok, diff - half, np.nan), np.where(ok, diff + half, np.nan)
+
+
 def welch_test(a, b, *, conf: float = 0.95) -> WelchResult:
     """Welch's t-test of mean(a) − mean(b) on raw answers.
 
@@ -379,10 +394,16 @@ def pomp(x, scale_min, scale_max):
     ----------
     x : a scalar, list/tuple, numpy array or pandas object (index kept) of scale values; NaN
         propagates; values are not clipped.
-    scale_min, scale_max : the scale's end points (e.g. 1 and 5); scale_max must exceed scale_min.
+    scale_min, scale_max : the scale's end points (e.g. 1 and 5), or arrays of them (one per element
+        of x); scale_max must exceed scale_min.
 
     Returns a float for scalar input, otherwise an object of the input's kind (list/tuple -> ndarray).
     """
+    if np.ndim(scale_min) or np.ndim(scale_max):  # one scale per element (e.g. per measure of a count table)
+        lo, hi = np.asarray(scale_min, dtype=float), np.asarray(scale_max, dtype=float)
+        if not (np.isfinite(lo).all() and np.isfinite(hi).all() and (hi > lo).all()):
+            raise ValueError("scale_max must exceed scale_min for every element")
+        return (np.asarray(x, dtype=float) - lo) / (hi - lo) * 100.0
     lo, hi = float(scale_min), float(scale_max)
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         raise ValueError(f"scale_max must exceed scale_min, got scale_min={scale_min!r}, "
@@ -392,3 +413,14 @@ def pomp(x, scale_min, scale_max):
     if np.ndim(x) == 0:
         return (float(x) - lo) / (hi - lo) * 100.0
     return (x - lo) / (hi - lo) * 100.0
+
+
+def from_pomp(score, scale_min, scale_max):
+    """A POMP score back on the native scale: scale_min + score · (scale_max − scale_min) / 100."""
+    return scale_min + score * (scale_max - scale_min) / 100
+
+
+def top_box(pomp_scores, at: float):
+    """True where a POMP score is in the top box (at or above `at`; float noise of the rescaling
+    forgiven, so 4 on a 1–5 scale is 75 exactly)."""
+    return np.asarray(pomp_scores) >= at - 1e-9

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-__all__ = ["NPS_COLUMNS", "NPSResult", "nps_from_counts", "nps", "nps_difference"]
+__all__ = ["NPS_COLUMNS", "NPSResult", "nps_groups", "nps_from_counts", "nps", "nps_difference"]
 
 # The NPS/eNPS table (nps.csv, the dashboard), one row per side, in this order.
 NPS_COLUMNS = ["side", "label", "n", "promoters", "passives", "detractors", "promoter_share",
@@ -136,9 +136,15 @@ def nps(scores, *, conf: float = 0.95) -> NPSResult:
         shown = int(value) if math.isfinite(value) and value == int(value) else value
         raise ValueError(f"NPS scores must be whole numbers 0..10, got {shown!r} "
                          f"({int(bad.sum())} such value(s))")
-    P = int((arr >= 9).sum())
-    D = int((arr <= 6).sum())
+    promoters, _, detractors = nps_groups(arr)
+    P, D = int(promoters.sum()), int(detractors.sum())
     return nps_from_counts(P, arr.size - P - D, D, conf=conf)
+
+
+def nps_groups(scores) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Promoter (9–10), passive (7–8) and detractor (0–6) masks of 0–10 scores, elementwise."""
+    arr = np.asarray(scores, dtype=float)
+    return arr >= 9, (arr >= 7) & (arr < 9), arr <= 6
 
 
 def nps_difference(a: NPSResult, b: NPSResult, *, conf: float = 0.95) -> tuple[float, float, float]:
