@@ -69,6 +69,18 @@ class InputFileError(MirrorgapError):
         return f"{', '.join(where)}: {self.problem}\n  fix: {self.fix}"
 
 
+class CheckFailed(MirrorgapError):
+    """`make check` found problems in the data that the params do not explain; each is an error of its own
+    (file, column, value, fix), all listed at once."""
+
+    def __init__(self, problems: list[MirrorgapError]):
+        self.problems = list(problems)
+        super().__init__(self.problems)
+
+    def __str__(self) -> str:
+        return f"{len(self.problems)} problem(s) found:\n" + "\n".join(f"- {p}" for p in self.problems)
+
+
 class AnalysisError(MirrorgapError, ValueError):
     """The params ask for an analysis the data cannot give (a wave or unit column that is not there…);
     the message says what to set. A ValueError too, as any bad argument."""

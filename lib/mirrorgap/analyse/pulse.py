@@ -156,7 +156,7 @@ def load_pulse(engagement: Engagement) -> tuple[pd.DataFrame, dict]:
     """Read and clean the engagement's pulse file (`pulse:` in the params); see `clean_pulse`."""
     if engagement.pulse is None:
         raise ParamsError("pulse", ["the params have no `pulse:` section; add one to show a pulse time series"])
-    return clean_pulse(read_survey(engagement.pulse.input, side="employee"), engagement.pulse)
+    return clean_pulse(read_survey(engagement.pulse.input, side="pulse"), engagement.pulse)
 
 
 # ---------------------------------------------------------------------------------------------- series

@@ -13,10 +13,12 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from mirrorgap.analyse.pipeline import load_side, resolve_wave
+from mirrorgap.analyse.insights import add_insights
+from mirrorgap.analyse.pipeline import analyse, load_side, resolve_wave
 from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
-from mirrorgap.errors import RunFailed
+from mirrorgap.errors import CheckFailed, RunFailed
+from mirrorgap.read.plausibility import plausibility_problems, units_problem
 
 ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
 PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
@@ -71,11 +73,24 @@ def new_run_id(client_dir: Path) -> str:
     return run_id
 
 
-def check(params_file: Path) -> tuple[Engagement, dict]:
-    """Validate params and both data files without running the analysis; returns the engagement and ledgers."""
+def check(params_file: Path, *, dry_run: bool = True) -> tuple[Engagement, dict]:
+    """Validate params and both data files; returns the engagement and the ledgers.
+
+    Stops (CheckFailed, or the first params/input error) on what would make a run fail or publish a
+    figure the params do not describe: implausible scales, unknown labels, averages instead of answers,
+    units that match on neither side. dry_run: also run every analysis once (no bootstrap, no
+    deliverables), so that what passes `make check` cannot fail in `make run` for a reason in the params
+    or data (driver outcome, codebook, pulse file…)."""
     engagement = load_engagement(params_file)
     sides = {side: load_side(engagement, side) for side in ("customer", "employee")}
+    problems = [p for clean in sides.values() for p in plausibility_problems(clean)]
+    problems += [p for p in [units_problem(sides["customer"], sides["employee"])] if p is not None]
+    if problems:
+        raise CheckFailed(problems)
     resolve_wave(engagement, sides["customer"], sides["employee"])  # the sides must share the wave analysed
+    if dry_run:
+        quick = engagement.analysis.model_copy(update={"bootstrap": 0})
+        add_insights(analyse(engagement.model_copy(update={"analysis": quick}), sides["customer"], sides["employee"]))
     return engagement, {side: clean.ledger for side, clean in sides.items()}
 
 
@@ -111,7 +126,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     params_file = Path(params_dir) / f"{client}.yaml"
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    engagement, _ = check(params_file)  # clear errors before a kernel starts
+    engagement, _ = check(params_file, dry_run=False)  # clear errors before a kernel starts
     timings["check_s"] = time.perf_counter() - t0
     files = input_files(params_file, engagement)
     hashes = {name: sha256_of(path) for name, path in files.items()}
