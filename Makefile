@@ -24,6 +24,7 @@ $(STAMP): requirements.txt pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP) ## set up if needed, run the bundled demo engagement and print where the report is
+	@bash .ci/system-deps chromium fonts-dejavu-core || echo "note: Chromium could not be installed; the run makes every deliverable but report.pdf"
 	@$(PY) -m mirrorgap.run.cli run demo
 
 run: $(STAMP) ## run one engagement: make run CLIENT=acme (writes output/acme/<run-id>/)

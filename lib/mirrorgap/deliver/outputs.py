@@ -17,6 +17,7 @@ from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
 from mirrorgap.deliver.report import write_report
 from mirrorgap.deliver.workbook import write_workbook
+from mirrorgap.errors import PdfError
 
 RESOLVED_PARAMS = "params.resolved.yaml"
 
@@ -43,6 +44,15 @@ def write_resolved_params(results: Results, path: Path) -> Path:
     return path
 
 
+MISSING_SUFFIX = ".missing.txt"  # <deliverable>.missing.txt: why that deliverable could not be made
+
+
+def missing_deliverables(run_dir: Path) -> dict[str, str]:
+    """Deliverables a run could not make, with the reason (e.g. report.pdf without Chromium)."""
+    return {p.name[: -len(MISSING_SUFFIX)]: p.read_text(encoding="utf-8").strip()
+            for p in sorted(Path(run_dir).glob(f"*{MISSING_SUFFIX}"))}
+
+
 def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[str, bytes] | None = None) -> dict[str, Path]:
     """Every deliverable of a run into `out_dir`; returns name -> path. `charts`: the run's charts as
     PNG bytes when already rendered (the notebook shows them first)."""
@@ -66,7 +76,12 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     written["quality.json"] = quality
     written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
-    written["report.pdf"] = write_pdf(written["report.html"], out_dir / "report.pdf")
+    try:
+        written["report.pdf"] = write_pdf(written["report.html"], out_dir / "report.pdf")
+    except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
+        note = out_dir / f"report.pdf{MISSING_SUFFIX}"
+        note.write_text(f"{exc}\n", encoding="utf-8")
+        written[note.name] = note
     written["deck.pptx"] = write_deck(results, out_dir / "deck.pptx", run_id=run_id)
     eng = results.engagement
     written["aggregates"] = write_aggregates(build_aggregates(eng, results.customer, results.employee),

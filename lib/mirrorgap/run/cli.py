@@ -63,10 +63,13 @@ def _command(args) -> None:
         print(f"{engagement.client}: params and data are usable")
         _print_ledgers(ledgers)
     else:
+        from mirrorgap.deliver.outputs import missing_deliverables
         from mirrorgap.run.engagement import run_engagement
         run_dir = run_engagement(args.client)
         print(f"report: {_rel(run_dir / 'report.html')}")
         print(f"all outputs: {_rel(run_dir)}/  (latest: {_rel(run_dir.parent / 'latest')})")
+        for name, reason in missing_deliverables(run_dir).items():
+            print(f"note: {name} was not made — {reason}")
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@ from mirrorgap.analyse.insights import add_insights
 from mirrorgap.analyse.pipeline import analyse, load_side, resolve_wave
 from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
+from mirrorgap.deliver.outputs import missing_deliverables
 from mirrorgap.errors import CheckFailed, RunFailed
 from mirrorgap.read.plausibility import plausibility_problems, units_problem
 
@@ -159,6 +160,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
                           else str(files[name]), "sha256": hashes[name]} for name in files},
         "fingerprint": fingerprint(hashes), "packages": package_versions(),
         "timings": {k: round(v, 3) for k, v in timings.items()}, "outputs": outputs,
+        "missing": missing_deliverables(run_dir),
     }
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     _point_latest(client_dir, run_id)
