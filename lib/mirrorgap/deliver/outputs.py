@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 
+import pandas as pd
 from ruamel.yaml import YAML
 
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
@@ -22,9 +24,22 @@ from mirrorgap.errors import PdfError
 RESOLVED_PARAMS = "params.resolved.yaml"
 
 
+def _json_ready(value):
+    """NaN and infinities (a row without a respondent id) as null: quality.json is strict JSON."""
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_ready(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
 def quality_dict(results: Results) -> dict:
     """The quality ledger of both sides (rows in, used, excluded with reason; answers set to missing)."""
-    return {side.side: side.ledger.to_dict() for side in (results.customer, results.employee)}
+    return _json_ready({side.side: side.ledger.to_dict() for side in (results.customer, results.employee)})
 
 
 def write_gaps_csv(results: Results, path: Path) -> Path:
@@ -72,7 +87,8 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     written[summary.name] = summary
     written["gaps.xlsx"] = write_workbook(results, out_dir / "gaps.xlsx")
     quality = out_dir / "quality.json"
-    quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2), encoding="utf-8")
+    quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2, allow_nan=False),
+                       encoding="utf-8")
     written["quality.json"] = quality
     written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)

@@ -189,15 +189,26 @@ def sheet_frame(name: str, table: pd.DataFrame, t: dict, *, hidden_text: str, fo
     return out.reset_index(drop=True), formats
 
 
+SHOWN_LABEL_CHARS = 40  # an unknown label longer than this is cut: labels are short, comments are not
+
+
+def _shown_label(label: str, engagement) -> str:
+    text = scrub_text(str(label), names=engagement.scrub_names, language=engagement.language)
+    return text if len(text) <= SHOWN_LABEL_CHARS else text[: SHOWN_LABEL_CHARS - 1].rstrip() + "…"
+
+
 def _quality_frames(results: Results, t: dict) -> dict[str, pd.DataFrame]:
     """The ledger in two sheets: rows in/used/left out per side, and answers set to missing per item."""
-    side_words, reasons = t["side"], t["reasons"]
+    side_words, reasons, eng = t["side"], t["reasons"], results.engagement
     overview, columns = [], []
     for clean in (results.customer, results.employee):
         led = clean.ledger
         overview.append({"side": side_words[clean.side], "rows_in": led.rows_in, "rows_used": led.rows_used,
                          **led.exclusion_counts()})
         table = led.column_table()
+        # labels as written can be free text (a comment typed into an answer column): scrubbed and cut
+        table["unknown_labels"] = [", ".join(f"{_shown_label(k, eng)!r}×{v}" for k, v in c.unknown_labels.most_common())
+                                   for c in led.columns]
         table.insert(0, "side", side_words[clean.side])
         columns.append(table)
     overview = pd.DataFrame(overview)
