@@ -24,7 +24,9 @@ correlation with the outcome; `n_respondents` the number with the outcome and at
 
 **Uncertainty.** Percentile bootstrap intervals for the % weights: respondents are resampled with
 replacement (`analysis.bootstrap` times, seeded by `analysis.seed`, so the same inputs give the same
-intervals) and the whole analysis is repeated per resample, vectorised over resamples. The plain
+intervals) and the whole analysis is repeated per resample, vectorised over resamples. From
+`BLB_FROM_ROWS` respondents on, the bag of little bootstraps gives the same intervals (up to the
+bootstrap's own Monte Carlo error; tested against the plain bootstrap) at a fraction of the cost. The plain
 Pearson correlation of each item with the outcome, with a Fisher-z interval, is a second view.
 
 **Anonymity.** Employee drivers are computed on the whole employee sample of the wave only, never
@@ -49,7 +51,7 @@ from mirrorgap.read.recode import CleanSide
 from mirrorgap.stats.small_groups import too_small
 
 __all__ = [
-    "DRIVER_COLUMNS", "MISSING", "DriverModel", "bootstrap_counts", "driver_analysis", "drivers_csv_frame",
+    "DRIVER_COLUMNS", "MISSING", "DriverModel", "bootstrap_counts", "bootstrap_intervals", "little_bootstrap_intervals", "driver_analysis", "drivers_csv_frame",
     "drivers_table", "fisher_ci", "pairwise_correlations", "relative_weights",
 ]
 
@@ -64,6 +66,9 @@ BOOTSTRAP_CHUNK = 100      # resamples per batch at most
 BOOTSTRAP_BYTES = 256 << 20  # the draws of one batch (resamples × rows counts) stay within this
 ROW_BLOCK = 16384          # rows per block of the weighted sums (a block's products fit in cache)
 MIN_VALID_RESAMPLES = 0.5  # share of resamples that must give a model for an interval to be reported
+BLB_FROM_ROWS = 20_000     # from this many respondents the intervals come from the bag of little bootstraps
+BLB_SUBSETS = 10           # subsets of the bag of little bootstraps (Kleiner et al. use 10–20)
+BLB_EXPONENT = 0.7         # each subset holds n^0.7 respondents (15,849 of 1,000,000)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -264,17 +269,59 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
 
     ci_low, ci_high, valid = np.full(p, np.nan), np.full(p, np.nan), 0
     if bootstrap > 0 and np.isfinite(r2) and r2 > 0:
-        boot = np.concatenate([_boot_pct(model, chunk)
-                               for chunk in _count_batches(len(model), bootstrap, seed, model.shape[1])])
-        ok = np.isfinite(boot).all(axis=1)
-        valid = int(ok.sum())
+        intervals = bootstrap_intervals if len(model) < BLB_FROM_ROWS else little_bootstrap_intervals
+        low, high, valid = intervals(model, bootstrap=bootstrap, seed=seed, conf=conf)
         if valid >= MIN_VALID_RESAMPLES * bootstrap:
-            tail = (1 - conf) / 2 * 100
-            low, high = np.percentile(boot[ok], [tail, 100 - tail], axis=0)
             ci_low[usable], ci_high[usable] = low, high
     return DriverModel(items=names, n=n, n_respondents=int(len(values)), r2=r2, weight_raw=raw,
                        weight_pct=pct, weight_ci_low=ci_low, weight_ci_high=ci_high, r=r, r_ci_low=r_low,
                        r_ci_high=r_high, missing=used, valid_resamples=valid)
+
+
+def _percentile_interval(boot: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray, int]:
+    ok = np.isfinite(boot).all(axis=1)
+    tail = (1 - conf) / 2 * 100
+    if not ok.any():
+        return np.full(boot.shape[1], np.nan), np.full(boot.shape[1], np.nan), 0
+    low, high = np.percentile(boot[ok], [tail, 100 - tail], axis=0)
+    return low, high, int(ok.sum())
+
+
+def bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: float):
+    """Percentile intervals of the % weights from `bootstrap` resamples of the rows of `model` (items…,
+    outcome). Returns (low, high, valid resamples)."""
+    boot = np.concatenate([_boot_pct(model, chunk)
+                           for chunk in _count_batches(len(model), bootstrap, seed, model.shape[1])])
+    return _percentile_interval(boot, conf)
+
+
+def little_bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: float):
+    """The same intervals by the bag of little bootstraps (Kleiner, Talwalkar, Sarkar & Jordan 2014,
+    JRSS-B 76(4)), for large samples: BLB_SUBSETS random subsets of b = n^BLB_EXPONENT rows; in each,
+    `bootstrap / BLB_SUBSETS` resamples of full size n drawn over the subset's rows (multinomial counts,
+    so a resample costs b rows, not n). What each subset gives is how far its percentile interval
+    reaches below and above its own estimate; those reaches, averaged over the subsets, are laid around
+    the estimate from all n rows (a subset's own estimate is only as precise as b rows allow). At
+    n = 1,000,000 about 60× cheaper than resampling every row; below BLB_FROM_ROWS rows (every
+    demo-sized engagement) the plain bootstrap is used, with the same draws as before."""
+    rng = np.random.default_rng(seed)
+    n = len(model)
+    b = int(np.ceil(n ** BLB_EXPONENT))
+    per_subset = max(1, int(np.ceil(bootstrap / BLB_SUBSETS)))
+    estimate = _boot_pct(model, np.ones((1, n)))[0]
+    below, above, valid = [], [], 0
+    for _ in range(BLB_SUBSETS):
+        subset = model[rng.choice(n, size=b, replace=False)]
+        own = _boot_pct(subset, np.ones((1, b)))[0]
+        counts = rng.multinomial(n, np.full(b, 1.0 / b), size=per_subset)
+        low, high, ok = _percentile_interval(_boot_pct(subset, counts), conf)
+        if ok >= MIN_VALID_RESAMPLES * per_subset and np.isfinite(own).all():
+            below.append(own - low)
+            above.append(high - own)
+        valid += ok
+    if not below:
+        return np.full(len(estimate), np.nan), np.full(len(estimate), np.nan), valid
+    return estimate - np.mean(below, axis=0), estimate + np.mean(above, axis=0), valid
 
 
 def _count_batches(n_rows: int, resamples: int, seed: int, columns: int):
