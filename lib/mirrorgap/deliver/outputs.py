@@ -11,7 +11,7 @@ from mirrorgap.aggregate.store import write_aggregates
 from mirrorgap.analyse.gaps import gaps_csv_frame
 from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.deliver.deck.slides import write_deck
+from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
