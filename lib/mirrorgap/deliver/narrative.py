@@ -89,7 +89,8 @@ def _linkage_sentence(summary, words: dict, language: str) -> str | None:
     f = lambda v: fmt_number(v, language, decimals=2)  # noqa: E731
     low, high = summary.pearson_ci_low, summary.pearson_ci_high
     key = "linkage" if excludes_zero(low, high) else "linkage_unclear"
-    return words[key].format(n_units=summary.n_units, r=f(summary.pearson_r), low=f(low), high=f(high))
+    return words[key].format(n_units=fmt_number(summary.n_units, language), r=f(summary.pearson_r), low=f(low),
+                             high=f(high))
 
 
 def summary_markdown(results: Results) -> str:
@@ -100,8 +101,9 @@ def summary_markdown(results: Results) -> str:
     report = section(lang, "report")
     wave_label = results.wave if results.wave is not None else report["all_waves"]
     lines = [f"# {words['title'].format(client=eng.client)}", "",
-             words["intro"].format(customers=results.respondents["customer"],
-                                   employees=results.respondents["employee"], wave_label=wave_label), ""]
+             words["intro"].format(customers=fmt_number(results.respondents["customer"], lang),
+                                   employees=fmt_number(results.respondents["employee"], lang),
+                                   wave_label=wave_label), ""]
     loyalty = nps_sentence(results.nps, lang)
     if loyalty:
         lines += [f"## {words['loyalty_heading']}", "", loyalty, ""]

@@ -22,7 +22,7 @@ def actions_slide(deck: Deck) -> None:
     grid = slide.shapes.add_table(n, 3, Emu(MARGIN), Inches(1.5), Emu(CONTENT_W), Inches(0.5) * n).table
     for col, w in enumerate((Inches(1.9), CONTENT_W - Inches(5.3), Inches(3.4))):
         grid.columns[col].width = Emu(w)
-    deck.header_row(grid, ["5 I", deck.d["action_initiative"], deck.d["action_for"]], size=12)
+    deck.header_row(grid, [deck.d["action_group"], deck.d["action_initiative"], deck.d["action_for"]], size=12)
     for i, r in enumerate(actions.itertuples(), start=1):
         fill = HOUSE_COLORS["light"] if i % 2 else WHITE
         cell(grid.cell(i, 0), [(at.get(r.i, r.i), 13, True, None)], fill=fill)
