@@ -32,8 +32,6 @@ def write_gaps_csv(results: Results, path: Path) -> Path:
     return path
 
 
-
-
 def write_resolved_params(results: Results, path: Path) -> Path:
     """The params as validated, defaults filled in: what this run actually used."""
     yaml = YAML(typ="safe", pure=True)

@@ -49,10 +49,11 @@ def nice_step(span: float) -> float:
     return 100.0
 
 
-def set_legend(chart: Chart, *, show: bool, position=XL_LEGEND_POSITION.TOP) -> None:
+def set_legend(chart: Chart, *, show: bool) -> None:
+    """A legend above the plot, or none."""
     chart.has_legend = show
     if show:
-        chart.legend.position = position
+        chart.legend.position = XL_LEGEND_POSITION.TOP
         chart.legend.include_in_layout = False
         chart.legend.font.size = Pt(11)
 
@@ -106,7 +107,7 @@ def light(color: str) -> tuple[float, float, float]:
     return tint(color, 0.4)
 
 
-def value_labels(plot, *, fmt: str, position=None, size: float = 10, color: str | None = None) -> None:
+def value_labels(plot, *, fmt: str, position, size: float = 10) -> None:
     """Value labels on every series (per series, so a point's own label can sit beside them)."""
     for series in plot.series:
         labels = series.data_labels
@@ -114,9 +115,8 @@ def value_labels(plot, *, fmt: str, position=None, size: float = 10, color: str 
         labels.number_format_is_linked = False
         labels.show_value = True
         labels.font.size = Pt(size)
-        labels.font.color.rgb = rgb(color or HOUSE_COLORS["text"])
-        if position is not None:
-            labels.position = position
+        labels.font.color.rgb = rgb(HOUSE_COLORS["text"])
+        labels.position = position
 
 
 def point_label(series, idx: int, *, fmt: str, color: str, bold: bool = False, position=None,
