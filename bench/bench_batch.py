@@ -47,7 +47,7 @@ def demo_end_to_end(repeat: int) -> dict:
     from mirrorgap.analyse.pipeline import analyse, load_side
     from mirrorgap.config.params import load_engagement
     from mirrorgap.config.paths import PARAMS_DIR
-    from mirrorgap.deliver.deck.slides import write_deck
+    from mirrorgap.deliver.deck.build import write_deck
     from mirrorgap.deliver.pdf import write_pdf
     from mirrorgap.deliver.workbook import write_workbook
     from mirrorgap.run.engagement import run_engagement

@@ -18,8 +18,8 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from helpers import demo_results
 from mirrorgap.analyse.pipeline import in_wave, load_side
-from mirrorgap.deliver.deck import charts as dc
-from mirrorgap.deliver.deck.slides import write_deck
+from mirrorgap.deliver.deck.build import write_deck
+from mirrorgap.deliver.deck.charts.labels import place_labels, wrap_label
 from mirrorgap.render.findings import item_findings
 from mirrorgap.render.style import HOUSE_COLORS
 
@@ -247,15 +247,15 @@ def test_english_engagement_gets_english_slides(tmp_path):
 
 def test_labels_are_placed_apart():
     xs, ys = [50.0, 50.5, 51.0, 88.0], [10.0, 10.2, 9.8, 18.0]
-    where = dc.place_labels(xs, ys, ["Gör det lilla extra", "Kunnig personal", "Snabbt svar", "Rätt åtgärdat"],
+    where = place_labels(xs, ys, ["Gör det lilla extra", "Kunnig personal", "Snabbt svar", "Rätt åtgärdat"],
                             x_range=(40, 90), y_range=(0, 20), plot_size=(10, 4))
     assert len(set(where[:3])) == 3  # three crowded points, three different sides
     assert where[3] == "left"  # near the right edge: the label goes inward
 
 
 def test_long_labels_wrap_once():
-    assert dc.wrap_label("Personalen verkar stressad (omvänd)") == "Personalen verkar\nstressad (omvänd)"
-    assert dc.wrap_label("Kunnig personal") == "Kunnig personal"
+    assert wrap_label("Personalen verkar stressad (omvänd)") == "Personalen verkar\nstressad (omvänd)"
+    assert wrap_label("Kunnig personal") == "Kunnig personal"
 
 
 @pytest.fixture(scope="module")

@@ -60,7 +60,7 @@ def test_a_top_box_run_without_one_item_says_so_in_every_deliverable(tmp_path):
 
     from helpers import demo_results
     from mirrorgap.config.texts import texts
-    from mirrorgap.deliver.deck.slides import write_deck
+    from mirrorgap.deliver.deck.build import write_deck
     from mirrorgap.deliver.figures import make_figures
     from mirrorgap.deliver.report import render_report
     from mirrorgap.deliver.workbook import write_workbook

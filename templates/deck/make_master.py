@@ -5,7 +5,7 @@ Run: .venv/bin/python templates/deck/make_master.py   (deterministic; rerun afte
 The master is python-pptx's default template turned into a 16:9 house master with five layouts
 (Title Slide, Title and Content, Section Header, Title Only, Blank). Every colour in it refers to a
 *theme* colour (accent1 = the consultancy's primary colour, accent2 = its accent colour) and every
-font to a theme font, so `mirrorgap.deliver.deck.slides` rebrands a deck by rewriting the theme alone: a consultant
+font to a theme font, so `mirrorgap.deliver.deck.theme` rebrands a deck by rewriting the theme alone: a consultant
 who adds a slide in PowerPoint gets the same look.
 """
 from __future__ import annotations

@@ -14,6 +14,7 @@ from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.texts import section
 from mirrorgap.render.findings import item_findings, nps_sentence, shared_findings
+from mirrorgap.stats.intervals import excludes_zero, intervals_overlap
 
 TOP = 3  # blind spots, hidden strengths and changes named in the summary
 
@@ -30,8 +31,9 @@ def _driver_sentence(drivers: pd.DataFrame | None, words: dict, language: str, o
         return None
     f, first = _f(language), d.iloc[0]
     outcome = outcome_words.get(f"outcome_{first['outcome']}", str(first["outcome"]).upper())
-    if len(d) > 1 and d.iloc[1]["weight_ci_high"] >= first["weight_ci_low"]:
-        second = d.iloc[1]
+    second = d.iloc[1] if len(d) > 1 else None
+    if second is not None and intervals_overlap(first["weight_ci_low"], first["weight_ci_high"],
+                                                second["weight_ci_low"], second["weight_ci_high"]):
         return words["driver_two"].format(outcome=outcome, label=first["label"], label2=second["label"],
                                           weight=f(first["weight_pct"]), weight2=f(second["weight_pct"]))
     return words["driver_one"].format(outcome=outcome, label=first["label"], weight=f(first["weight_pct"]),
@@ -42,7 +44,7 @@ def _unit_sentence(units: pd.DataFrame | None, words: dict, language: str) -> st
     if units is None or units.empty:
         return None
     shown = units[~units["suppressed"].astype(bool) & units["gap"].notna()]
-    clear = shown[(shown["gap_ci_low"] > 0) | (shown["gap_ci_high"] < 0)]
+    clear = shown[excludes_zero(shown["gap_ci_low"], shown["gap_ci_high"])]
     if clear.empty:
         return words["unit_none"]
     row = clear.loc[clear["gap"].abs().idxmax()]
@@ -86,8 +88,9 @@ def _linkage_sentence(summary, words: dict, language: str) -> str | None:
         return None
     f = lambda v: fmt_number(v, language, decimals=2)  # noqa: E731
     low, high = summary.pearson_ci_low, summary.pearson_ci_high
-    key = "linkage" if low > 0 or high < 0 else "linkage_unclear"
-    return words[key].format(n_units=summary.n_units, r=f(summary.pearson_r), low=f(low), high=f(high))
+    key = "linkage" if excludes_zero(low, high) else "linkage_unclear"
+    return words[key].format(n_units=fmt_number(summary.n_units, language), r=f(summary.pearson_r), low=f(low),
+                             high=f(high))
 
 
 def summary_markdown(results: Results) -> str:
@@ -98,8 +101,9 @@ def summary_markdown(results: Results) -> str:
     report = section(lang, "report")
     wave_label = results.wave if results.wave is not None else report["all_waves"]
     lines = [f"# {words['title'].format(client=eng.client)}", "",
-             words["intro"].format(customers=results.respondents["customer"],
-                                   employees=results.respondents["employee"], wave_label=wave_label), ""]
+             words["intro"].format(customers=fmt_number(results.respondents["customer"], lang),
+                                   employees=fmt_number(results.respondents["employee"], lang),
+                                   wave_label=wave_label), ""]
     loyalty = nps_sentence(results.nps, lang)
     if loyalty:
         lines += [f"## {words['loyalty_heading']}", "", loyalty, ""]

@@ -13,7 +13,7 @@ from mirrorgap.aggregate.store import write_aggregates
 from mirrorgap.analyse.gaps import gaps_csv_frame
 from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.deliver.deck.slides import write_deck
+from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
@@ -46,8 +46,6 @@ def write_gaps_csv(results: Results, path: Path) -> Path:
     """gaps.csv: one row per mirror item, fixed columns, fixed rounding (identical bytes on rerun)."""
     gaps_csv_frame(results.gaps).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
     return path
-
-
 
 
 def write_resolved_params(results: Results, path: Path) -> Path:

@@ -5,11 +5,11 @@ import base64
 from pathlib import Path
 
 import mistune
-import pandas as pd
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
 from mirrorgap import __version__
+from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.paths import TEMPLATES_DIR
@@ -18,18 +18,13 @@ from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.read.ledger import EXCLUSION_REASONS, MISSING_REASONS
 from mirrorgap.render.findings import method_text
 
-# The insight sections, in report order: (id, texts heading, title key, charts, table builder name)
+# The insight sections, in report order: (id, texts section of its heading, title key, charts)
 INSIGHT_SECTIONS = (
     ("drivers", "drivers", "drivers_section", ("priority", "drivers")),
     ("units", "units", "units_section", ("heatmap", "segments", "linkage", "touchpoints", "journeys")),
     ("trends", "trends", "trends_section", ("trends", "pulse")),
     ("themes", "comments", "comments_section", ("themes",)),
 )
-
-
-def touchpoint_name(touchpoint: str, t: dict) -> str:
-    """A touchpoint in the engagement language where the language table knows it, else tidied up."""
-    return t["touchpoint"].get(touchpoint) or touchpoint.replace("_", " ").capitalize()
 
 
 def _table_rows(results: Results, t: dict) -> list[dict]:
@@ -39,7 +34,7 @@ def _table_rows(results: Results, t: dict) -> list[dict]:
     for r in results.gaps.sort_values("gap", ascending=False, na_position="last").itertuples():
         suppressed = r.classification == "suppressed"
         rows.append({
-            "label": r.label, "touchpoint": touchpoint_name(r.touchpoint, t), "customer": f(r.customer_mean),
+            "label": r.label, "touchpoint": touchpoint_label(r.touchpoint, lang), "customer": f(r.customer_mean),
             "employee": t["chart"]["too_few"] if suppressed else f(r.employee_mean),
             "gap": "" if suppressed else f(r.gap, signed=True),
             "ci": "" if suppressed else f"{f(r.gap_ci_low, signed=True)} … {f(r.gap_ci_high, signed=True)}",
@@ -50,12 +45,15 @@ def _table_rows(results: Results, t: dict) -> list[dict]:
 
 
 def _quality(results: Results, t: dict) -> list[dict]:
+    """Per side: rows in and used, rows left out per reason and answers set to missing per reason."""
+    f = lambda v: fmt_number(v, results.engagement.language)  # noqa: E731
     out = []
     for clean in (results.customer, results.employee):
         led = clean.ledger
         missing = {r: sum(int(c.missing.get(r, 0)) for c in led.columns) for r in MISSING_REASONS}
-        out.append({"side": t["side"][clean.side], "rows_in": led.rows_in, "rows_used": led.rows_used,
-                    "excluded": led.exclusion_counts(), "missing": missing})
+        out.append({"side": t["side"][clean.side], "rows_in": f(led.rows_in), "rows_used": f(led.rows_used),
+                    "excluded": {r: f(n) for r, n in led.exclusion_counts().items()},
+                    "missing": {r: f(n) for r, n in missing.items()}})
     return out
 
 
@@ -64,18 +62,12 @@ def _kpis(results: Results, t: dict) -> list[dict]:
     kpis = []
     for r in results.nps.itertuples():
         value = t["chart"]["too_few"] if r.nps != r.nps else fmt_number(r.nps, lang, signed=True)
-        kpis.append({"value": value, "label": f"{r.label} · n = {r.n}"})
+        n = t["table"]["n_value"].format(n=fmt_number(r.n, lang))
+        kpis.append({"value": value, "label": f"{r.label} · {n}"})
     return kpis
 
 
-def _html_table(frame: pd.DataFrame, headers: dict[str, str]) -> Markup:
-    """A small client table: only the named columns, headed in the engagement language."""
-    cols = [c for c in headers if c in frame.columns]
-    return Markup(frame[cols].rename(columns=headers).to_html(index=False, border=0, na_rep="–", escape=True,
-                                                               classes="insight"))
-
-
-def _insight_sections(results: Results, charts: dict[str, str], t: dict) -> list[dict]:
+def _insight_sections(results: Results, charts: dict[str, str]) -> list[dict]:
     """Sections for what the run has: each with a heading, optional paragraphs, charts and a table."""
     lang = results.engagement.language
     labels = section(lang, "report")
@@ -109,10 +101,11 @@ def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) ->
     context = {
         "language": eng.language, "client": eng.client, "t": t, "run_id": run_id, "version": __version__,
         "wave_label": results.wave if results.wave is not None else t["report"]["all_waves"],
-        "customer_n": results.respondents["customer"], "employee_n": results.respondents["employee"],
+        "customer_n": fmt_number(results.respondents["customer"], eng.language),
+        "employee_n": fmt_number(results.respondents["employee"], eng.language),
         # The summary's own title is the section heading; its sub-headings sit one level down.
         "summary_html": Markup(mistune.html(summary_markdown(results).split("\n", 1)[1].replace("\n## ", "\n### "))),
-        "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded, t),
+        "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded),
         "actions": _actions(results, t),
         "table": _table_rows(results, t), "quality": _quality(results, t),
         "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,

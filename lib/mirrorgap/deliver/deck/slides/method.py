@@ -1,0 +1,52 @@
+"""How it was done: the method in words, the anonymity rule, and the data behind it (rows read, used
+and left out per side)."""
+from __future__ import annotations
+
+from pptx.enum.text import PP_ALIGN
+from pptx.util import Emu, Inches
+
+from mirrorgap.deliver.deck.furniture import Deck
+from mirrorgap.deliver.deck.layout import CONTENT_W, MARGIN, Box
+from mirrorgap.deliver.deck.shapes import WHITE, cell, para, textbox
+from mirrorgap.read.ledger import EXCLUSION_REASONS
+from mirrorgap.render.findings import method_text
+from mirrorgap.render.style import HOUSE_COLORS
+
+__all__ = ["method_slide"]
+
+
+def _ledger_lines(deck: Deck) -> list[tuple[str, list[int]]]:
+    """(label, [customers, employees]) for rows in, rows used and each reason rows were left out for."""
+    rep = deck.t["report"]
+    ledgers = [s.ledger for s in (deck.results.customer, deck.results.employee)]
+    lines = [(rep["rows_in"], [led.rows_in for led in ledgers]),
+             (rep["rows_used"], [led.rows_used for led in ledgers])]
+    for reason in EXCLUSION_REASONS:
+        counts = [led.exclusion_counts()[reason] for led in ledgers]
+        if any(counts):
+            lines.append((f"{rep['excluded']}: {deck.t['reasons'][reason]}", counts))
+    return lines
+
+
+def method_slide(deck: Deck) -> None:
+    rep = deck.t["report"]
+    slide = deck.content_slide(deck.d["method_title"])
+    frame = textbox(slide, Box(MARGIN, Inches(1.5), Inches(6.6), Inches(4.9)))
+    para(frame, rep["method_heading"], size=16, bold=True, color=deck.primary, first=True)
+    para(frame, method_text(deck.eng), size=12, space_after=8)
+    para(frame, deck.d["anonymity"].format(min_n=deck.f(deck.eng.analysis.min_n)), size=12, space_after=8)
+    para(frame, rep["nps_note"], size=12, space_after=0)
+    left, width = MARGIN + Inches(7.1), CONTENT_W - Inches(7.1)
+    frame = textbox(slide, Box(left, Inches(1.5), width, Inches(0.4)))
+    para(frame, rep["quality_heading"], size=16, bold=True, color=deck.primary, first=True)
+    lines = _ledger_lines(deck)
+    n = len(lines) + 1
+    grid = slide.shapes.add_table(n, 3, Emu(left), Inches(2.0), Emu(width), Inches(0.34) * n).table
+    grid.columns[0].width = Emu(width - Inches(2.8))
+    grid.columns[1].width = grid.columns[2].width = Inches(1.4)
+    deck.header_row(grid, ["", deck.t["side"]["customer"], deck.t["side"]["employee"]])
+    for i, (label, counts) in enumerate(lines, start=1):
+        fill = HOUSE_COLORS["light"] if i % 2 else WHITE
+        cell(grid.cell(i, 0), [(label, 10.5, False, None)], fill=fill)
+        for col, count in enumerate(counts, start=1):
+            cell(grid.cell(i, col), [(deck.f(count), 10.5, False, None)], fill=fill, align=PP_ALIGN.RIGHT)
