@@ -19,12 +19,12 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
-from scipy.special import stdtrit
 
 from mirrorgap.config.texts import section
 from mirrorgap.render.charts import mirror as plots
 from mirrorgap.render.charts.mirror import format_signed
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.stats.regression import line_fit_band
 
 if TYPE_CHECKING:  # linkage loads scipy.stats; the dashboard's heatmap does not need it
     from mirrorgap.analyse.linkage import LinkageSummary
@@ -342,19 +342,6 @@ def _place_labels(ax: Axes, xs, ys, names, *, taken: list[Bbox], soft: list[Bbox
     return out
 
 
-def _fit_band(x: np.ndarray, y: np.ndarray, grid: np.ndarray, conf: float):
-    """OLS line and the t-based CI band of the mean prediction over `grid` (band None when n < 3)."""
-    n = len(x)
-    slope, intercept = np.polyfit(x, y, 1)
-    fit = intercept + slope * grid
-    if n < 3:
-        return fit, None, None
-    s = np.sqrt(((y - (intercept + slope * x)) ** 2).sum() / (n - 2))
-    sxx = ((x - x.mean()) ** 2).sum()
-    half = stdtrit(n - 2, (1 + conf) / 2) * s * np.sqrt(1 / n + (grid - x.mean()) ** 2 / sxx)
-    return fit, fit - half, fit + half
-
-
 def _index_kind(table: pd.DataFrame, column: str) -> str:
     return str(table[column].iloc[0]) if column in table.columns and len(table) else "items"
 
@@ -411,7 +398,7 @@ def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: A
     line_points = []
     if len(used) >= 2 and np.ptp(x) > 0:
         grid = np.linspace(x.min(), x.max(), 100)  # over the units' own range: no extrapolation
-        fit, low, high = _fit_band(x, y, grid, summary.conf)
+        fit, low, high = line_fit_band(x, y, grid, conf=summary.conf)
         if low is not None:
             ax.fill_between(grid, low, high, color=tint(c["customer"], 0.14), linewidth=0, zorder=1,
                             gid="fit_band", label=t["linkage_fit"])
