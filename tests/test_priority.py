@@ -22,9 +22,9 @@ from mirrorgap.render.charts.priority import (
     drivers_chart,
     figure_for_drivers,
     figure_for_priority,
-    place_labels,
     priority_chart,
 )
+from mirrorgap.render.labels import place_labels
 from mirrorgap.render.style import HOUSE_COLORS, set_theme
 
 

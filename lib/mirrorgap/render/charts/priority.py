@@ -10,10 +10,8 @@ Seaborn's convention, like `plots`: data first, everything else keyword-only, dr
   James 1977); a line from each customer point to the employees' score, coloured by the gap's
   classification, shows at a glance where the two sides disagree on what matters.
 
-Item labels in the priority chart are placed by a small nudging routine (`place_labels`): for each
-label, most important item first, it tries positions around the point, nearest first, and keeps the
-one that overlaps least with labels already placed, the points, the lines and the plot's edges; a
-label moved away from its point gets a thin leader line.
+Item labels in the priority chart are placed by `mirrorgap.render.labels.place_labels`, most
+important item first, clear of the points, the lines, the quadrant names and the plot's edges.
 """
 from __future__ import annotations
 
@@ -29,10 +27,10 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from mirrorgap.analyse.priority import crosshairs
+from mirrorgap.render.labels import figure_renderer, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 
-__all__ = ["DEFAULT_TEXTS", "drivers_chart", "figure_for_drivers", "figure_for_priority", "place_labels",
-           "priority_chart"]
+__all__ = ["DEFAULT_TEXTS", "drivers_chart", "figure_for_drivers", "figure_for_priority", "priority_chart"]
 
 DEFAULT_TEXTS: dict[str, str] = {
     "title": "",  # overrides the chart's own title when given
@@ -66,17 +64,9 @@ DEFAULT_TEXTS: dict[str, str] = {
 LABEL_WRAP = 24           # characters per line of an item label in the priority chart
 DRIVER_LABEL_WRAP = 34    # … and on the drivers chart's axis
 TOP_DRIVERS = 3           # bars drawn in full colour; the rest lighter
-LEADER_AT = 16.0          # points: a label farther than this from its point gets a leader line
 _CLASSES = ("blind_spot", "hidden_strength", "aligned")
 _DRIVER_COLUMNS = ("side", "item", "label", "weight_pct", "weight_ci_low", "weight_ci_high")
 _PRIORITY_COLUMNS = ("item", "label", "importance", "performance", "employee_mean", "classification")
-# label positions around a point: (unit dx, unit dy, ha, va), in order of preference
-_DIRECTIONS = (
-    (1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
-    (0, -1, "center", "top"), (0.75, 0.75, "left", "bottom"), (-0.75, 0.75, "right", "bottom"),
-    (0.75, -0.75, "left", "top"), (-0.75, -0.75, "right", "top"),
-)
-_RADII = (6.0, 11.0, 18.0, 27.0, 38.0, 52.0)  # points
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -105,99 +95,6 @@ def _footnote(ax: Axes, text: str, *, offset: float) -> None:
 
 def _class_of(value) -> str:
     return str(value) if isinstance(value, str) and value in _CLASSES else "aligned"
-
-
-def _renderer(fig: Figure):
-    get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # noqa: SLF001 (backends without one)
-
-
-def _overlap(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def _outside(box: Bbox, frame: Bbox) -> float:
-    """Area of `box` outside `frame`."""
-    return box.width * box.height - _overlap(box, frame)
-
-
-# ---------------------------------------------------------------------------------------------------
-# label nudging
-
-def place_labels(ax: Axes, x, y, labels, *, obstacles: list[Bbox] | None = None,
-                 soft_obstacles: list[Bbox] | None = None, order=None, **text_kw) -> list:
-    """Put a text label next to each point (data coordinates) so that labels do not overlap each other,
-    the obstacles or the plot's edges; see the module docstring. Set the axis limits first.
-
-    x, y: the points, in data coordinates.
-    labels: one string per point.
-    obstacles: display-space boxes labels must avoid (points, markers, other texts).
-    soft_obstacles: boxes a label may touch at a lower cost (thin lines).
-    order: the order in which points get their labels (default as given); put the important first.
-    text_kw: passed to `ax.annotate` (fontsize, color, fontweight…); a list value gives one per label.
-    Returns the Annotation objects, in input order; each has gid "item_label".
-    """
-    fig = ax.figure
-    renderer = _renderer(fig)
-    frame = ax.get_window_extent(renderer)
-    hard = list(obstacles or [])
-    soft = list(soft_obstacles or [])
-    px_per_pt = fig.dpi / 72.0
-    order = list(range(len(labels))) if order is None else list(order)
-    out: list = [None] * len(labels)
-    for i in order:
-        kw = {k: (v[i] if isinstance(v, (list, tuple)) else v) for k, v in text_kw.items()}
-        ann = ax.annotate(labels[i], xy=(x[i], y[i]), xytext=(_RADII[0], 0), textcoords="offset points",
-                          ha="left", va="center", gid="item_label", zorder=6, annotation_clip=False, **kw)
-        best, best_cost = None, np.inf
-        for radius in _RADII:
-            for rank, (ux, uy, ha, va) in enumerate(_DIRECTIONS):
-                ann.set_position((ux * radius, uy * radius))
-                ann.set_ha(ha)
-                ann.set_va(va)
-                box = _text_box(ann, renderer)
-                collide = sum(_overlap(box, b) for b in hard)
-                graze = sum(_overlap(box, b) for b in soft)
-                cost = (6.0 * collide + 3.0 * graze + 12.0 * _outside(box, frame)
-                        + 4.0 * radius * px_per_pt + 2.0 * rank)
-                if cost < best_cost:
-                    best, best_cost = (ux * radius, uy * radius, ha, va, box), cost
-            if best_cost < 4.0 * (radius + 1) * px_per_pt + 2.0 * len(_DIRECTIONS):
-                break  # a clear spot at this distance: nothing farther can be better
-        dx, dy, ha, va, box = best
-        ann.set_position((dx, dy))
-        ann.set_ha(ha)
-        ann.set_va(va)
-        if np.hypot(dx, dy) > LEADER_AT:
-            _leader(ax, ann, x[i], y[i], box, renderer)
-        hard.append(box)
-        out[i] = ann
-    return out
-
-
-def _text_box(ann, renderer) -> Bbox:
-    """The display box of a label (no arrow is ever attached), padded a little so labels keep apart."""
-    box = ann.get_window_extent(renderer)
-    return Bbox.from_extents(box.x0 - 5, box.y0 - 2, box.x1 + 5, box.y1 + 2)
-
-
-def _leader(ax: Axes, ann, x: float, y: float, box: Bbox, renderer) -> None:
-    """A thin line from the point to the nearest edge of its label."""
-    inv = ax.transData.inverted()
-    px, py = ax.transData.transform((x, y))
-    tx = min(max(px, box.x0), box.x1)
-    ty = min(max(py, box.y0), box.y1)
-    (x1, y1), = inv.transform([(tx, ty)])
-    # stop short of the marker so the line points at it without covering it
-    d = np.hypot(tx - px, ty - py)
-    if d <= 0:
-        return
-    shrink = min(5.0 * ax.figure.dpi / 72.0, d / 2)
-    (x0, y0), = inv.transform([(px + (tx - px) * shrink / d, py + (ty - py) * shrink / d)])
-    ax.plot([x0, x1], [y0, y1], color=HOUSE_COLORS["muted"], linewidth=0.6, zorder=5, gid="leader",
-            solid_capstyle="butt")
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -385,7 +282,7 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
 
     # obstacles for the labels: points, markers, lines, the corner names
     fig = ax.figure
-    renderer = _renderer(fig)
+    renderer = figure_renderer(fig)
     to_px = ax.transData.transform
     r_pt = 6.0 * fig.dpi / 72.0
     hard = [Bbox.from_extents(px - r_pt, py - r_pt, px + r_pt, py + r_pt)

@@ -23,6 +23,7 @@ from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_fac
 from mirrorgap.config.texts import section
 from mirrorgap.render.charts import mirror as plots
 from mirrorgap.render.charts.mirror import format_signed
+from mirrorgap.render.labels import LabelSearch, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 from mirrorgap.stats.regression import line_fit_band
 
@@ -299,47 +300,13 @@ def heatmap_figure(table: pd.DataFrame, *, overall: pd.DataFrame | None = None) 
 # ---------------------------------------------------------------------------------------------------
 # linkage scatter
 
-# label positions tried around a point: offset in points, alignment
-_OFFSETS = [(9, 7, "left", "bottom"), (9, -7, "left", "top"), (-9, 7, "right", "bottom"),
-            (-9, -7, "right", "top"), (0, 11, "center", "bottom"), (0, -11, "center", "top"),
-            (12, 0, "left", "center"), (-12, 0, "right", "center")]
-
-
-def _overlap(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return max(w, 0) * max(h, 0)
-
-
-def _place_labels(ax: Axes, xs, ys, names, *, taken: list[Bbox], soft: list[Bbox], **text_kw) -> list:
-    """Put each name next to its point where it collides least: with other labels, other points and
-    `taken` (e.g. the statistics box) heavily, with `soft` (the fitted line) lightly, and with the
-    axes edge most. Greedy, top point first. Returns the text objects."""
-    renderer = ax.figure.canvas.get_renderer()
-    frame = ax.get_window_extent(renderer)
-    centres = [ax.transData.transform((x, y)) for x, y in zip(xs, ys)]
-    dots = [Bbox.from_extents(px - 6, py - 6, px + 6, py + 6) for px, py in centres]
-    placed = list(taken)
-    out = []
-    for k in np.argsort(-np.asarray(ys, dtype=float)):
-        best = None
-        for dx, dy, ha, va in _OFFSETS:
-            txt = ax.annotate(names[k], (xs[k], ys[k]), xytext=(dx, dy), textcoords="offset points",
-                              ha=ha, va=va, **text_kw)
-            box = txt.get_window_extent(renderer)
-            cost = 3 * sum(_overlap(box, b) for b in placed)
-            cost += 3 * sum(_overlap(box, d) for i, d in enumerate(dots) if i != k)
-            cost += 0.5 * sum(_overlap(box, b) for b in soft)
-            cost += 4 * (box.width * box.height - _overlap(box, frame))
-            if best is None or cost < best[0]:
-                if best is not None:
-                    best[1].remove()
-                best = (cost, txt, box)
-            else:
-                txt.remove()
-        placed.append(best[2])
-        out.append(best[1])
-    return out
+# unit labels: one ring of eight spots right next to the point; the other points weigh like labels
+_NEXT_TO_THE_POINT = LabelSearch(
+    rings=((0.0, ((9, 7, "left", "bottom"), (9, -7, "left", "top"), (-9, 7, "right", "bottom"),
+                  (-9, -7, "right", "top"), (0, 11, "center", "bottom"), (0, -11, "center", "top"),
+                  (12, 0, "left", "center"), (-12, 0, "right", "center"))),),
+    hard=3.0, others=3.0, point_px=6.0, soft=0.5, outside=4.0, distance=0.0, rank=0.0, pad=(0.0, 0.0),
+    leader_at=None)
 
 
 def _index_kind(table: pd.DataFrame, column: str) -> str:
@@ -412,8 +379,9 @@ def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: A
         renderer = ax.figure.canvas.get_renderer()
         soft = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4)
                 for px, py in (ax.transData.transform(p) for p in line_points)]
-        _place_labels(ax, x, y, used["unit"].astype(str).tolist(), taken=[stats.get_window_extent(renderer)],
-                      soft=soft, fontsize=10, color=c["text"], zorder=5, gid="unit_label")
+        place_labels(ax, x, y, used["unit"].astype(str).tolist(), obstacles=[stats.get_window_extent(renderer)],
+                     soft_obstacles=soft, order=np.argsort(-y), search=_NEXT_TO_THE_POINT, fontsize=10,
+                     color=c["text"], zorder=5, gid="unit_label")
 
     note = [t["linkage_note"]]
     left_out = linkage_table.loc[~linkage_table["included"], "unit"].astype(str).tolist()
