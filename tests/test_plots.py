@@ -15,12 +15,12 @@ from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
+from mirrorgap.config.numbers import fmt_whole  # noqa: E402
 from mirrorgap.render.charts import mirror as plots  # noqa: E402
 from mirrorgap.render.charts.mirror import (  # noqa: E402
     DEFAULT_TEXTS,
     HOUSE_COLORS,
     figure_for,
-    format_signed,
     gap_chart,
     mirror_chart,
     nps_chart,
@@ -429,7 +429,7 @@ def test_save_png_writes_a_png_and_returns_the_path(gaps, tmp_path):
 
 
 def test_format_signed():
-    assert [format_signed(v) for v in (19.4, -7.6, 0.2, -0.4, 0)] == ["+19", f"{MINUS}8", "0", "0", "0"]
+    assert [fmt_whole(v, signed=True) for v in (19.4, -7.6, 0.2, -0.4, 0)] == ["+19", f"{MINUS}8", "0", "0", "0"]
 
 
 def test_public_api():

@@ -149,7 +149,7 @@ def test_drivers_chart_draws_bars_whiskers_and_values(demo):
 
 def test_drivers_chart_in_swedish_for_employees(demo):
     _, _, drivers, _ = demo
-    ax = drivers_chart(drivers, side="employee", texts=section("sv", "drivers"))
+    ax = drivers_chart(drivers, side="employee", texts=section("sv", "drivers"), language="sv")
     assert ax.get_title(loc="left").startswith("Vad som driver medarbetarnas")
     notes = [t.get_text() for t in ax.texts if t.get_gid() == "footnote"]
     assert notes and "R² = 0," in notes[0] and "95 %" in notes[0]

@@ -12,7 +12,7 @@ from traitlets import dlink
 
 from helpers import demo_aggregates
 from mirrorgap.aggregate.views import AggregateViews, Filters
-from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.numbers import fmt_count, fmt_number
 from mirrorgap.dashboard.widgets import (
     ALL,
     Dashboard,
@@ -23,7 +23,6 @@ from mirrorgap.dashboard.widgets import (
     OverviewPanel,
     UnitPanel,
     answer_distribution_chart,
-    fmt_count,
     gap_table_html,
     unit_gap_table,
     value_labels,

@@ -29,7 +29,7 @@ from matplotlib.patches import Patch
 from traitlets import Any, Bool, Instance, Int, Unicode, link, observe
 
 from mirrorgap.aggregate.views import SIDES, Filters
-from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.numbers import fmt_count, fmt_number, fmt_whole
 from mirrorgap.config.texts import section
 from mirrorgap.render.charts.mirror import mirror_chart, nps_chart
 from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
@@ -52,14 +52,6 @@ NBSP = "\u00a0"
 def dashboard_texts(language: str) -> dict[str, str]:
     """The dashboard's own texts (heading `dashboard:`) in one language."""
     return section(language, "dashboard")
-
-
-def fmt_count(n, language: str) -> str:
-    """A whole number as the readers write it: 1,490 (en), 1 490 (sv, nb), 1.490 (da)."""
-    if n is None or (isinstance(n, float) and math.isnan(n)):
-        return "–"
-    sep = {"en": ",", "da": "."}.get(language, NBSP)
-    return f"{int(round(float(n))):,}".replace(",", sep)
 
 
 def _missing(v) -> bool:
@@ -148,10 +140,10 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
         share = rows.set_index(rows["value"].astype(float))["share"].reindex(values).fillna(0.0).to_numpy()
         ax.barh(y + offset, share, height=height * 0.92, color=c[side], zorder=2, gid=f"bars_{side}")
         for yi, s in zip(y + offset, share):
-            ax.text(s + 0.8, yi, f"{s:.0f}{NBSP}%", va="center", ha="left", fontsize=9, color=c["neutral"],
+            ax.text(s + 0.8, yi, f"{fmt_whole(s)}{NBSP}%", va="center", ha="left", fontsize=9, color=c["neutral"],
                     gid="share_label")
         handles.append(Patch(facecolor=c[side], label=t[side]))
-    ax.set_yticks(y, [(labels or {}).get(v, fmt_number(v, "en")) for v in values])
+    ax.set_yticks(y, [(labels or {}).get(v, fmt_whole(v)) for v in values])
     ax.set_ylim(len(values) - 0.5, -0.5)
     top = float(dist["share"].max()) if len(dist) else 50.0
     ax.set_xlim(0, max(20.0, math.ceil((top + 8) / 10) * 10))

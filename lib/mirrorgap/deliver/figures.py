@@ -50,7 +50,7 @@ def insight_figures(results: Results) -> dict[str, Figure]:
     drivers = tables.get("drivers")
     if drivers is not None and drivers["weight_pct"].notna().any():
         fig, ax = figure_for_drivers(int((drivers["side"] == "customer").sum()))
-        drivers_chart(drivers, side="customer", ax=ax, texts=section(lang, "drivers"), conf=conf)
+        drivers_chart(drivers, side="customer", ax=ax, texts=section(lang, "drivers"), conf=conf, language=lang)
         figs["drivers"] = fig
     priority = tables.get("priority")
     if priority is not None and priority["quadrant"].astype(bool).any():
@@ -60,12 +60,12 @@ def insight_figures(results: Results) -> dict[str, Figure]:
     trends = tables.get("trends")
     if trends is not None and not trends.empty:
         fig, ax = trend_figure(trends)
-        trend_chart(trends, ax=ax, texts=section(lang, "trends"), conf=conf)
+        trend_chart(trends, ax=ax, texts=section(lang, "trends"), conf=conf, language=lang)
         figs["trends"] = fig
     pulse = tables.get("pulse")
     if pulse is not None and not pulse.empty:
         fig, ax = pulse_figure(pulse)
-        pulse_chart(pulse, ax=ax, texts=section(lang, "trends"), conf=conf)
+        pulse_chart(pulse, ax=ax, texts=section(lang, "trends"), conf=conf, language=lang)
         figs["pulse"] = fig
     figs.update(_unit_figures(results))
     themes = tables.get("themes")
@@ -105,7 +105,8 @@ def _unit_figures(results: Results) -> dict[str, Figure]:
     links, summary = tables.get("linkage"), results.texts.get("linkage")
     if links is not None and summary is not None and summary.n_units >= 3:
         fig, ax = plt.subplots(figsize=(9, 6.5))
-        linkage_chart(links, summary, ax=ax, texts={**t, "title": t["linkage_title"]})
+        linkage_chart(links, summary, ax=ax, texts={**t, "title": t["linkage_title"]},
+                      language=results.engagement.language)
         figs["linkage"] = fig
     touchpoints = tables.get("touchpoints")
     if touchpoints is not None and not touchpoints.empty:

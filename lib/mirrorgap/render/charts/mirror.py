@@ -20,10 +20,11 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from mirrorgap.config.numbers import fmt_whole
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, set_theme, tint
 
 __all__ = [
-    "DEFAULT_TEXTS", "HOUSE_COLORS", "figure_for", "format_signed", "gap_chart", "mirror_chart",
+    "DEFAULT_TEXTS", "HOUSE_COLORS", "figure_for", "gap_chart", "mirror_chart",
     "nps_chart", "save_png", "set_theme",
 ]
 
@@ -59,7 +60,6 @@ SORTS = ("gap", "customer", "employee", "input")
 KINDS = ("mirror", "gap", "nps")
 LABEL_WRAP = 34            # characters per line of an item label
 MIN_SEGMENT_LABEL = 6.0    # NPS segments narrower than this (percent) get no printed share
-MINUS = "\u2212"
 
 _MIRROR_COLUMNS = ("item", "label", "customer_mean", "employee_mean", "gap", "classification")
 _GAP_COLUMNS = ("item", "label", "gap", "classification")
@@ -69,23 +69,6 @@ _NPS_COLUMNS = ("side", "label", "n", "promoter_share", "passive_share", "detrac
 
 # ---------------------------------------------------------------------------------------------------
 # helpers
-
-def format_signed(value: float) -> str:
-    """A rounded value with its sign, typographic minus: +19, −7, 0."""
-    r = int(round(float(value)))
-    if r == 0:
-        return "0"
-    return f"+{r}" if r > 0 else f"{MINUS}{-r}"
-
-
-def _format_plain(value: float) -> str:
-    r = int(round(float(value)))
-    return f"{MINUS}{-r}" if r < 0 else str(r)
-
-
-
-
-
 
 def _classes(gaps: pd.DataFrame) -> list[str]:
     """Classification per row. "suppressed" (the gap module's word for too few answers) and a missing
@@ -177,7 +160,7 @@ def _direction_hints(ax: Axes, t: dict, y: float) -> None:
 def _gap_label(ax: Axes, y: float, gap: float, cls: str) -> None:
     """The signed gap in the right-hand column: bold in the classification colour when it matters."""
     loud = _loud(cls)
-    _right_column(ax, y, format_signed(gap), fontsize=10.5, gid="gap_label",
+    _right_column(ax, y, fmt_whole(gap, signed=True), fontsize=10.5, gid="gap_label",
                   color=HOUSE_COLORS[cls] if loud else HOUSE_COLORS["neutral"],
                   fontweight="bold" if loud else "normal")
 
@@ -352,7 +335,7 @@ def gap_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None 
     _direction_hints(ax, t, -0.85)
 
     ax.set_xlim(-lim, lim)
-    ax.xaxis.set_major_formatter(lambda v, _pos: format_signed(v))
+    ax.xaxis.set_major_formatter(lambda v, _pos: fmt_whole(v, signed=True))
     ax.set_xlabel(t["gap_axis"], color=c["neutral"], labelpad=8)
     handles = [Patch(facecolor=c[cls], edgecolor="none", label=t[cls]) for cls in CLASSES if cls in classes]
     _legend_on_top(ax, handles)
@@ -420,8 +403,8 @@ def nps_chart(nps_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
                     color=c["muted"], gid="too_few")
             _right_column(ax, y[i], f"{name} –", fontsize=11, color=c["muted"], gid="nps_value")
             continue
-        value = t["nps_value"].format(name=name, nps=format_signed(row["nps"]),
-                                      low=_format_plain(row["ci_low"]), high=_format_plain(row["ci_high"]))
+        value = t["nps_value"].format(name=name, nps=fmt_whole(row["nps"], signed=True),
+                                      low=fmt_whole(row["ci_low"]), high=fmt_whole(row["ci_high"]))
         _right_column(ax, y[i], value, fontsize=11, fontweight="bold", color=c["text"], gid="nps_value")
 
     ax.set_xlim(0, 100)

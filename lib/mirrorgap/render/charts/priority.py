@@ -27,6 +27,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from mirrorgap.analyse.priority import crosshairs
+from mirrorgap.config.numbers import fmt_count, fmt_level, fmt_number
 from mirrorgap.render.labels import figure_renderer, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 
@@ -43,7 +44,6 @@ DEFAULT_TEXTS: dict[str, str] = {
     # {r2} {n} {conf} are filled in
     "model_note": "Relative weights (Johnson 2000). R² = {r2}, n = {n}. Lines: {conf}% bootstrap interval.",
     "suppressed_note": "Not shown: too few answers.",
-    "decimal_mark": ".",
     # priority chart
     "priority_title": "Where to act: importance for loyalty against the customers' score",
     "importance_axis": "Importance for customer loyalty, % of the explained variation",
@@ -76,10 +76,6 @@ _PRIORITY_COLUMNS = ("item", "label", "importance", "performance", "employee_mea
 
 
 
-def _decimal(value: float, digits: int, t: dict) -> str:
-    return f"{value:.{digits}f}".replace(".", t["decimal_mark"])
-
-
 def _title(ax: Axes, title: str, *, pad: float = 12) -> None:
     if title:
         ax.set_title(title, loc="left", pad=pad, fontsize=13, fontweight="bold", color=HOUSE_COLORS["text"])
@@ -101,7 +97,7 @@ def _class_of(value) -> str:
 # drivers chart
 
 def drivers_chart(drivers: pd.DataFrame, *, side: str | None = None, ax: Axes | None = None,
-                  texts: dict | None = None, conf: float = 0.95) -> Axes:
+                  texts: dict | None = None, conf: float = 0.95, language: str = "en") -> Axes:
     """One side's key drivers: horizontal bars of the relative weight (% of R²), strongest at the top,
     bootstrap intervals as whiskers and the value at the end; the three strongest in full colour.
 
@@ -110,9 +106,10 @@ def drivers_chart(drivers: pd.DataFrame, *, side: str | None = None, ax: Axes | 
     side: "customer" or "employee"; may be left out when the table holds one side only.
     ax: the Axes to draw on (default `plt.gca()`).
     texts: display strings over `DEFAULT_TEXTS` (title, title_<side>_<outcome>, weight_axis,
-        weight_value, model_note, suppressed_note, decimal_mark).
+        weight_value, model_note, suppressed_note).
     conf: the confidence level of the bootstrap intervals, as used for the table (1 − analysis.alpha);
         only printed in the note.
+    language: how the note's numbers are written (`mirrorgap.config.numbers`).
     Returns the Axes. A side without figures (suppressed) gets the `suppressed_note` instead of bars.
     """
     require_columns(drivers, _DRIVER_COLUMNS, "drivers table")
@@ -177,9 +174,9 @@ def drivers_chart(drivers: pd.DataFrame, *, side: str | None = None, ax: Axes | 
     ax.set_axisbelow(True)
     ax.set_xlabel(t["weight_axis"], color=c["neutral"], labelpad=8)
     if {"r2", "n_respondents"} <= set(df.columns):
-        note = t["model_note"].format(r2=_decimal(float(df["r2"].iloc[0]), 2, t),
-                                      n=f"{int(df['n_respondents'].iloc[0]):,}".replace(",", "\u202f"),
-                                      conf=f"{100 * conf:g}".replace(".", t["decimal_mark"]))
+        note = t["model_note"].format(r2=fmt_number(float(df["r2"].iloc[0]), language, decimals=2),
+                                      n=fmt_count(df["n_respondents"].iloc[0], language),
+                                      conf=fmt_level(conf, language))
         _footnote(ax, note, offset=40)
     return ax
 

@@ -16,6 +16,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from mirrorgap.analyse.themes import UNCATEGORISED
+from mirrorgap.config.numbers import fmt_whole
 from mirrorgap.config.texts import section
 from mirrorgap.render.style import HOUSE_COLORS, tint
 
@@ -132,7 +133,7 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
             ax.hlines(yy, lo, hi, colors=[tint(c["text"], 0.5)], linewidths=0.9, zorder=3, gid=f"ci_{side}")
             ends_here = np.fmax(ends_here, hi)
         for yi, s_, k, end in zip(yy, share[ok], count[ok], ends_here):
-            ax.text(end + pad, yi, t["bar_value"].format(share=int(round(s_)), count=int(k)), va="center",
+            ax.text(end + pad, yi, t["bar_value"].format(share=fmt_whole(s_), count=int(k)), va="center",
                     ha="left", fontsize=8.5, color=c["neutral"], gid=f"value_{side}")
 
     labels = ["\n".join(textwrap.wrap(str(lab), LABEL_WRAP)) or str(lab) for lab in df["label"]]
@@ -147,7 +148,7 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
             ax.axhline(i - 0.5, color="#BFBFBF", linewidth=0.8, zorder=1, gid="block_rule")
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, xmax)
-    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}")
+    ax.xaxis.set_major_formatter(lambda v, _pos: fmt_whole(v))
     ax.set_xlabel(t["share_axis"], color=c["neutral"], labelpad=8)
     ax.tick_params(axis="y", length=0, pad=6)
     ax.tick_params(axis="x", length=0, colors=c["neutral"])

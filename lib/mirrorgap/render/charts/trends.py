@@ -19,7 +19,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import blended_transform_factory
 
-from mirrorgap.render.charts.mirror import format_signed
+from mirrorgap.config.numbers import fmt_level, fmt_whole
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 from mirrorgap.stats.suppression import TOTAL
 
@@ -62,10 +62,6 @@ _ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 
 
-def _conf_text(conf: float) -> str:
-    return f"{conf * 100:g}"
-
-
 def _legend_on_top(ax: Axes, handles, ncol: int | None = None) -> None:
     ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=ncol or len(handles),
               frameon=False, borderaxespad=0.4, handletextpad=0.5, columnspacing=1.6, handlelength=2.0,
@@ -105,7 +101,7 @@ def _trend_rows(trends: pd.DataFrame, wave_from: str | None, wave_to: str | None
 
 def trend_chart(trends: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
                 wave_from: str | None = None, wave_to: str | None = None, sort: str = "change",
-                conf: float = 0.95) -> Axes:
+                conf: float = 0.95, language: str = "en") -> Axes:
     """Per item an arrow per side from its POMP score in one wave to the next: customers above,
     employees below the item's line. Significant changes are drawn as bold arrows in the side's
     colour with a bold signed change on the right; others thin and pale.
@@ -118,6 +114,7 @@ def trend_chart(trends: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
     wave_from, wave_to: the pair of waves to show (default: the latest pair in the table).
     sort: "change" (the customers' largest improvement at the top) or "input" (params order).
     conf: the confidence level the table's `significant` used (1 − alpha), for the note.
+    language: how the note's numbers are written (`mirrorgap.config.numbers`).
     Returns the Axes.
     """
     require_columns(trends, _TREND_COLUMNS, "trend table")
@@ -166,7 +163,7 @@ def trend_chart(trends: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
                 Line2D([], [], color=tint(c["neutral"], 0.45), linewidth=1.2, label=t["not_significant"])]
     _legend_on_top(ax, handles)
     _title(ax, t["trend_title"], pad=28)
-    _note(ax, t["trend_note"].format(wave_from=w_from, wave_to=w_to, conf=_conf_text(conf)), 40)
+    _note(ax, t["trend_note"].format(wave_from=w_from, wave_to=w_to, conf=fmt_level(conf, language)), 40)
     return ax
 
 
@@ -194,7 +191,7 @@ def _change_arrow(ax: Axes, row: pd.Series, y: float, side: str, t: dict, right)
         ax.add_patch(FancyArrowPatch((m1, y), (m2, y), arrowstyle="-|>", mutation_scale=11 if loud else 8,
                                      shrinkA=3.5, shrinkB=3.5, color=color, linewidth=2.4 if loud else 1.1,
                                      zorder=3.5, gid=f"{side}_arrow_{'significant' if loud else 'plain'}"))
-    ax.text(1.02, y, format_signed(row["change"]), transform=right, ha="left", va="center",
+    ax.text(1.02, y, fmt_whole(row["change"], signed=True), transform=right, ha="left", va="center",
             fontsize=10 if loud else 9.5, fontweight="bold" if loud else "normal",
             color=c[side] if loud else c["muted"], clip_on=False,
             gid=f"change_label_{'significant' if loud else 'plain'}")
@@ -222,7 +219,8 @@ def _period_labels(periods: list[str]) -> list[str]:
 
 
 def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
-                column: str = "mean", conf: float = 0.95, ylim: tuple[float, float] | None = None) -> Axes:
+                column: str = "mean", conf: float = 0.95, ylim: tuple[float, float] | None = None,
+                language: str = "en") -> Axes:
     """The pulse over time: the average per period with its CI band and, in a small table under the
     axis, n for each point; suppressed periods are gaps in the line, marked "×" in that table. With
     groups, one line per group (no bands, to stay readable) plus the total as a thick line with its
@@ -235,6 +233,7 @@ def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
         score_axis, period_axis, n_header, group_hidden, pulse_note, hidden_note).
     column: "mean" (the pulse scale) or "mean_pomp" (0–100; uses the *_pomp columns).
     conf: the confidence level of the series' CIs (1 − alpha), for the note.
+    language: how the note's numbers are written (`mirrorgap.config.numbers`).
     ylim: the y range (default: around the drawn lines and the total's band).
     Returns the Axes.
     """
@@ -296,7 +295,7 @@ def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
     note_at = _n_table(ax, series, periods, lines, colors, t, top=40.0 if two_line else 28.0,
                        row_names=bool(groups))
     any_hidden = bool(series["suppressed"].astype(bool).any())
-    note = t["pulse_note"].format(conf=_conf_text(conf))
+    note = t["pulse_note"].format(conf=fmt_level(conf, language))
     if any_hidden:
         note = f"{note} {t['hidden_note']}"
     _note(ax, note, note_at)

@@ -20,9 +20,9 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
 
+from mirrorgap.config.numbers import fmt_number, fmt_whole
 from mirrorgap.config.texts import section
 from mirrorgap.render.charts import mirror as plots
-from mirrorgap.render.charts.mirror import format_signed
 from mirrorgap.render.labels import LabelSearch, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 from mirrorgap.stats.regression import line_fit_band
@@ -36,7 +36,6 @@ __all__ = ["DEFAULT_TEXTS", "chart_texts", "gap_cmap", "gap_heatmap", "heatmap_f
 DEFAULT_TEXTS: dict[str, str] = {
     **plots.DEFAULT_TEXTS,
     "title": "",
-    "decimal_mark": ".",
     "heatmap_overall": "All",
     "heatmap_too_few": "too few",
     "heatmap_blind_spot_end": "employees higher (blind spot)",
@@ -66,7 +65,6 @@ DEFAULT_VMAX = 20.0    # colour reaches full strength at ±20 POMP points unless
 CELL_PAD = 0.04        # white gutter around each heatmap cell (data units)
 BLOCK_GAP = 0.35       # extra space between column blocks (overall | stage 1 | stage 2)
 HATCH_EDGE = "#C9C9C9"
-MINUS = "\u2212"
 
 
 def chart_texts(language: str) -> dict[str, str]:
@@ -79,14 +77,6 @@ def chart_texts(language: str) -> dict[str, str]:
 
 
 
-
-
-def _decimal(value: float, decimals: int, mark: str) -> str:
-    """A number with the texts' decimal mark and a true minus: 0,59 / −0,43."""
-    if not np.isfinite(value):
-        return "–"
-    text = f"{abs(value):.{decimals}f}".replace(".", mark)
-    return (MINUS + text) if round(value, decimals) < 0 else text
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -189,7 +179,7 @@ def _draw_cells(ax: Axes, cells: pd.DataFrame, x_of: dict, y_of: dict, limit: fl
         else:
             ax.add_artist(Rectangle(corner, side, side, facecolor=tuple(fill), linewidth=0, gid="cell"))
             significant = cell.gap_ci_low > 0 or cell.gap_ci_high < 0  # NaN compares False: not bold
-            ax.text(x, y, format_signed(cell.gap), ha="center", va="center", fontsize=10.5,
+            ax.text(x, y, fmt_whole(cell.gap, signed=True), ha="center", va="center", fontsize=10.5,
                     fontweight="bold" if significant else "normal", color=str(ink), gid="gap_value")
 
 
@@ -313,9 +303,9 @@ def _index_kind(table: pd.DataFrame, column: str) -> str:
     return str(table[column].iloc[0]) if column in table.columns and len(table) else "items"
 
 
-def _stats_box(ax: Axes, summary: LinkageSummary, t: dict):
+def _stats_box(ax: Axes, summary: LinkageSummary, t: dict, language: str):
     """r and rho with their CIs and the number of units, in the corner the cloud leaves free."""
-    f = lambda v: _decimal(v, 2, t["decimal_mark"])  # noqa: E731
+    f = lambda v: fmt_number(v, language, decimals=2)  # noqa: E731
     lines = [t["linkage_r"].format(r=f(summary.pearson_r), low=f(summary.pearson_ci_low),
                                    high=f(summary.pearson_ci_high)),
              t["linkage_rho"].format(rho=f(summary.spearman_rho), low=f(summary.spearman_ci_low),
@@ -329,7 +319,7 @@ def _stats_box(ax: Axes, summary: LinkageSummary, t: dict):
 
 
 def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: Axes | None = None,
-                  texts: dict | None = None) -> Axes:
+                  texts: dict | None = None, language: str = "en") -> Axes:
     """Scatter of the units in the correlation: employee index across, customer index up, every point
     labelled with its unit (placed so labels do not overlap), the OLS line with its 95% band over the
     units' range, and r (with its Fisher-z CI), Spearman's rho and the number of units in a corner.
@@ -337,7 +327,8 @@ def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: A
     linkage_table: `linkage.linkage_table(...)` (unit, employee_index, customer_index, included,
         employee_index_kind, customer_index_kind). Units not included are named in a note, not drawn.
     summary: `linkage.linkage_summary(...)` of the same table.
-    ax: the Axes (default `plt.gca()`). texts: over `DEFAULT_TEXTS` (title, decimal_mark, linkage_*).
+    ax: the Axes (default `plt.gca()`). texts: over `DEFAULT_TEXTS` (title, linkage_*).
+    language: how the statistics are written (`mirrorgap.config.numbers`).
     Returns the Axes.
     """
     require_columns(linkage_table, ("unit", "employee_index", "customer_index", "included"), "linkage table")
@@ -372,7 +363,7 @@ def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: A
         ax.plot(grid, fit, color=tint(c["customer"], 0.75), linewidth=1.6, zorder=2, gid="fit_line")
         line_points = list(zip(grid[::5], fit[::5]))
     ax.scatter(x, y, s=80, color=c["customer"], edgecolors="white", linewidths=1.3, zorder=4, gid="units")
-    stats = _stats_box(ax, summary, t)
+    stats = _stats_box(ax, summary, t, language)
 
     if len(used):
         ax.figure.canvas.draw()  # fix the layout so that label placement measures real positions
