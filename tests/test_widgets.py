@@ -28,8 +28,8 @@ from mirrorgap.dashboard.widgets import (
     value_labels,
 )
 from mirrorgap.render.charts.units import cell_colours, colour_limit
-from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
 from mirrorgap.render.heatmap_html import heatmap_html
+from mirrorgap.render.words import unit_chart_texts
 
 NBSP = "\u00a0"
 

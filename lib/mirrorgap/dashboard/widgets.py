@@ -29,13 +29,14 @@ from matplotlib.patches import Patch
 from traitlets import Any, Bool, Instance, Int, Unicode, link, observe
 
 from mirrorgap.aggregate.views import SIDES, Filters
+from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.numbers import fmt_count, fmt_number, fmt_whole
 from mirrorgap.config.texts import section
 from mirrorgap.render.charts.mirror import mirror_chart, nps_chart
-from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
 from mirrorgap.render.findings import item_findings, shared_findings
 from mirrorgap.render.heatmap_html import heatmap_html
-from mirrorgap.render.style import HOUSE_COLORS, chart_texts, png_bytes, set_theme
+from mirrorgap.render.style import HOUSE_COLORS, merge_texts, png_bytes, set_theme
+from mirrorgap.render.words import EnglishTexts, chart_texts, unit_chart_texts
 
 __all__ = ["Dashboard", "FilterBar", "GapTablePanel", "ItemPanel", "MirrorPanel", "OverviewPanel", "Panel",
            "UnitPanel", "answer_distribution_chart", "dashboard_texts", "default_wave", "gap_table_html",
@@ -44,6 +45,7 @@ __all__ = ["Dashboard", "FilterBar", "GapTablePanel", "ItemPanel", "MirrorPanel"
 ALL = ""  # the "all" option of a filter dropdown (None would mean "nothing selected" there)
 DPI = 130  # screen resolution of the chart PNGs: sharp at 1100 px wide, light over the websocket
 NBSP = "\u00a0"
+DISTRIBUTION_TEXTS = EnglishTexts("side", "dashboard", title="")  # the answer chart's defaults
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -121,8 +123,7 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
     dist: tidy frame with side, value, share (percent); ax: the Axes (default a new figure's);
     texts: customer, employee, too_few, distribution_axis, title; labels: value -> row label.
     """
-    t = {"customer": "Customers", "employee": "Employees", "too_few": "too few answers",
-         "distribution_axis": "Share of answers, %", "title": "", **(texts or {})}
+    t = merge_texts(DISTRIBUTION_TEXTS, texts)
     if ax is None:
         ax = Figure(figsize=(10, 4)).subplots()
     c = HOUSE_COLORS
@@ -204,7 +205,7 @@ def gap_table_html(gaps: pd.DataFrame, language: str, *, metric: str = "mean") -
         for side in SIDES:
             mean, n = getattr(r, f"{side}_mean"), getattr(r, f"{side}_n")
             cells.append(too_few if _missing(mean) else
-                         f'{f(mean)}{unit}<span class="mg-n">n{NBSP}={NBSP}{fmt_count(n, language)}</span>')
+                         f'{f(mean)}{unit}<span class="mg-n">{t["n_answers"].format(n=fmt_count(n, language))}</span>')
         if r.classification == "suppressed" or _missing(r.gap):
             gap, ci = "–", "–"
         else:
@@ -519,7 +520,7 @@ class ItemPanel(Panel):
 
     def __init__(self, views, **kwargs):
         lang = views.language
-        self.picker = widgets.Dropdown(options=[(i.label.get(lang, i.id), i.id) for i in views.items],
+        self.picker = widgets.Dropdown(options=[(display_label(i, lang), i.id) for i in views.items],
                                        layout=widgets.Layout(width="420px"))
         self.stats, self.image = widgets.HTML(), widgets.Image(format="png", layout=widgets.Layout(
             width="100%", max_width="980px"))
@@ -566,7 +567,7 @@ class ItemPanel(Panel):
         self.stats.value = '<div class="mg-item-stats">' + "<br>".join(lines) + "</div>"
         labels = value_labels(item, "customer", lang)
         fig, ax = _figure(10, 1.9 + 0.62 * max(len(labels), dist["value"].nunique(), 1))
-        label = item.label.get(lang, item.id)
+        label = display_label(item, lang)
         answer_distribution_chart(dist, ax=ax, labels=labels, texts={
             **words, "too_few": t["too_few"], "distribution_axis": t["distribution_axis"],
             "title": t["distribution_title"].format(label=label)})

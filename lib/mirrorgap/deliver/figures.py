@@ -13,12 +13,11 @@ from mirrorgap.render.charts.priority import (
     figure_for_priority,
     priority_chart,
 )
-from mirrorgap.render.charts.themes import chart_texts as comment_chart_texts
 from mirrorgap.render.charts.themes import themes_chart, themes_figure
 from mirrorgap.render.charts.trends import pulse_chart, pulse_figure, trend_chart, trend_figure
-from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
 from mirrorgap.render.charts.units import gap_heatmap, heatmap_figure, linkage_chart, touchpoint_chart
-from mirrorgap.render.style import chart_texts, png_bytes
+from mirrorgap.render.style import png_bytes
+from mirrorgap.render.words import chart_texts, comment_chart_texts, unit_chart_texts
 
 
 def make_figures(results: Results) -> dict[str, Figure]:

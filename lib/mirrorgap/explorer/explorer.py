@@ -23,6 +23,7 @@ from traitlets import Any, Float, Int, List, Unicode, observe
 
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
 from mirrorgap.aggregate.views import AggregateViews
+from mirrorgap.analyse.gaps import display_label
 from mirrorgap.analyse.pipeline import load_side
 from mirrorgap.config.params import Analysis, Engagement, load_engagement, validate_model
 from mirrorgap.config.params_io import set_values
@@ -97,7 +98,7 @@ class Explorer(widgets.VBox):
                 "metric": self.metric, "exclude_items": list(self.excluded_items)}
         analysis = validate_model(Analysis, data, source="analysis")
         if not {i.id for i in self.engagement.items} - set(analysis.exclude_items):
-            raise ParamsError("analysis", ["exclude_items: keep at least one mirror item"])
+            raise ParamsError("analysis", [dashboard_texts(self.language)["explorer_keep_one_item"]])
         return analysis
 
     def recompute(self) -> None:
@@ -166,7 +167,7 @@ class Explorer(widgets.VBox):
         for name, control in controls.items():
             widgets.link((self, name), (control, "value"))
         self.item_boxes = {i.id: widgets.Checkbox(value=i.id not in self.excluded_items, indent=False,
-                                                  description=i.label.get(lang, i.id),
+                                                  description=display_label(i, lang),
                                                   layout=widgets.Layout(width="300px"))
                            for i in self.engagement.items}
         for box in self.item_boxes.values():

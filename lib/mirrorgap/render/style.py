@@ -12,8 +12,6 @@ import matplotlib as mpl
 from cycler import cycler
 from matplotlib.figure import Figure
 
-from mirrorgap.config.texts import section
-
 HOUSE_COLORS: dict[str, str] = {
     # the two sides (Okabe & Ito 2008)
     "customer": "#0072B2",
@@ -116,13 +114,6 @@ def require_columns(df, columns, what: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
         raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
-
-
-def chart_texts(language: str, metric: str = "mean") -> dict[str, str]:
-    """The texts of the core charts (sides, classifications, axes) in the engagement language, the axes
-    worded for the gap `metric`."""
-    return {**section(language, "side"), **section(language, "classification"),
-            **section(language, "chart", metric=metric)}
 
 
 def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:

@@ -22,38 +22,14 @@ from matplotlib.transforms import blended_transform_factory
 
 from mirrorgap.config.numbers import fmt_whole
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, set_theme, tint
+from mirrorgap.render.words import EnglishTexts
 
 __all__ = [
     "DEFAULT_TEXTS", "HOUSE_COLORS", "figure_for", "gap_chart", "mirror_chart",
     "nps_chart", "save_png", "set_theme",
 ]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "title": "",
-    "customer": "Customers",
-    "employee": "Employees",
-    "blind_spot": "Blind spot",
-    "hidden_strength": "Hidden strength",
-    "aligned": "Aligned",
-    "gap_header": "Gap",
-    "gap_axis": "Gap (employees − customers), POMP points",
-    "score_axis": "Score, 0–100 (POMP)",
-    "too_few": "too few answers",
-    "customers_higher": "← customers rate higher",
-    "employees_higher": "employees rate higher →",
-    # {threshold} is filled in; shown under the chart when `threshold` is given
-    "threshold_note": "Blind spot / hidden strength: a significant gap of at least {threshold:g} points.",
-    "promoters": "Promoters",
-    "passives": "Passives",
-    "detractors": "Detractors",
-    "nps_axis": "Share of answers, %",
-    "nps_name_customer": "NPS",
-    "nps_name_employee": "eNPS",
-    # {name} {nps} {low} {high} are filled in; nps is signed, e.g. "NPS +34 (29 to 39)"
-    "nps_value": "{name} {nps} ({low} to {high})",
-    "n_label": "n = {n}",
-    "percent": "{:.0f}%",
-}
+DEFAULT_TEXTS = EnglishTexts("side", "classification", "chart", title="")
 
 CLASSES = ("blind_spot", "hidden_strength", "aligned")
 SORTS = ("gap", "customer", "employee", "input")
@@ -396,7 +372,7 @@ def nps_chart(nps_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
         left = left + width
 
     for i, row in df.iterrows():
-        name = t.get(f"nps_name_{row['side']}", "NPS")
+        name = t[f"nps_name_{row['side']}"]
         if _is_missing(row["nps"]) or np.isnan(float(row["nps"])):
             # no answers (or suppressed): say so where the bar would be
             ax.text(1.0, y[i], t["too_few"], ha="left", va="center", fontsize=9.5, style="italic",

@@ -30,36 +30,11 @@ from mirrorgap.analyse.priority import crosshairs
 from mirrorgap.config.numbers import fmt_count, fmt_level, fmt_number
 from mirrorgap.render.labels import figure_renderer, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.render.words import EnglishTexts
 
 __all__ = ["DEFAULT_TEXTS", "drivers_chart", "figure_for_drivers", "figure_for_priority", "priority_chart"]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "title": "",  # overrides the chart's own title when given
-    # drivers chart; the title is picked by side and outcome
-    "title_customer_nps": "What drives customers' willingness to recommend (NPS)",
-    "title_customer_satisfaction": "What drives customers' overall satisfaction",
-    "title_employee_enps": "What drives employees' willingness to recommend the workplace (eNPS)",
-    "weight_axis": "Importance: share of the explained variation, %",
-    "weight_value": "{:.0f}%",
-    # {r2} {n} {conf} are filled in
-    "model_note": "Relative weights (Johnson 2000). R² = {r2}, n = {n}. Lines: {conf}% bootstrap interval.",
-    "suppressed_note": "Not shown: too few answers.",
-    # priority chart
-    "priority_title": "Where to act: importance for loyalty against the customers' score",
-    "importance_axis": "Importance for customer loyalty, % of the explained variation",
-    "performance_axis": "Customers' score, 0–100 (POMP)",
-    "concentrate_here": "Concentrate here",
-    "keep_up_the_good_work": "Keep up the good work",
-    "low_priority": "Low priority",
-    "possible_overkill": "Possible overkill",
-    "customer_score": "Customers' score",
-    "employee_score": "Employees' score",
-    "blind_spot": "Blind spot",
-    "hidden_strength": "Hidden strength",
-    "aligned": "Aligned",
-    "priority_note": ("Dashed lines: the average of the items on each axis. A line leads from the customers' "
-                      "score to the employees' score, coloured by the gap finding."),
-}
+DEFAULT_TEXTS = EnglishTexts("drivers", title="")  # "title" overrides the chart's own title when given
 
 LABEL_WRAP = 24           # characters per line of an item label in the priority chart
 DRIVER_LABEL_WRAP = 34    # … and on the drivers chart's axis

@@ -2,7 +2,7 @@
 
 Seaborn's convention, as in `mirrorgap.render.charts.mirror`: data first, the rest keyword-only, draws on `ax`
 (default `plt.gca()`), returns the Axes, never shows or saves. Display strings come from `texts`
-merged over `DEFAULT_TEXTS` (pass `chart_texts(language)` for the engagement language).
+merged over `DEFAULT_TEXTS` (pass `mirrorgap.render.words.comment_chart_texts(language)`).
 """
 from __future__ import annotations
 
@@ -17,42 +17,17 @@ from matplotlib.patches import Patch
 
 from mirrorgap.analyse.themes import UNCATEGORISED
 from mirrorgap.config.numbers import fmt_whole
-from mirrorgap.config.texts import section
-from mirrorgap.render.style import HOUSE_COLORS, tint
+from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.render.words import EnglishTexts
 
-__all__ = ["DEFAULT_TEXTS", "chart_texts", "themes_chart", "themes_figure"]
+__all__ = ["DEFAULT_TEXTS", "themes_chart", "themes_figure"]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "title": "",
-    "customer": "Customers",
-    "employee": "Employees",
-    "share_axis": "Share of those who commented, %",
-    # {side} {n}: the side's name and how many commented
-    "legend": "{side}, n = {n} commented",
-    # {share} {count}: the rounded share and the number of commenters mentioning the theme
-    "bar_value": "{share}% ({count})",
-    # {min_n}: the comment minimum; shown under the chart when the employee side is suppressed
-    "employee_suppressed": ("Employees: fewer than {min_n} commented, so their themes are not shown "
-                            "(anonymity)."),
-}
+DEFAULT_TEXTS = EnglishTexts("side", "comments", title="")
 
 SIDES = ("customer", "employee")
 LABEL_WRAP = 30
 BAR = 0.36  # height of one side's bar; a theme's two bars fill 0.72 of its row
 _COLUMNS = ("side", "theme", "label", "comments", "commenters", "share", "suppressed")
-
-
-def chart_texts(language: str) -> dict[str, str]:
-    """The chart's texts in one language (side names and the `comments:` texts)."""
-    words = section(language, "comments")
-    return {**section(language, "side"), **words, "title": words["chart_title"]}
-
-
-def _merge(texts: dict | None) -> dict[str, str]:
-    merged = dict(DEFAULT_TEXTS)
-    if texts:
-        merged.update({k: v for k, v in texts.items() if v is not None})
-    return merged
 
 
 def _rows(themes: pd.DataFrame) -> pd.DataFrame:
@@ -96,10 +71,8 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
         comments they are wide and crowd the chart; the table has them).
     Returns the Axes.
     """
-    missing = [c for c in _COLUMNS if c not in themes.columns]
-    if missing:
-        raise ValueError(f"the theme table lacks column(s) {missing}; it has {list(themes.columns)}")
-    t = _merge(texts)
+    require_columns(themes, _COLUMNS, "theme table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     c = HOUSE_COLORS
     df = _rows(themes)

@@ -21,28 +21,12 @@ from matplotlib.transforms import blended_transform_factory
 
 from mirrorgap.config.numbers import fmt_level, fmt_whole
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.render.words import EnglishTexts
 from mirrorgap.stats.suppression import TOTAL
 
 __all__ = ["DEFAULT_TEXTS", "GROUP_COLORS", "pulse_chart", "pulse_figure", "trend_chart", "trend_figure"]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "trend_title": "",
-    "pulse_title": "",
-    "customer": "Customers",
-    "employee": "Employees",
-    "all_employees": "All employees",
-    "significant": "Significant change",
-    "not_significant": "Change not significant",
-    "change_header": "Change",
-    "score_axis": "Score, 0–100 (POMP)",
-    "too_few": "too few answers",
-    "group_hidden": "{group} (too few answers)",
-    "trend_note": "Open dot: {wave_from}, filled dot: {wave_to}. Bold: the change is significant at the {conf} % level.",
-    "pulse_axis": "Average score",
-    "n_header": "Answers (n)",
-    "pulse_note": "Band: {conf} % confidence interval.",
-    "hidden_note": "× too few answers to show (or hidden to protect a smaller group).",
-}
+DEFAULT_TEXTS = EnglishTexts("trends", trend_title="", pulse_title="")
 
 # One line per group: Okabe–Ito hues other than the employees' orange (kept for the total) and
 # yellow (too light on white), then darker greys.
@@ -206,14 +190,15 @@ def trend_figure(trends: pd.DataFrame) -> tuple[Figure, Axes]:
 # ---------------------------------------------------------------------------------------------------
 # pulse
 
-def _period_labels(periods: list[str]) -> list[str]:
-    """ISO weeks as "W05"; the year under the first week and wherever it changes."""
+def _period_labels(periods: list[str], week: str) -> list[str]:
+    """ISO weeks as `week` says ("W{week}": "W05"); the year under the first week and wherever it changes."""
     if not all(_ISO_WEEK.match(str(p)) for p in periods):
         return [str(p) for p in periods]
     out, last_year = [], None
     for p in periods:
-        year, week = _ISO_WEEK.match(p).groups()
-        out.append(f"W{week}\n{year}" if year != last_year else f"W{week}")
+        year, number = _ISO_WEEK.match(p).groups()
+        name = week.format(week=number)
+        out.append(f"{name}\n{year}" if year != last_year else name)
         last_year = year
     return out
 
@@ -274,7 +259,7 @@ def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
         handles.append(Line2D([], [], color=colors[g], linewidth=width, marker="o", markersize=5, label=name))
 
     ax.set_xlim(-0.5, len(periods) - 0.5)
-    labels = _period_labels(periods)
+    labels = _period_labels(periods, t["period_week"])
     ax.set_xticks(x, labels)
     values = np.concatenate(drawn) if drawn else np.array([])
     values = values[np.isfinite(values)]

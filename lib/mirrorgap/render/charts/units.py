@@ -2,7 +2,7 @@
 
 Seaborn's convention, like `mirrorgap.render.charts.mirror`: data first, everything else keyword-only, draw on `ax`
 (default `plt.gca()`), return the Axes, never show or save. Display strings come from `texts`,
-merged over the English `DEFAULT_TEXTS`; `chart_texts(language)` gives a whole language's set (a
+merged over the English `DEFAULT_TEXTS`; `mirrorgap.render.words.unit_chart_texts(language)` gives a whole language's set (a
 title goes in under the key "title"). Call `mirrorgap.render.style.set_theme()` before drawing.
 """
 from __future__ import annotations
@@ -21,43 +21,19 @@ from matplotlib.patches import Patch, Rectangle
 from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
 
 from mirrorgap.config.numbers import fmt_number, fmt_whole
-from mirrorgap.config.texts import section
 from mirrorgap.render.charts import mirror as plots
 from mirrorgap.render.labels import LabelSearch, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.render.words import EnglishTexts
 from mirrorgap.stats.regression import line_fit_band
 
 if TYPE_CHECKING:  # linkage loads scipy.stats; the dashboard's heatmap does not need it
     from mirrorgap.analyse.linkage import LinkageSummary
 
-__all__ = ["DEFAULT_TEXTS", "chart_texts", "gap_cmap", "gap_heatmap", "heatmap_figure", "linkage_chart",
+__all__ = ["DEFAULT_TEXTS", "gap_cmap", "gap_heatmap", "heatmap_figure", "linkage_chart",
            "touchpoint_chart"]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    **plots.DEFAULT_TEXTS,
-    "title": "",
-    "heatmap_overall": "All",
-    "heatmap_too_few": "too few",
-    "heatmap_blind_spot_end": "employees higher (blind spot)",
-    "heatmap_hidden_strength_end": "customers higher (hidden strength)",
-    "heatmap_note": ("Employees − customers on a 0–100 scale. Bold: the 95% confidence interval "
-                     "excludes 0. Grey hatched: too few employee answers to show, or hidden so that a small group "
-                     "cannot be worked out from the others."),
-    "compared_all_customers": "Each employee group compared with all customers",
-    "compared_all_employees": "Each customer group compared with all employees",
-    "stage_tenure": "Tenure",
-    "stage_customer_facing": "Customer contact",
-    "linkage_employee_items": "Employee index (mirror items, 0–100)",
-    "linkage_employee_enps": "Employees' eNPS",
-    "linkage_customer_items": "Customer index (mirror items, 0–100)",
-    "linkage_customer_nps": "Customers' NPS",
-    "linkage_r": "r = {r} (95% CI {low} to {high})",
-    "linkage_rho": "Spearman ρ = {rho} (95% CI {low} to {high})",
-    "linkage_units": "{n_units} units",
-    "linkage_fit": "Fitted line with 95% band",
-    "linkage_left_out": "Left out (too few answers): {units}",
-    "linkage_note": "A correlation, not a cause: the relation can run both ways.",
-}
+DEFAULT_TEXTS = EnglishTexts("side", "classification", "chart", "units", title="")
 GROUP_WRAP = 13        # characters per line of a column (group) heading
 LABEL_WRAP = 34        # characters per line of an item label
 NOTE_WRAP = 140        # at most this many characters per line of the note under a heatmap
@@ -65,18 +41,6 @@ DEFAULT_VMAX = 20.0    # colour reaches full strength at ±20 POMP points unless
 CELL_PAD = 0.04        # white gutter around each heatmap cell (data units)
 BLOCK_GAP = 0.35       # extra space between column blocks (overall | stage 1 | stage 2)
 HATCH_EDGE = "#C9C9C9"
-
-
-def chart_texts(language: str) -> dict[str, str]:
-    """Every display string these charts use, in one language (sides, classifications, chart, units)."""
-    out: dict[str, str] = {}
-    for heading in ("side", "classification", "chart", "units"):
-        out.update(section(language, heading))
-    return out
-
-
-
-
 
 
 # ---------------------------------------------------------------------------------------------------
