@@ -19,7 +19,7 @@ from mirrorgap.analyse.linkage import (
 )
 from mirrorgap.analyse.pipeline import load_side
 from mirrorgap.config.params import load_engagement
-from mirrorgap.render.charts.units import linkage_chart
+from mirrorgap.render.charts.linkage import linkage_chart
 from mirrorgap.render.words import unit_chart_texts as chart_texts
 from test_units import synthetic
 

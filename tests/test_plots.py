@@ -16,17 +16,11 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
 from mirrorgap.config.numbers import fmt_whole  # noqa: E402
-from mirrorgap.render.charts import mirror as plots  # noqa: E402
-from mirrorgap.render.charts.mirror import (  # noqa: E402
-    DEFAULT_TEXTS,
-    HOUSE_COLORS,
-    figure_for,
-    gap_chart,
-    mirror_chart,
-    nps_chart,
-    save_png,
-    set_theme,
-)
+from mirrorgap.render.charts.gap import gap_chart  # noqa: E402
+from mirrorgap.render.charts.mirror import mirror_chart  # noqa: E402
+from mirrorgap.render.charts.nps import nps_chart  # noqa: E402
+from mirrorgap.render.charts.rows import DEFAULT_TEXTS, figure_for  # noqa: E402
+from mirrorgap.render.style import HOUSE_COLORS, save_png, set_theme  # noqa: E402
 
 MINUS = "\u2212"
 # (item, label, gap, classification); i11 has too few employee answers: suppressed, as mirrorgap.analyse.gaps does
@@ -433,6 +427,10 @@ def test_format_signed():
 
 
 def test_public_api():
-    assert {"set_theme", "HOUSE_COLORS", "mirror_chart", "gap_chart", "nps_chart", "figure_for",
-            "save_png", "DEFAULT_TEXTS"} <= set(plots.__all__)
+    from mirrorgap.render import style
+    from mirrorgap.render.charts import gap, mirror, nps, rows
+
+    assert {"set_theme", "HOUSE_COLORS", "save_png"} <= set(style.__all__)
+    assert {"mirror_chart"} <= set(mirror.__all__) and {"gap_chart"} <= set(gap.__all__)
+    assert {"nps_chart"} <= set(nps.__all__) and {"figure_for", "DEFAULT_TEXTS"} <= set(rows.__all__)
     assert {"customer", "employee", "blind_spot", "hidden_strength", "aligned"} <= set(HOUSE_COLORS)

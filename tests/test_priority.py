@@ -18,12 +18,8 @@ from mirrorgap.analyse.priority import (
 )
 from mirrorgap.config.params import load_engagement
 from mirrorgap.config.texts import section
-from mirrorgap.render.charts.priority import (
-    drivers_chart,
-    figure_for_drivers,
-    figure_for_priority,
-    priority_chart,
-)
+from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
+from mirrorgap.render.charts.priority import figure_for_priority, priority_chart
 from mirrorgap.render.labels import place_labels
 from mirrorgap.render.style import HOUSE_COLORS, set_theme
 

@@ -22,12 +22,12 @@ from mirrorgap.dashboard.widgets import (
     MirrorPanel,
     OverviewPanel,
     UnitPanel,
-    answer_distribution_chart,
     gap_table_html,
     unit_gap_table,
     value_labels,
 )
-from mirrorgap.render.charts.units import cell_colours, colour_limit
+from mirrorgap.render.charts.answers import answer_distribution_chart
+from mirrorgap.render.charts.heatmap import cell_colours, colour_limit
 from mirrorgap.render.heatmap_html import heatmap_html
 from mirrorgap.render.words import unit_chart_texts
 

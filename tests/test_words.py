@@ -14,7 +14,7 @@ from mirrorgap.render.words import (
     unit_chart_texts,
 )
 
-CHART_MODULES = ["mirror", "priority", "themes", "trends", "units"]
+CHART_MODULES = ["answers", "drivers", "heatmap", "linkage", "priority", "pulse", "rows", "themes", "trends"]
 
 
 def test_defaults_are_read_when_first_used_and_fixed_keys_win(monkeypatch):

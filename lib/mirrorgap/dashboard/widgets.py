@@ -21,31 +21,30 @@ import math
 from dataclasses import replace
 
 import ipywidgets as widgets
-import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.patches import Patch
 from traitlets import Any, Bool, Instance, Int, Unicode, link, observe
 
 from mirrorgap.aggregate.views import SIDES, Filters
 from mirrorgap.analyse.gaps import display_label
-from mirrorgap.config.numbers import fmt_count, fmt_number, fmt_whole
+from mirrorgap.config.numbers import fmt_count, fmt_number
 from mirrorgap.config.texts import section
-from mirrorgap.render.charts.mirror import mirror_chart, nps_chart
+from mirrorgap.render.charts.answers import answer_distribution_chart
+from mirrorgap.render.charts.mirror import mirror_chart
+from mirrorgap.render.charts.nps import nps_chart
 from mirrorgap.render.findings import item_findings, shared_findings
 from mirrorgap.render.heatmap_html import heatmap_html
-from mirrorgap.render.style import HOUSE_COLORS, merge_texts, png_bytes, set_theme
-from mirrorgap.render.words import EnglishTexts, chart_texts, unit_chart_texts
+from mirrorgap.render.style import png_bytes, set_theme
+from mirrorgap.render.words import chart_texts, unit_chart_texts
 
 __all__ = ["Dashboard", "FilterBar", "GapTablePanel", "ItemPanel", "MirrorPanel", "OverviewPanel", "Panel",
-           "UnitPanel", "answer_distribution_chart", "dashboard_texts", "default_wave", "gap_table_html",
+           "UnitPanel", "dashboard_texts", "default_wave", "gap_table_html",
            "unit_gap_table", "value_labels"]
 
 ALL = ""  # the "all" option of a filter dropdown (None would mean "nothing selected" there)
 DPI = 130  # screen resolution of the chart PNGs: sharp at 1100 px wide, light over the websocket
 NBSP = "\u00a0"
-DISTRIBUTION_TEXTS = EnglishTexts("side", "dashboard", title="")  # the answer chart's defaults
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -109,57 +108,6 @@ def unit_gap_table(views, filters: Filters) -> pd.DataFrame:
     is. Columns: group, item, label, gap, gap_ci_low, gap_ci_high, suppressed. The unit filter itself
     is ignored (every unit is a column)."""
     return views.unit_gaps(filters)
-
-
-# ---------------------------------------------------------------------------------------------------
-# the answer distribution chart (seaborn convention: data first, draw on ax, return it)
-
-def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
-                              labels: dict[float, str] | None = None, sides=SIDES) -> Axes:
-    """Both sides' answers to one item as grouped horizontal bars: one row per answer value (best at
-    the top), customers and employees side by side, the share printed at each bar's end. A side
-    without rows in `dist` (suppressed) gets no bars and a "too few answers" entry in the legend.
-
-    dist: tidy frame with side, value, share (percent); ax: the Axes (default a new figure's);
-    texts: customer, employee, too_few, distribution_axis, title; labels: value -> row label.
-    """
-    t = merge_texts(DISTRIBUTION_TEXTS, texts)
-    if ax is None:
-        ax = Figure(figsize=(10, 4)).subplots()
-    c = HOUSE_COLORS
-    values = sorted(set(labels or {}) | set(dist["value"].astype(float)), reverse=True)
-    y = np.arange(len(values), dtype=float)
-    present = [s for s in sides if (dist["side"] == s).any()]
-    height = 0.76 / max(len(present), 1) if len(present) > 1 else 0.5
-    handles = []
-    for side in sides:
-        rows = dist[dist["side"] == side]
-        if rows.empty:
-            handles.append(Patch(facecolor="white", edgecolor=c["muted"], label=f"{t[side]}: {t['too_few']}"))
-            continue
-        offset = (present.index(side) - (len(present) - 1) / 2) * height
-        share = rows.set_index(rows["value"].astype(float))["share"].reindex(values).fillna(0.0).to_numpy()
-        ax.barh(y + offset, share, height=height * 0.92, color=c[side], zorder=2, gid=f"bars_{side}")
-        for yi, s in zip(y + offset, share):
-            ax.text(s + 0.8, yi, f"{fmt_whole(s)}{NBSP}%", va="center", ha="left", fontsize=9, color=c["neutral"],
-                    gid="share_label")
-        handles.append(Patch(facecolor=c[side], label=t[side]))
-    ax.set_yticks(y, [(labels or {}).get(v, fmt_whole(v)) for v in values])
-    ax.set_ylim(len(values) - 0.5, -0.5)
-    top = float(dist["share"].max()) if len(dist) else 50.0
-    ax.set_xlim(0, max(20.0, math.ceil((top + 8) / 10) * 10))
-    ax.set_xlabel(t["distribution_axis"], color=c["neutral"], labelpad=8)
-    ax.tick_params(axis="both", length=0)
-    ax.grid(False)
-    ax.grid(axis="x", color=c["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(handles), frameon=False,
-              borderaxespad=0.4, fontsize=10)
-    if t["title"]:
-        ax.set_title(t["title"], loc="left", pad=30, fontsize=13, fontweight="bold", color=c["text"])
-    return ax
 
 
 _STYLED = []

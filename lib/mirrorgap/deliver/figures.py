@@ -6,17 +6,18 @@ from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import section
-from mirrorgap.render.charts.mirror import figure_for, gap_chart, mirror_chart, nps_chart, set_theme
-from mirrorgap.render.charts.priority import (
-    drivers_chart,
-    figure_for_drivers,
-    figure_for_priority,
-    priority_chart,
-)
+from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
+from mirrorgap.render.charts.gap import gap_chart
+from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure
+from mirrorgap.render.charts.linkage import linkage_chart
+from mirrorgap.render.charts.mirror import mirror_chart, touchpoint_chart
+from mirrorgap.render.charts.nps import nps_chart
+from mirrorgap.render.charts.priority import figure_for_priority, priority_chart
+from mirrorgap.render.charts.pulse import pulse_chart, pulse_figure
+from mirrorgap.render.charts.rows import figure_for
 from mirrorgap.render.charts.themes import themes_chart, themes_figure
-from mirrorgap.render.charts.trends import pulse_chart, pulse_figure, trend_chart, trend_figure
-from mirrorgap.render.charts.units import gap_heatmap, heatmap_figure, linkage_chart, touchpoint_chart
-from mirrorgap.render.style import png_bytes
+from mirrorgap.render.charts.trends import trend_chart, trend_figure
+from mirrorgap.render.style import png_bytes, set_theme
 from mirrorgap.render.words import chart_texts, comment_chart_texts, unit_chart_texts
 
 

@@ -1,21 +1,13 @@
-"""Charts for key drivers and the priority matrix.
+"""The priority matrix (importance–performance analysis, Martilla & James 1977): each item at
+(customers' score, importance for loyalty), crosshairs at the means and the four quadrants named; a
+line from each customer point to the employees' score, coloured by the gap's classification, shows
+where the two sides disagree on what matters.
 
-Seaborn's convention, like `plots`: data first, everything else keyword-only, draw on `ax` (default
-`plt.gca()`), return the Axes, never show or save. Display strings come from the caller (`texts`, e.g.
-`texts.section(language, "drivers")`, merged over the English `DEFAULT_TEXTS`). Call
-`style.set_theme()` once before drawing.
-
-- `drivers_chart`: one side's relative weights as horizontal bars with bootstrap whiskers.
-- `priority_chart`: importance × customers' score with crosshairs and quadrant names (Martilla &
-  James 1977); a line from each customer point to the employees' score, coloured by the gap's
-  classification, shows at a glance where the two sides disagree on what matters.
-
-Item labels in the priority chart are placed by `mirrorgap.render.labels.place_labels`, most
+Seaborn's convention, like `mirrorgap.render.charts.mirror`; texts (e.g. `section(language, "drivers")`)
+over the English `DEFAULT_TEXTS`. Item labels are placed by `mirrorgap.render.labels.place_labels`, most
 important item first, clear of the points, the lines, the quadrant names and the plot's edges.
 """
 from __future__ import annotations
-
-import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -27,143 +19,22 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from mirrorgap.analyse.priority import crosshairs
-from mirrorgap.config.numbers import fmt_count, fmt_level, fmt_number
+from mirrorgap.render.charts.parts import fit_width, legend_on_top, note, title, wrap_label
 from mirrorgap.render.labels import figure_renderer, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 from mirrorgap.render.words import EnglishTexts
 
-__all__ = ["DEFAULT_TEXTS", "drivers_chart", "figure_for_drivers", "figure_for_priority", "priority_chart"]
+__all__ = ["DEFAULT_TEXTS", "figure_for_priority", "priority_chart"]
 
 DEFAULT_TEXTS = EnglishTexts("drivers", title="")  # "title" overrides the chart's own title when given
-
-LABEL_WRAP = 24           # characters per line of an item label in the priority chart
-DRIVER_LABEL_WRAP = 34    # … and on the drivers chart's axis
-TOP_DRIVERS = 3           # bars drawn in full colour; the rest lighter
+LABEL_WRAP = 24           # characters per line of an item label
 _CLASSES = ("blind_spot", "hidden_strength", "aligned")
-_DRIVER_COLUMNS = ("side", "item", "label", "weight_pct", "weight_ci_low", "weight_ci_high")
 _PRIORITY_COLUMNS = ("item", "label", "importance", "performance", "employee_mean", "classification")
-
-
-# ---------------------------------------------------------------------------------------------------
-# helpers
-
-
-
-
-
-def _title(ax: Axes, title: str, *, pad: float = 12) -> None:
-    if title:
-        ax.set_title(title, loc="left", pad=pad, fontsize=13, fontweight="bold", color=HOUSE_COLORS["text"])
-
-
-def _footnote(ax: Axes, text: str, *, offset: float) -> None:
-    """A muted note under the plot, wrapped to the width of the axes (measured in average characters)."""
-    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
-    text = textwrap.fill(text, max(40, int(width_pt / (0.56 * 8.5))), break_long_words=False)
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -offset), textcoords="offset points",
-                ha="left", va="top", fontsize=8.5, color=HOUSE_COLORS["muted"], gid="footnote")
 
 
 def _class_of(value) -> str:
     return str(value) if isinstance(value, str) and value in _CLASSES else "aligned"
 
-
-# ---------------------------------------------------------------------------------------------------
-# drivers chart
-
-def drivers_chart(drivers: pd.DataFrame, *, side: str | None = None, ax: Axes | None = None,
-                  texts: dict | None = None, conf: float = 0.95, language: str = "en") -> Axes:
-    """One side's key drivers: horizontal bars of the relative weight (% of R²), strongest at the top,
-    bootstrap intervals as whiskers and the value at the end; the three strongest in full colour.
-
-    drivers: the drivers table (`drivers.drivers_table`): side, item, label, weight_pct,
-        weight_ci_low, weight_ci_high; r2, n_respondents, outcome and suppressed are used when present.
-    side: "customer" or "employee"; may be left out when the table holds one side only.
-    ax: the Axes to draw on (default `plt.gca()`).
-    texts: display strings over `DEFAULT_TEXTS` (title, title_<side>_<outcome>, weight_axis,
-        weight_value, model_note, suppressed_note).
-    conf: the confidence level of the bootstrap intervals, as used for the table (1 − analysis.alpha);
-        only printed in the note.
-    language: how the note's numbers are written (`mirrorgap.config.numbers`).
-    Returns the Axes. A side without figures (suppressed) gets the `suppressed_note` instead of bars.
-    """
-    require_columns(drivers, _DRIVER_COLUMNS, "drivers table")
-    t = merge_texts(DEFAULT_TEXTS, texts)
-    ax = plt.gca() if ax is None else ax
-    sides = list(dict.fromkeys(drivers["side"]))
-    if side is None:
-        if len(sides) != 1:
-            raise ValueError(f"the drivers table holds the sides {sides}; choose one with side=")
-        side = sides[0]
-    df = drivers[drivers["side"] == side].reset_index(drop=True)
-    if df.empty:
-        raise ValueError(f"the drivers table has no rows for side {side!r}; it has {sides}")
-    c = HOUSE_COLORS
-    colour = c.get(side, c["customer"])
-    outcome = str(df["outcome"].iloc[0]) if "outcome" in df.columns else ""
-    title = t["title"] or t.get(f"title_{side}_{outcome}", "")
-
-    weight = df["weight_pct"].astype(float)
-    shown = weight.notna()
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
-    ax.spines["bottom"].set_color("#BFBFBF")
-    ax.grid(False)
-    ax.tick_params(axis="x", length=0, colors=c["neutral"])
-    ax.tick_params(axis="y", length=0, pad=6)
-    _title(ax, title)
-    if not shown.any():
-        ax.set_yticks([])
-        ax.set_xticks([])
-        ax.spines["bottom"].set_visible(False)
-        ax.text(0.5, 0.5, t["suppressed_note"], transform=ax.transAxes, ha="center", va="center",
-                fontsize=11, style="italic", color=c["muted"], gid="suppressed_note")
-        return ax
-
-    df = df[shown].sort_values("weight_pct", ascending=False, kind="stable").reset_index(drop=True)
-    n = len(df)
-    y = np.arange(n, dtype=float)
-    w = df["weight_pct"].astype(float).to_numpy()
-    lo = df["weight_ci_low"].astype(float).to_numpy()
-    hi = df["weight_ci_high"].astype(float).to_numpy()
-    colours = [colour if k < TOP_DRIVERS else tint(colour, 0.45) for k in range(n)]
-    ax.barh(y, w, height=0.62, color=colours, zorder=2, gid="driver_bars")
-    has_ci = np.isfinite(lo) & np.isfinite(hi)
-    if has_ci.any():
-        ax.hlines(y[has_ci], lo[has_ci], hi[has_ci], colors=c["text"], linewidths=1.1, zorder=3,
-                  gid="driver_ci")
-        for end in (lo, hi):
-            ax.vlines(end[has_ci], y[has_ci] - 0.13, y[has_ci] + 0.13, colors=c["text"], linewidths=1.1,
-                      zorder=3)
-    reach = np.where(has_ci, np.fmax(hi, w), w)
-    for k in range(n):
-        ax.text(reach[k], y[k], "  " + t["weight_value"].format(w[k]), ha="left", va="center",
-                fontsize=10, color=c["text"], fontweight="bold" if k < TOP_DRIVERS else "normal",
-                gid="weight_label")
-    ax.set_yticks(y, [textwrap.fill(str(lab), DRIVER_LABEL_WRAP, break_long_words=False)
-                      for lab in df["label"]])
-    ax.set_ylim(n - 0.5, -0.6)
-    top = float(np.nanmax(reach))
-    ax.set_xlim(0, top * 1.16 + 0.5)
-    ax.grid(axis="x", color=c["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(t["weight_axis"], color=c["neutral"], labelpad=8)
-    if {"r2", "n_respondents"} <= set(df.columns):
-        note = t["model_note"].format(r2=fmt_number(float(df["r2"].iloc[0]), language, decimals=2),
-                                      n=fmt_count(df["n_respondents"].iloc[0], language),
-                                      conf=fmt_level(conf, language))
-        _footnote(ax, note, offset=40)
-    return ax
-
-
-def figure_for_drivers(n_items: int) -> tuple[Figure, Axes]:
-    """A figure sized for one drivers chart of `n_items` bars (9 in wide). Returns (figure, axes)."""
-    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.42 * max(int(n_items), 1)))
-    return fig, ax
-
-
-# ---------------------------------------------------------------------------------------------------
-# priority matrix
 
 def _limits(values: np.ndarray, *, pad: float, step: float, low: float | None = None,
             high: float | None = None) -> tuple[float, float]:
@@ -220,7 +91,7 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
     ax.tick_params(length=0, colors=c["neutral"])
     ax.set_xlabel(t["performance_axis"], color=c["neutral"], labelpad=8)
     ax.set_ylabel(t["importance_axis"], color=c["neutral"], labelpad=8)
-    _title(ax, t["title"] or t["priority_title"], pad=34)
+    title(ax, t["title"] or t["priority_title"], pad=34)
 
     if np.isfinite(imp_at):
         # the quadrant to act on, softly tinted; crosshairs at the means
@@ -272,7 +143,7 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
         soft += [Bbox.from_extents(cx - 1, frame.y0, cx + 1, frame.y1),
                  Bbox.from_extents(frame.x0, cy - 1, frame.x1, cy + 1)]
     important = imp >= imp_at
-    labels = [textwrap.fill(str(lab), LABEL_WRAP, break_long_words=False) for lab in df["label"]]
+    labels = [wrap_label(lab, LABEL_WRAP) for lab in df["label"]]
     place_labels(ax, perf, imp, labels, obstacles=hard, soft_obstacles=soft,
                  order=list(np.argsort(-imp, kind="stable")), fontsize=9.5, linespacing=1.05,
                  color=c["text"], fontweight=["bold" if v else "normal" for v in important])
@@ -288,9 +159,8 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
             colour = c[cls] if cls != "aligned" else "#A6A6A6"
             handles.append(Line2D([], [], color=colour, linewidth=2.2 if cls != "aligned" else 1.3,
                                   marker="D", markersize=5.5, markeredgecolor="white", label=t[cls]))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles), frameon=False,
-              borderaxespad=0.4, handletextpad=0.5, columnspacing=1.4, handlelength=1.8, fontsize=9.5)
-    _footnote(ax, t["priority_note"], offset=40)
+    legend_on_top(ax, handles, columnspacing=1.4, handlelength=1.8, fontsize=9.5)
+    note(ax, fit_width(ax, t["priority_note"]), gid="footnote", offset=40)
     return ax
 
 

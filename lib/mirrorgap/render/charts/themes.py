@@ -6,8 +6,6 @@ merged over `DEFAULT_TEXTS` (pass `mirrorgap.render.words.comment_chart_texts(la
 """
 from __future__ import annotations
 
-import textwrap
-
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -17,6 +15,7 @@ from matplotlib.patches import Patch
 
 from mirrorgap.analyse.themes import UNCATEGORISED
 from mirrorgap.config.numbers import fmt_whole
+from mirrorgap.render.charts.parts import legend_on_top, note, rows_frame, title, wrap_label
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 from mirrorgap.render.words import EnglishTexts
 
@@ -109,7 +108,7 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
             ax.text(end + pad, yi, t["bar_value"].format(share=fmt_whole(s_), count=int(k)), va="center",
                     ha="left", fontsize=8.5, color=c["neutral"], gid=f"value_{side}")
 
-    labels = ["\n".join(textwrap.wrap(str(lab), LABEL_WRAP)) or str(lab) for lab in df["label"]]
+    labels = [wrap_label(lab, LABEL_WRAP) for lab in df["label"]]
     ax.set_yticks(y, labels)
     for tick, u in zip(ax.get_yticklabels(), uncategorised):
         if u:
@@ -123,28 +122,18 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
     ax.set_xlim(0, xmax)
     ax.xaxis.set_major_formatter(lambda v, _pos: fmt_whole(v))
     ax.set_xlabel(t["share_axis"], color=c["neutral"], labelpad=8)
-    ax.tick_params(axis="y", length=0, pad=6)
-    ax.tick_params(axis="x", length=0, colors=c["neutral"])
-    ax.grid(False)
-    ax.grid(axis="x", color=c["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
+    rows_frame(ax)
     ax.spines["bottom"].set_color("#BFBFBF")
 
     commenters = themes.drop_duplicates("side").set_index("side")["commenters"]
     handles = [Patch(facecolor=c[s], edgecolor="none",
                      label=t["legend"].format(side=t[s], n=int(commenters[s])))
                for s in shown_sides if s in commenters.index]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=max(len(handles), 1),
-              frameon=False, borderaxespad=0.4, handletextpad=0.5, columnspacing=1.6, fontsize=10)
-    if t["title"]:
-        ax.set_title(t["title"], loc="left", pad=30, fontsize=13, fontweight="bold", color=c["text"])
+    legend_on_top(ax, handles, handlelength=None)
+    title(ax, t["title"])
     employee = themes[themes["side"] == "employee"]
     if len(employee) and employee["suppressed"].astype(bool).all():
-        ax.annotate(t["employee_suppressed"].format(min_n=min_n_comments), xy=(0, 0),
-                    xycoords="axes fraction", xytext=(0, -44), textcoords="offset points", ha="left",
-                    va="top", fontsize=8.5, color=c["muted"], gid="employee_suppressed")
+        note(ax, t["employee_suppressed"].format(min_n=min_n_comments), gid="employee_suppressed")
     return ax
 
 

@@ -1,14 +1,15 @@
-"""Charts for units, segments, linkage and journeys: gap heatmap, linkage scatter, touchpoint mirror.
+"""The gap heatmap of units, segments and the employee journey: items down, groups across, the signed
+gap (employees − customers) in every cell on a diverging colour, suppressed cells hatched.
 
-Seaborn's convention, like `mirrorgap.render.charts.mirror`: data first, everything else keyword-only, draw on `ax`
-(default `plt.gca()`), return the Axes, never show or save. Display strings come from `texts`,
-merged over the English `DEFAULT_TEXTS`; `mirrorgap.render.words.unit_chart_texts(language)` gives a whole language's set (a
-title goes in under the key "title"). Call `mirrorgap.render.style.set_theme()` before drawing.
+Seaborn's convention, like `mirrorgap.render.charts.mirror`: data first, everything else keyword-only,
+draw on `ax` (default `plt.gca()`), return the Axes, never show or save. Display strings come from
+`texts` (`mirrorgap.render.words.unit_chart_texts(language)`; a title goes in under the key "title"),
+merged over the English `DEFAULT_TEXTS`. Call `mirrorgap.render.style.set_theme()` before drawing.
+`cell_colours` and `colour_limit` also colour the dashboard's HTML heatmap.
 """
 from __future__ import annotations
 
 import textwrap
-from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -18,22 +19,16 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
-from matplotlib.transforms import Bbox, ScaledTranslation, blended_transform_factory
+from matplotlib.transforms import ScaledTranslation, blended_transform_factory
 
-from mirrorgap.config.numbers import fmt_number, fmt_whole
-from mirrorgap.render.charts import mirror as plots
-from mirrorgap.render.labels import LabelSearch, place_labels
-from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.config.numbers import fmt_whole
+from mirrorgap.render.charts import parts
+from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns
 from mirrorgap.render.words import EnglishTexts
-from mirrorgap.stats.regression import line_fit_band
 
-if TYPE_CHECKING:  # linkage loads scipy.stats; the dashboard's heatmap does not need it
-    from mirrorgap.analyse.linkage import LinkageSummary
+__all__ = ["DEFAULT_TEXTS", "cell_colours", "colour_limit", "gap_cmap", "gap_heatmap", "heatmap_figure"]
 
-__all__ = ["DEFAULT_TEXTS", "gap_cmap", "gap_heatmap", "heatmap_figure", "linkage_chart",
-           "touchpoint_chart"]
-
-DEFAULT_TEXTS = EnglishTexts("side", "classification", "chart", "units", title="")
+DEFAULT_TEXTS = EnglishTexts("units", title="")
 GROUP_WRAP = 13        # characters per line of a column (group) heading
 LABEL_WRAP = 34        # characters per line of an item label
 NOTE_WRAP = 140        # at most this many characters per line of the note under a heatmap
@@ -42,9 +37,6 @@ CELL_PAD = 0.04        # white gutter around each heatmap cell (data units)
 BLOCK_GAP = 0.35       # extra space between column blocks (overall | stage 1 | stage 2)
 HATCH_EDGE = "#C9C9C9"
 
-
-# ---------------------------------------------------------------------------------------------------
-# gap heatmap
 
 def gap_cmap():
     """Diverging colour map around 0: hidden strength (bluish green) – light grey – blind spot (dark
@@ -181,9 +173,7 @@ def _heatmap_legend(ax: Axes, table: pd.DataFrame, any_hidden: bool, t: dict, no
         # wrap to the width of the plot (about 15 characters per inch at this size)
         width = ax.get_position().width * ax.figure.get_figwidth()
         wrap = max(60, min(NOTE_WRAP, int(width * 15)))
-        ax.annotate(textwrap.fill(" ".join([*lead, t["heatmap_note"]]), wrap), xy=(0, 0),
-                    xycoords="axes fraction", xytext=(0, -30), textcoords="offset points", ha="left",
-                    va="top", fontsize=8.5, color=c["muted"], gid="heatmap_note")
+        parts.note(ax, textwrap.fill(" ".join([*lead, t["heatmap_note"]]), wrap), offset=30, gid="heatmap_note")
 
 
 def gap_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
@@ -221,9 +211,9 @@ def gap_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | No
     ax.set_xlim(xs.min() - 0.5, xs.max() + 0.5)
     ax.set_ylim(len(items) - 0.5, -0.5)
     ax.set_yticks(list(y_of.values()),
-                  [textwrap.fill(str(labels[i]), LABEL_WRAP, break_long_words=False) for i in items])
+                  [parts.wrap_label(labels[i], LABEL_WRAP) for i in items])
     headings = [t["heatmap_overall"] if b == "overall"
-                else textwrap.fill(g, GROUP_WRAP, break_long_words=False) for b, g in cols]
+                else parts.wrap_label(g, GROUP_WRAP) for b, g in cols]
     ax.set_xticks(xs, headings)
     ax.xaxis.tick_top()
     ax.tick_params(axis="both", length=0, pad=5)
@@ -237,9 +227,7 @@ def gap_heatmap(table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | No
 
     lines = max(h.count("\n") + 1 for h in headings)
     staged = _stage_headings(ax, cols, xs, t, lines)
-    if t["title"]:
-        ax.set_title(t["title"], loc="left", pad=18 + 12 * lines + (22 if staged else 0), fontsize=13,
-                     fontweight="bold", color=HOUSE_COLORS["text"])
+    parts.title(ax, t["title"], pad=18 + 12 * lines + (22 if staged else 0))
     _heatmap_legend(ax, table, bool(cells["suppressed"].any()), t, note)
     return ax
 
@@ -249,138 +237,3 @@ def heatmap_figure(table: pd.DataFrame, *, overall: pd.DataFrame | None = None) 
     n_items = table["item"].nunique()
     n_cols = len(_columns(table, overall))
     return plt.subplots(figsize=(max(8.0, 3.6 + 1.05 * n_cols), 2.6 + 0.44 * n_items))
-
-
-# ---------------------------------------------------------------------------------------------------
-# linkage scatter
-
-# unit labels: one ring of eight spots right next to the point; the other points weigh like labels
-_NEXT_TO_THE_POINT = LabelSearch(
-    rings=((0.0, ((9, 7, "left", "bottom"), (9, -7, "left", "top"), (-9, 7, "right", "bottom"),
-                  (-9, -7, "right", "top"), (0, 11, "center", "bottom"), (0, -11, "center", "top"),
-                  (12, 0, "left", "center"), (-12, 0, "right", "center"))),),
-    hard=3.0, others=3.0, point_px=6.0, soft=0.5, outside=4.0, distance=0.0, rank=0.0, pad=(0.0, 0.0),
-    leader_at=None)
-
-
-def _index_kind(table: pd.DataFrame, column: str) -> str:
-    return str(table[column].iloc[0]) if column in table.columns and len(table) else "items"
-
-
-def _stats_box(ax: Axes, summary: LinkageSummary, t: dict, language: str):
-    """r and rho with their CIs and the number of units, in the corner the cloud leaves free."""
-    f = lambda v: fmt_number(v, language, decimals=2)  # noqa: E731
-    lines = [t["linkage_r"].format(r=f(summary.pearson_r), low=f(summary.pearson_ci_low),
-                                   high=f(summary.pearson_ci_high)),
-             t["linkage_rho"].format(rho=f(summary.spearman_rho), low=f(summary.spearman_ci_low),
-                                     high=f(summary.spearman_ci_high)),
-             t["linkage_units"].format(n_units=summary.n_units)]
-    right = bool(np.isfinite(summary.pearson_r) and summary.pearson_r < 0)  # a falling cloud leaves top right
-    return ax.text(0.98 if right else 0.02, 0.97, "\n".join(lines), transform=ax.transAxes,
-                   ha="right" if right else "left", va="top", fontsize=10, color=HOUSE_COLORS["text"],
-                   linespacing=1.5, gid="linkage_stats", zorder=6,
-                   bbox=dict(boxstyle="round,pad=0.5", fc="white", ec=HOUSE_COLORS["grid"], alpha=0.95))
-
-
-def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: Axes | None = None,
-                  texts: dict | None = None, language: str = "en") -> Axes:
-    """Scatter of the units in the correlation: employee index across, customer index up, every point
-    labelled with its unit (placed so labels do not overlap), the OLS line with its 95% band over the
-    units' range, and r (with its Fisher-z CI), Spearman's rho and the number of units in a corner.
-
-    linkage_table: `linkage.linkage_table(...)` (unit, employee_index, customer_index, included,
-        employee_index_kind, customer_index_kind). Units not included are named in a note, not drawn.
-    summary: `linkage.linkage_summary(...)` of the same table.
-    ax: the Axes (default `plt.gca()`). texts: over `DEFAULT_TEXTS` (title, linkage_*).
-    language: how the statistics are written (`mirrorgap.config.numbers`).
-    Returns the Axes.
-    """
-    require_columns(linkage_table, ("unit", "employee_index", "customer_index", "included"), "linkage table")
-    t = merge_texts(DEFAULT_TEXTS, texts)
-    ax = plt.gca() if ax is None else ax
-    c = HOUSE_COLORS
-    used = linkage_table[linkage_table["included"]].reset_index(drop=True)
-    x = used["employee_index"].to_numpy(dtype=float)
-    y = used["customer_index"].to_numpy(dtype=float)
-    ax.set_xlabel(t[f"linkage_employee_{_index_kind(linkage_table, 'employee_index_kind')}"],
-                  color=c["neutral"], labelpad=8)
-    ax.set_ylabel(t[f"linkage_customer_{_index_kind(linkage_table, 'customer_index_kind')}"],
-                  color=c["neutral"], labelpad=8)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(True, color=c["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    if t["title"]:
-        ax.set_title(t["title"], loc="left", pad=12, fontsize=13, fontweight="bold", color=c["text"])
-
-    if len(used):  # room around the cloud for labels, and above it for the statistics box
-        span_x, span_y = max(np.ptp(x), 2.0), max(np.ptp(y), 2.0)
-        ax.set_xlim(x.min() - 0.28 * span_x, x.max() + 0.28 * span_x)
-        ax.set_ylim(y.min() - 0.22 * span_y, y.max() + 0.34 * span_y)
-    line_points = []
-    if len(used) >= 2 and np.ptp(x) > 0:
-        grid = np.linspace(x.min(), x.max(), 100)  # over the units' own range: no extrapolation
-        fit, low, high = line_fit_band(x, y, grid, conf=summary.conf)
-        if low is not None:
-            ax.fill_between(grid, low, high, color=tint(c["customer"], 0.14), linewidth=0, zorder=1,
-                            gid="fit_band", label=t["linkage_fit"])
-        ax.plot(grid, fit, color=tint(c["customer"], 0.75), linewidth=1.6, zorder=2, gid="fit_line")
-        line_points = list(zip(grid[::5], fit[::5]))
-    ax.scatter(x, y, s=80, color=c["customer"], edgecolors="white", linewidths=1.3, zorder=4, gid="units")
-    stats = _stats_box(ax, summary, t, language)
-
-    if len(used):
-        ax.figure.canvas.draw()  # fix the layout so that label placement measures real positions
-        renderer = ax.figure.canvas.get_renderer()
-        soft = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4)
-                for px, py in (ax.transData.transform(p) for p in line_points)]
-        place_labels(ax, x, y, used["unit"].astype(str).tolist(), obstacles=[stats.get_window_extent(renderer)],
-                     soft_obstacles=soft, order=np.argsort(-y), search=_NEXT_TO_THE_POINT, fontsize=10,
-                     color=c["text"], zorder=5, gid="unit_label")
-
-    note = [t["linkage_note"]]
-    left_out = linkage_table.loc[~linkage_table["included"], "unit"].astype(str).tolist()
-    if left_out:
-        note.append(t["linkage_left_out"].format(units=", ".join(left_out)))
-    ax.annotate("\n".join(note), xy=(0, 0), xycoords="axes fraction", xytext=(0, -44),
-                textcoords="offset points", ha="left", va="top", fontsize=8.5, color=c["muted"],
-                gid="linkage_note")
-    return ax
-
-
-# ---------------------------------------------------------------------------------------------------
-# touchpoints
-
-def touchpoint_chart(touchpoint_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
-                     threshold: float | None = None, zoom: bool = True) -> Axes:
-    """The mirror (dumbbell) chart per touchpoint, in journey order top to bottom: customers' and
-    employees' mean POMP with CIs, joined in the classification colour, the gap at the right.
-
-    touchpoint_table: `journeys.touchpoint_table(...)`. ax: the Axes (default `plt.gca()`).
-    texts: over `DEFAULT_TEXTS` (title, customer, employee, classification names, score_axis, too_few).
-    threshold: the materiality threshold, noted under the chart when given.
-    zoom: narrow the score axis to the range in use (kept 0–100 when a side is suppressed).
-    Returns the Axes.
-    """
-    require_columns(touchpoint_table, ("touchpoint", "label", "customer_mean", "employee_mean", "gap",
-                                "classification"), "touchpoint table")
-    table = touchpoint_table.rename(columns={"touchpoint": "item"})
-    ax = plots.mirror_chart(table, ax=ax, sort="input", texts=merge_texts(DEFAULT_TEXTS, texts), threshold=threshold)
-    if zoom:
-        _zoom_scores(ax, table)
-    return ax
-
-
-def _zoom_scores(ax: Axes, table: pd.DataFrame) -> None:
-    """Narrow the 0–100 axis to the range the dots and their CIs use (in tens), when every mean is
-    there: touchpoint means cluster, and dumbbells show positions, not lengths from zero."""
-    means = table[["customer_mean", "employee_mean"]].astype(float)
-    if means.isna().any().any():
-        return
-    cis = [table[c].astype(float) for c in ("customer_ci_low", "customer_ci_high", "employee_ci_low",
-                                            "employee_ci_high") if c in table.columns]
-    values = pd.concat([means.stack(), *cis]).dropna()
-    lo = max(0.0, 10 * np.floor((values.min() - 3) / 10))
-    hi = min(100.0, 10 * np.ceil((values.max() + 3) / 10))
-    ax.set_xlim(lo, hi)
-    ax.set_xticks(np.arange(lo, hi + 0.1, 5 if hi - lo <= 30 else 10))
