@@ -7,9 +7,8 @@ Analysts are the consultancy's own staff, so the explorer reads the raw survey f
 shows is what the client's dashboard will show with those settings.
 
     explorer = Explorer.from_client("demo")
-    bar = FilterBar(explorer.views); panels = [OverviewPanel(explorer.views), …]
-    for panel in panels:
-        dlink((bar, "filters"), (panel, "filters")); dlink((explorer, "views"), (panel, "views"))
+    dashboard = Dashboard.for_views(explorer.views)     # mirrorgap.dashboard.board
+    dlink((explorer, "views"), (dashboard, "views"))
 """
 from __future__ import annotations
 
@@ -28,7 +27,7 @@ from mirrorgap.analyse.pipeline import load_side
 from mirrorgap.config.params import Analysis, Engagement, load_engagement, validate_model
 from mirrorgap.config.params_io import set_values
 from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
-from mirrorgap.dashboard.widgets import dashboard_texts
+from mirrorgap.dashboard.words import dashboard_texts
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
 
