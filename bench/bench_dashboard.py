@@ -119,7 +119,8 @@ def random_filters(views, rng: random.Random, n: int):
 def view_timings(folder: Path, changes: int, seed: int = 20261123) -> dict:
     """Time each view's computation from the aggregates over `changes` random filter changes."""
     from mirrorgap.aggregate.views import AggregateViews
-    from mirrorgap.dashboard.widgets import MirrorPanel, UnitPanel, unit_gap_table
+    from mirrorgap.dashboard.panels.mirror import MirrorPanel
+    from mirrorgap.dashboard.panels.units import UnitPanel, unit_gap_table
 
     t0 = time.perf_counter()
     views = AggregateViews.from_folder(folder)

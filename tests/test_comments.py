@@ -28,7 +28,8 @@ from mirrorgap.config.texts import section  # noqa: E402
 from mirrorgap.errors import ParamsError  # noqa: E402
 from mirrorgap.read.recode import CleanSide  # noqa: E402
 from mirrorgap.read.scrub import scrub_side  # noqa: E402
-from mirrorgap.render.charts.themes import DEFAULT_TEXTS, chart_texts, themes_chart, themes_figure  # noqa: E402
+from mirrorgap.render.charts.themes import DEFAULT_TEXTS, themes_chart, themes_figure  # noqa: E402
+from mirrorgap.render.words import comment_chart_texts as chart_texts  # noqa: E402
 
 
 def _theme(sv_keywords, sides=("customer", "employee")):

@@ -133,7 +133,7 @@ def test_a_dashboard_kernel_never_loads_the_readers_or_the_heavy_statistics():
     script = imports + "\nimport sys, json\nprint(json.dumps(sorted(sys.modules)))"
     loaded = set(json.loads(subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                                            check=True).stdout))
-    assert "mirrorgap.dashboard.widgets" in loaded and "mirrorgap.aggregate.views" in loaded  # the script did import them
+    assert "mirrorgap.dashboard.board" in loaded and "mirrorgap.aggregate.views" in loaded  # the script did import them
     unwanted = {"mirrorgap.read.readers", "mirrorgap.analyse.pipeline", "mirrorgap.read.sniff", "mirrorgap.analyse.drivers", "openpyxl",
                 "pyreadstat", "duckdb", "scipy.stats", "statsmodels", "seaborn"}
     assert not unwanted & loaded

@@ -25,7 +25,7 @@ from mirrorgap.deliver.outputs import write_outputs
 pytestmark = pytest.mark.browser
 
 RUN_ID = "20261123-101500"
-CODE_MARKERS = ("forbid_raw_access", "aggregates_from_env", "FilterBar(", "dlink(", "from mirrorgap", "import ",
+CODE_MARKERS = ("forbid_raw_access", "aggregates_from_env", "Dashboard.for_views(", "FilterBar(", "dlink(", "from mirrorgap", "import ",
                 "Traceback", 'class="cm-editor', 'class="CodeMirror', 'class="jp-InputArea', "In&nbsp;[",
                 "MIRRORGAP_", str(PROJ_ROOT))
 FILTERS = ("wave", "unit", "customer_segment", "employee_segment", "touchpoint", "theme")  # dropdown order

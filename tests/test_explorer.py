@@ -15,7 +15,8 @@ from mirrorgap.aggregate.views import Filters
 from mirrorgap.analyse.pipeline import analyse, load_side
 from mirrorgap.config.params import load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, PARAMS_DIR
-from mirrorgap.dashboard.widgets import FilterBar, GapTablePanel
+from mirrorgap.dashboard.filters import FilterBar
+from mirrorgap.dashboard.panels.table import GapTablePanel
 from mirrorgap.explorer.explorer import Explorer, client_from_env
 
 WAVE = Filters(wave="2026")

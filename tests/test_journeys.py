@@ -18,7 +18,8 @@ from mirrorgap.analyse.journeys import (
 )
 from mirrorgap.analyse.pipeline import in_wave, load_side
 from mirrorgap.config.params import load_engagement
-from mirrorgap.render.charts.units import chart_texts, touchpoint_chart
+from mirrorgap.render.charts.mirror import touchpoint_chart
+from mirrorgap.render.words import unit_chart_texts as chart_texts
 from test_units import assert_no_group_recoverable, clean_side, employee_totals, make_engagement, synthetic
 
 matplotlib.use("Agg")

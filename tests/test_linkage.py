@@ -19,7 +19,8 @@ from mirrorgap.analyse.linkage import (
 )
 from mirrorgap.analyse.pipeline import load_side
 from mirrorgap.config.params import load_engagement
-from mirrorgap.render.charts.units import chart_texts, linkage_chart
+from mirrorgap.render.charts.linkage import linkage_chart
+from mirrorgap.render.words import unit_chart_texts as chart_texts
 from test_units import synthetic
 
 matplotlib.use("Agg")
@@ -171,7 +172,7 @@ def test_linkage_chart_labels_every_unit_without_overlap(demo):
     table = linkage_table(cus, emp, eng, wave="2026")
     s = linkage_summary(table, language="sv")
     fig, ax = plt.subplots(figsize=(9, 6.5))
-    linkage_chart(table, s, ax=ax, texts={**chart_texts("sv"), "title": "Länkning"})
+    linkage_chart(table, s, ax=ax, texts={**chart_texts("sv"), "title": "Länkning"}, language="sv")
     points = [c for c in ax.collections if c.get_gid() == "units"][0]
     assert len(points.get_offsets()) == 6
     labels = [t for t in ax.texts if t.get_gid() == "unit_label"]

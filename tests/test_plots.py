@@ -15,18 +15,12 @@ from matplotlib.backend_bases import FigureCanvasBase  # noqa: E402
 from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from mirrorgap.render.charts import mirror as plots  # noqa: E402
-from mirrorgap.render.charts.mirror import (  # noqa: E402
-    DEFAULT_TEXTS,
-    HOUSE_COLORS,
-    figure_for,
-    format_signed,
-    gap_chart,
-    mirror_chart,
-    nps_chart,
-    save_png,
-    set_theme,
-)
+from mirrorgap.config.numbers import fmt_whole  # noqa: E402
+from mirrorgap.render.charts.gap import gap_chart  # noqa: E402
+from mirrorgap.render.charts.mirror import mirror_chart  # noqa: E402
+from mirrorgap.render.charts.nps import nps_chart  # noqa: E402
+from mirrorgap.render.charts.rows import DEFAULT_TEXTS, figure_for  # noqa: E402
+from mirrorgap.render.style import HOUSE_COLORS, save_png, set_theme  # noqa: E402
 
 MINUS = "\u2212"
 # (item, label, gap, classification); i11 has too few employee answers: suppressed, as mirrorgap.analyse.gaps does
@@ -429,10 +423,14 @@ def test_save_png_writes_a_png_and_returns_the_path(gaps, tmp_path):
 
 
 def test_format_signed():
-    assert [format_signed(v) for v in (19.4, -7.6, 0.2, -0.4, 0)] == ["+19", f"{MINUS}8", "0", "0", "0"]
+    assert [fmt_whole(v, signed=True) for v in (19.4, -7.6, 0.2, -0.4, 0)] == ["+19", f"{MINUS}8", "0", "0", "0"]
 
 
 def test_public_api():
-    assert {"set_theme", "HOUSE_COLORS", "mirror_chart", "gap_chart", "nps_chart", "figure_for",
-            "save_png", "DEFAULT_TEXTS"} <= set(plots.__all__)
+    from mirrorgap.render import style
+    from mirrorgap.render.charts import gap, mirror, nps, rows
+
+    assert {"set_theme", "HOUSE_COLORS", "save_png"} <= set(style.__all__)
+    assert {"mirror_chart"} <= set(mirror.__all__) and {"gap_chart"} <= set(gap.__all__)
+    assert {"nps_chart"} <= set(nps.__all__) and {"figure_for", "DEFAULT_TEXTS"} <= set(rows.__all__)
     assert {"customer", "employee", "blind_spot", "hidden_strength", "aligned"} <= set(HOUSE_COLORS)

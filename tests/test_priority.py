@@ -18,13 +18,9 @@ from mirrorgap.analyse.priority import (
 )
 from mirrorgap.config.params import load_engagement
 from mirrorgap.config.texts import section
-from mirrorgap.render.charts.priority import (
-    drivers_chart,
-    figure_for_drivers,
-    figure_for_priority,
-    place_labels,
-    priority_chart,
-)
+from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
+from mirrorgap.render.charts.priority import figure_for_priority, priority_chart
+from mirrorgap.render.labels import place_labels
 from mirrorgap.render.style import HOUSE_COLORS, set_theme
 
 
@@ -149,7 +145,7 @@ def test_drivers_chart_draws_bars_whiskers_and_values(demo):
 
 def test_drivers_chart_in_swedish_for_employees(demo):
     _, _, drivers, _ = demo
-    ax = drivers_chart(drivers, side="employee", texts=section("sv", "drivers"))
+    ax = drivers_chart(drivers, side="employee", texts=section("sv", "drivers"), language="sv")
     assert ax.get_title(loc="left").startswith("Vad som driver medarbetarnas")
     notes = [t.get_text() for t in ax.texts if t.get_gid() == "footnote"]
     assert notes and "R² = 0," in notes[0] and "95 %" in notes[0]

@@ -24,7 +24,7 @@ from mirrorgap.analyse.pulse import (  # noqa: E402
 from mirrorgap.config.params import load_engagement  # noqa: E402
 from mirrorgap.config.texts import section  # noqa: E402
 from mirrorgap.errors import InputFileError, ParamsError  # noqa: E402
-from mirrorgap.render.charts.trends import pulse_chart, pulse_figure  # noqa: E402
+from mirrorgap.render.charts.pulse import pulse_chart, pulse_figure  # noqa: E402
 from mirrorgap.render.style import set_theme  # noqa: E402
 from mirrorgap.stats.suppression import TOTAL  # noqa: E402
 

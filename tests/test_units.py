@@ -14,7 +14,8 @@ from mirrorgap.analyse.units import GROUP_COLUMNS, UNITS_CSV_COLUMNS, group_gap_
 from mirrorgap.config.params import load_engagement, parse_engagement
 from mirrorgap.read.ledger import SideLedger
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.render.charts.units import chart_texts, gap_heatmap, heatmap_figure
+from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure
+from mirrorgap.render.words import unit_chart_texts as chart_texts
 
 matplotlib.use("Agg")
 MIN_N = 5

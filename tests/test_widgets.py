@@ -12,25 +12,20 @@ from traitlets import dlink
 
 from helpers import demo_aggregates
 from mirrorgap.aggregate.views import AggregateViews, Filters
-from mirrorgap.config.numbers import fmt_number
-from mirrorgap.dashboard.widgets import (
-    ALL,
-    Dashboard,
-    FilterBar,
-    GapTablePanel,
-    ItemPanel,
-    MirrorPanel,
-    OverviewPanel,
-    UnitPanel,
-    answer_distribution_chart,
-    fmt_count,
-    gap_table_html,
-    unit_gap_table,
-    value_labels,
-)
-from mirrorgap.render.charts.units import cell_colours, colour_limit
-from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
+from mirrorgap.config.numbers import fmt_count, fmt_number
+from mirrorgap.dashboard.board import Dashboard
+from mirrorgap.dashboard.filters import ALL, FilterBar
+from mirrorgap.dashboard.html import gap_table_html
+from mirrorgap.dashboard.panels.item import ItemPanel
+from mirrorgap.dashboard.panels.mirror import MirrorPanel
+from mirrorgap.dashboard.panels.overview import OverviewPanel
+from mirrorgap.dashboard.panels.table import GapTablePanel
+from mirrorgap.dashboard.panels.units import UnitPanel, unit_gap_table
+from mirrorgap.dashboard.words import value_labels
+from mirrorgap.render.charts.answers import answer_distribution_chart
+from mirrorgap.render.charts.heatmap import cell_colours, colour_limit
 from mirrorgap.render.heatmap_html import heatmap_html
+from mirrorgap.render.words import unit_chart_texts
 
 NBSP = "\u00a0"
 
@@ -332,3 +327,25 @@ def test_dashboard_draws_only_the_open_tab(demo):
     dashboard.tabs.selected_index = 3
     assert panels[3].shown and panels[3].renders == 1 and not panels[0].shown
     assert replace(bar.filters, wave="2026") != bar.filters
+
+
+def test_for_views_builds_the_five_panels_linked_to_the_bar_and_hands_them_new_views(demo):
+    from traitlets import Any, HasTraits
+
+    class Source(HasTraits):  # what the explorer is to the dashboard: a `views` trait that changes
+        views = Any()
+
+    dashboard = Dashboard.for_views(demo.views)
+    panels = dashboard.panels
+    assert [type(p) for p in panels] == [OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel]
+    assert all(p.filters == dashboard.bar.filters for p in panels) and [p.renders for p in panels] == [1, 0, 0, 0, 0]
+    dashboard.bar.unit = "Malmö Bulltofta"
+    assert all(p.filters.unit == "Malmö Bulltofta" for p in panels) and panels[0].renders == 2
+    source = Source(views=demo.views)
+    dlink((source, "views"), (dashboard, "views"))
+    assert panels[0].renders == 2  # the same views: nothing redrawn
+    english = views_in(demo, "en")
+    source.views = english
+    assert all(p.views is english for p in panels)
+    assert [p.renders for p in panels] == [3, 0, 0, 0, 0]  # only the open tab redraws
+    assert "Customers answered" in panels[0].cards.value

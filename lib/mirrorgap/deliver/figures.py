@@ -6,19 +6,19 @@ from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import section
-from mirrorgap.render.charts.mirror import figure_for, gap_chart, mirror_chart, nps_chart, set_theme
-from mirrorgap.render.charts.priority import (
-    drivers_chart,
-    figure_for_drivers,
-    figure_for_priority,
-    priority_chart,
-)
-from mirrorgap.render.charts.themes import chart_texts as comment_chart_texts
+from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
+from mirrorgap.render.charts.gap import gap_chart
+from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure
+from mirrorgap.render.charts.linkage import linkage_chart
+from mirrorgap.render.charts.mirror import mirror_chart, touchpoint_chart
+from mirrorgap.render.charts.nps import nps_chart
+from mirrorgap.render.charts.priority import figure_for_priority, priority_chart
+from mirrorgap.render.charts.pulse import pulse_chart, pulse_figure
+from mirrorgap.render.charts.rows import figure_for
 from mirrorgap.render.charts.themes import themes_chart, themes_figure
-from mirrorgap.render.charts.trends import pulse_chart, pulse_figure, trend_chart, trend_figure
-from mirrorgap.render.charts.units import chart_texts as unit_chart_texts
-from mirrorgap.render.charts.units import gap_heatmap, heatmap_figure, linkage_chart, touchpoint_chart
-from mirrorgap.render.style import chart_texts, png_bytes
+from mirrorgap.render.charts.trends import trend_chart, trend_figure
+from mirrorgap.render.style import png_bytes, set_theme
+from mirrorgap.render.words import chart_texts, comment_chart_texts, unit_chart_texts
 
 
 def make_figures(results: Results) -> dict[str, Figure]:
@@ -50,7 +50,7 @@ def insight_figures(results: Results) -> dict[str, Figure]:
     drivers = tables.get("drivers")
     if drivers is not None and drivers["weight_pct"].notna().any():
         fig, ax = figure_for_drivers(int((drivers["side"] == "customer").sum()))
-        drivers_chart(drivers, side="customer", ax=ax, texts=section(lang, "drivers"), conf=conf)
+        drivers_chart(drivers, side="customer", ax=ax, texts=section(lang, "drivers"), conf=conf, language=lang)
         figs["drivers"] = fig
     priority = tables.get("priority")
     if priority is not None and priority["quadrant"].astype(bool).any():
@@ -60,12 +60,12 @@ def insight_figures(results: Results) -> dict[str, Figure]:
     trends = tables.get("trends")
     if trends is not None and not trends.empty:
         fig, ax = trend_figure(trends)
-        trend_chart(trends, ax=ax, texts=section(lang, "trends"), conf=conf)
+        trend_chart(trends, ax=ax, texts=section(lang, "trends"), conf=conf, language=lang)
         figs["trends"] = fig
     pulse = tables.get("pulse")
     if pulse is not None and not pulse.empty:
         fig, ax = pulse_figure(pulse)
-        pulse_chart(pulse, ax=ax, texts=section(lang, "trends"), conf=conf)
+        pulse_chart(pulse, ax=ax, texts=section(lang, "trends"), conf=conf, language=lang)
         figs["pulse"] = fig
     figs.update(_unit_figures(results))
     themes = tables.get("themes")
@@ -105,7 +105,8 @@ def _unit_figures(results: Results) -> dict[str, Figure]:
     links, summary = tables.get("linkage"), results.texts.get("linkage")
     if links is not None and summary is not None and summary.n_units >= 3:
         fig, ax = plt.subplots(figsize=(9, 6.5))
-        linkage_chart(links, summary, ax=ax, texts={**t, "title": t["linkage_title"]})
+        linkage_chart(links, summary, ax=ax, texts={**t, "title": t["linkage_title"]},
+                      language=results.engagement.language)
         figs["linkage"] = fig
     touchpoints = tables.get("touchpoints")
     if touchpoints is not None and not touchpoints.empty:

@@ -7,9 +7,8 @@ Analysts are the consultancy's own staff, so the explorer reads the raw survey f
 shows is what the client's dashboard will show with those settings.
 
     explorer = Explorer.from_client("demo")
-    bar = FilterBar(explorer.views); panels = [OverviewPanel(explorer.views), …]
-    for panel in panels:
-        dlink((bar, "filters"), (panel, "filters")); dlink((explorer, "views"), (panel, "views"))
+    dashboard = Dashboard.for_views(explorer.views)     # mirrorgap.dashboard.board
+    dlink((explorer, "views"), (dashboard, "views"))
 """
 from __future__ import annotations
 
@@ -23,11 +22,12 @@ from traitlets import Any, Float, Int, List, Unicode, observe
 
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
 from mirrorgap.aggregate.views import AggregateViews
+from mirrorgap.analyse.gaps import display_label
 from mirrorgap.analyse.pipeline import load_side
 from mirrorgap.config.params import Analysis, Engagement, load_engagement, validate_model
 from mirrorgap.config.params_io import set_values
 from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
-from mirrorgap.dashboard.widgets import dashboard_texts
+from mirrorgap.dashboard.words import dashboard_texts
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
 
@@ -97,7 +97,7 @@ class Explorer(widgets.VBox):
                 "metric": self.metric, "exclude_items": list(self.excluded_items)}
         analysis = validate_model(Analysis, data, source="analysis")
         if not {i.id for i in self.engagement.items} - set(analysis.exclude_items):
-            raise ParamsError("analysis", ["exclude_items: keep at least one mirror item"])
+            raise ParamsError("analysis", [dashboard_texts(self.language)["explorer_keep_one_item"]])
         return analysis
 
     def recompute(self) -> None:
@@ -166,7 +166,7 @@ class Explorer(widgets.VBox):
         for name, control in controls.items():
             widgets.link((self, name), (control, "value"))
         self.item_boxes = {i.id: widgets.Checkbox(value=i.id not in self.excluded_items, indent=False,
-                                                  description=i.label.get(lang, i.id),
+                                                  description=display_label(i, lang),
                                                   layout=widgets.Layout(width="300px"))
                            for i in self.engagement.items}
         for box in self.item_boxes.values():

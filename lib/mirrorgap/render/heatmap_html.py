@@ -1,4 +1,4 @@
-"""The dashboard's unit heatmap as an HTML table: the report's heatmap (`plots_units.gap_heatmap`) with
+"""The dashboard's unit heatmap as an HTML table: the report's heatmap (`mirrorgap.render.charts.heatmap.gap_heatmap`) with
 the same colours, colour limit, bold cue and texts, drawn by the browser instead of as a picture.
 
 Why HTML here: at 50 units × 30 items a PNG took seconds to render after every filter change, and a
@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.colors import to_hex
 
 from mirrorgap.config.numbers import fmt_number
-from mirrorgap.render.charts.units import cell_colours, colour_limit
+from mirrorgap.render.charts.heatmap import cell_colours, colour_limit
 from mirrorgap.render.style import HOUSE_COLORS
 
 

@@ -1,5 +1,8 @@
 """The house style: one colour table and one theme entry point for every chart mirrorgap draws.
 
+`png_bytes` and `save_png` turn a drawn figure into a picture (`save_png` is the only function of the
+charts that writes to disk).
+
 Colours are colour-blind safe: customers and employees use the Okabe–Ito blue and orange; blind spot
 (dark red) and hidden strength (green) also differ clearly in lightness, and every chart carries a
 second cue (direction, sign, position or a printed label) so colour is never the only one.
@@ -7,12 +10,16 @@ second cue (direction, sign, position or a printed label) so colour is never the
 from __future__ import annotations
 
 import io
+import math
+from pathlib import Path
 
 import matplotlib as mpl
+import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
 
-from mirrorgap.config.texts import section
+__all__ = ["FONT_FAMILY", "HOUSE_COLORS", "HOUSE_RC", "SEABORN_BASE_RC", "THEME_PALETTE", "is_missing", "merge_texts",
+           "png_bytes", "require_columns", "save_png", "set_theme", "tint"]
 
 HOUSE_COLORS: dict[str, str] = {
     # the two sides (Okabe & Ito 2008)
@@ -111,6 +118,11 @@ def merge_texts(defaults: dict[str, str], texts: dict | None) -> dict[str, str]:
     return merged
 
 
+def is_missing(value) -> bool:
+    """No value in a table cell: None, pandas' NA or NaN."""
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
 def require_columns(df, columns, what: str) -> None:
     """Raise a ValueError naming the columns a chart needs but the table lacks."""
     missing = [c for c in columns if c not in df.columns]
@@ -118,15 +130,16 @@ def require_columns(df, columns, what: str) -> None:
         raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
-def chart_texts(language: str, metric: str = "mean") -> dict[str, str]:
-    """The texts of the core charts (sides, classifications, axes) in the engagement language, the axes
-    worded for the gap `metric`."""
-    return {**section(language, "side"), **section(language, "classification"),
-            **section(language, "chart", metric=metric)}
-
-
 def png_bytes(fig: Figure, *, dpi: int = 150) -> bytes:
     """A figure as PNG bytes, without the matplotlib version stamp (so reruns write identical files)."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=dpi, bbox_inches="tight", metadata={"Software": None})
     return buf.getvalue()
+
+
+def save_png(fig: Figure, path, *, dpi: int = 150) -> Path:
+    """Write `fig` as a PNG (tight bounding box, white background); creates the folder. Returns the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.3, facecolor="white")
+    return path

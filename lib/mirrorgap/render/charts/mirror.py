@@ -1,193 +1,40 @@
-"""The charts: mirror (dumbbell) chart, gap chart and NPS/eNPS chart.
+"""The mirror (dumbbell) chart: per item, or per touchpoint, both sides' score on 0–100 joined by a
+line in the classification colour, the signed gap at the right.
 
 Seaborn's convention: the data comes first, everything else is keyword-only; each function draws on
 `ax` (default `plt.gca()`), returns the Axes and never shows or saves. Display strings come from the
-caller (`texts`, merged over `DEFAULT_TEXTS`) so the engagement's language is used. `save_png` is the
-only function here that writes to disk. Call `set_theme()` once before drawing.
+caller (`texts`, e.g. `mirrorgap.render.words.chart_texts(language)`, merged over the English
+`DEFAULT_TEXTS` of `mirrorgap.render.charts.rows`). Call `mirrorgap.render.style.set_theme()` once before
+drawing; `rows.figure_for("mirror", n)` gives a figure of the right size.
 """
 from __future__ import annotations
-
-import textwrap
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
-from matplotlib.transforms import blended_transform_factory
 
-from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, set_theme, tint
+from mirrorgap.render.charts.parts import legend_on_top, note, title
+from mirrorgap.render.charts.rows import (
+    CLASSES,
+    DEFAULT_TEXTS,
+    class_color,
+    gap_header,
+    gap_label,
+    is_loud,
+    item_axis,
+    ordered,
+    row_classes,
+)
+from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 
-__all__ = [
-    "DEFAULT_TEXTS", "HOUSE_COLORS", "figure_for", "format_signed", "gap_chart", "mirror_chart",
-    "nps_chart", "save_png", "set_theme",
-]
-
-DEFAULT_TEXTS: dict[str, str] = {
-    "title": "",
-    "customer": "Customers",
-    "employee": "Employees",
-    "blind_spot": "Blind spot",
-    "hidden_strength": "Hidden strength",
-    "aligned": "Aligned",
-    "gap_header": "Gap",
-    "gap_axis": "Gap (employees − customers), POMP points",
-    "score_axis": "Score, 0–100 (POMP)",
-    "too_few": "too few answers",
-    "customers_higher": "← customers rate higher",
-    "employees_higher": "employees rate higher →",
-    # {threshold} is filled in; shown under the chart when `threshold` is given
-    "threshold_note": "Blind spot / hidden strength: a significant gap of at least {threshold:g} points.",
-    "promoters": "Promoters",
-    "passives": "Passives",
-    "detractors": "Detractors",
-    "nps_axis": "Share of answers, %",
-    "nps_name_customer": "NPS",
-    "nps_name_employee": "eNPS",
-    # {name} {nps} {low} {high} are filled in; nps is signed, e.g. "NPS +34 (29 to 39)"
-    "nps_value": "{name} {nps} ({low} to {high})",
-    "n_label": "n = {n}",
-    "percent": "{:.0f}%",
-}
-
-CLASSES = ("blind_spot", "hidden_strength", "aligned")
-SORTS = ("gap", "customer", "employee", "input")
-KINDS = ("mirror", "gap", "nps")
-LABEL_WRAP = 34            # characters per line of an item label
-MIN_SEGMENT_LABEL = 6.0    # NPS segments narrower than this (percent) get no printed share
-MINUS = "\u2212"
+__all__ = ["mirror_chart", "touchpoint_chart"]
 
 _MIRROR_COLUMNS = ("item", "label", "customer_mean", "employee_mean", "gap", "classification")
-_GAP_COLUMNS = ("item", "label", "gap", "classification")
-_NPS_COLUMNS = ("side", "label", "n", "promoter_share", "passive_share", "detractor_share",
-                "nps", "ci_low", "ci_high")
 
-
-# ---------------------------------------------------------------------------------------------------
-# helpers
-
-def format_signed(value: float) -> str:
-    """A rounded value with its sign, typographic minus: +19, −7, 0."""
-    r = int(round(float(value)))
-    if r == 0:
-        return "0"
-    return f"+{r}" if r > 0 else f"{MINUS}{-r}"
-
-
-def _format_plain(value: float) -> str:
-    r = int(round(float(value)))
-    return f"{MINUS}{-r}" if r < 0 else str(r)
-
-
-
-
-
-
-def _classes(gaps: pd.DataFrame) -> list[str]:
-    """Classification per row. "suppressed" (the gap module's word for too few answers) and a missing
-    value are kept as "suppressed" and drawn in the aligned grey, without a legend entry."""
-    out = []
-    for value in gaps["classification"]:
-        if _is_missing(value) or value == "suppressed":
-            out.append("suppressed")
-        elif value in CLASSES:
-            out.append(str(value))
-        else:
-            raise ValueError(f"classification {value!r} is not one of {list(CLASSES) + ['suppressed']}")
-    return out
-
-
-def _class_color(cls: str) -> str:
-    return HOUSE_COLORS["aligned" if cls == "suppressed" else cls]
-
-
-def _loud(cls: str) -> bool:
-    """Blind spots and hidden strengths are drawn strong; aligned and suppressed items muted."""
-    return cls in ("blind_spot", "hidden_strength")
-
-
-def _ordered(gaps: pd.DataFrame, sort: str) -> pd.DataFrame:
-    """Rows top to bottom: by default the largest blind spot first, the largest hidden strength last,
-    items without a gap (suppressed) at the very bottom."""
-    if sort not in SORTS:
-        raise ValueError(f"sort={sort!r}; choose one of {list(SORTS)}")
-    df = gaps.reset_index(drop=True)
-    if sort == "input":
-        return df
-    key = {"gap": "gap", "customer": "customer_mean", "employee": "employee_mean"}[sort]
-    return df.sort_values(key, ascending=False, na_position="last", kind="stable").reset_index(drop=True)
-
-
-def _wrap(label: str) -> str:
-    return textwrap.fill(str(label), width=LABEL_WRAP, break_long_words=False)
-
-
-def _rows_axis(ax: Axes, labels, *, top_pad: float = 0.0) -> np.ndarray:
-    """Item labels on the y axis, first row at the top."""
-    y = np.arange(len(labels), dtype=float)
-    ax.set_yticks(y, [_wrap(lab) for lab in labels])
-    ax.set_ylim(len(labels) - 0.5, -0.5 - top_pad)
-    ax.tick_params(axis="y", length=0, pad=6)
-    ax.tick_params(axis="x", length=0, colors=HOUSE_COLORS["neutral"])
-    ax.grid(False)
-    ax.grid(axis="x", color=HOUSE_COLORS["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    for side in ("top", "right", "left"):
-        ax.spines[side].set_visible(False)
-    ax.spines["bottom"].set_color("#BFBFBF")
-    ax.spines["bottom"].set_linewidth(0.8)
-    return y
-
-
-def _right_column(ax: Axes, y: float, text: str, **kwargs):
-    """A text just right of the plotting area, at data row y."""
-    trans = blended_transform_factory(ax.transAxes, ax.transData)
-    return ax.text(1.015, y, text, transform=trans, ha="left", va="center", clip_on=False, **kwargs)
-
-
-def _legend_on_top(ax: Axes, handles) -> None:
-    """One row of legend between the title and the plot, so it never covers data."""
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles),
-              frameon=False, borderaxespad=0.4, handletextpad=0.5, columnspacing=1.6,
-              handlelength=1.6, fontsize=10)
-
-
-def _title(ax: Axes, title: str) -> None:
-    if title:
-        ax.set_title(title, loc="left", pad=30, fontsize=13, fontweight="bold",
-                     color=HOUSE_COLORS["text"])
-
-
-def _footnote(ax: Axes, text: str) -> None:
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -44), textcoords="offset points",
-                ha="left", va="top", fontsize=8.5, color=HOUSE_COLORS["muted"], gid="threshold_note")
-
-
-def _direction_hints(ax: Axes, t: dict, y: float) -> None:
-    kw = dict(fontsize=8.5, color=HOUSE_COLORS["muted"], style="italic", va="center")
-    trans = blended_transform_factory(ax.transAxes, ax.transData)
-    ax.text(0.005, y, t["customers_higher"], transform=trans, ha="left", gid="direction_hint", **kw)
-    ax.text(0.995, y, t["employees_higher"], transform=trans, ha="right", gid="direction_hint", **kw)
-
-
-def _gap_label(ax: Axes, y: float, gap: float, cls: str) -> None:
-    """The signed gap in the right-hand column: bold in the classification colour when it matters."""
-    loud = _loud(cls)
-    _right_column(ax, y, format_signed(gap), fontsize=10.5, gid="gap_label",
-                  color=HOUSE_COLORS[cls] if loud else HOUSE_COLORS["neutral"],
-                  fontweight="bold" if loud else "normal")
-
-
-def _is_missing(v) -> bool:
-    return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
-
-
-# ---------------------------------------------------------------------------------------------------
-# charts
 
 def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap",
                  texts: dict | None = None, threshold: float | None = None) -> Axes:
@@ -208,15 +55,15 @@ def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap
     require_columns(gaps, _MIRROR_COLUMNS, "gap table")
     t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
-    df = _ordered(gaps, sort)
-    classes = _classes(df)
+    df = ordered(gaps, sort)
+    classes = row_classes(df)
     c = HOUSE_COLORS
-    y = _rows_axis(ax, df["label"].tolist())
+    y = item_axis(ax, df["label"].tolist())
     n = len(df)
 
     # row tints: the classification is visible at a glance across the whole row
     for i, cls in enumerate(classes):
-        if _loud(cls):
+        if is_loud(cls):
             ax.axhspan(i - 0.5, i + 0.5, facecolor=tint(c[cls], 0.10), edgecolor="none", zorder=0,
                        gid=f"row_{cls}")
 
@@ -226,8 +73,8 @@ def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap
 
     # connectors, in row order, coloured by classification
     segs = [[(cust[i], y[i]), (emp[i], y[i])] for i in range(n) if both[i]]
-    seg_colors = [_class_color(classes[i]) for i in range(n) if both[i]]
-    seg_widths = [3.2 if _loud(classes[i]) else 2.0 for i in range(n) if both[i]]
+    seg_colors = [class_color(classes[i]) for i in range(n) if both[i]]
+    seg_widths = [3.2 if is_loud(classes[i]) else 2.0 for i in range(n) if both[i]]
     ax.add_collection(LineCollection(segs, colors=seg_colors, linewidths=seg_widths, zorder=2,
                                      capstyle="butt", gid="connectors"))
 
@@ -254,7 +101,7 @@ def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap
     for i in range(n):
         missing = [s for s, v in (("customer", cust[i]), ("employee", emp[i])) if np.isnan(v)]
         if missing:
-            note = "; ".join(f"{t[s]}: {t['too_few']}" for s in missing)
+            words = "; ".join(f"{t[s]}: {t['too_few']}" for s in missing)
             if len(missing) == 2:
                 x, ha = 50.0, "center"
             else:
@@ -262,16 +109,10 @@ def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap
                 lo, hi = reach[other][0][i], reach[other][1][i]
                 # the side with more room, 2 points clear of the interval
                 x, ha = (lo - 2.0, "right") if lo >= 100 - hi else (hi + 2.0, "left")
-            ax.text(x, y[i], note, ha=ha, va="center", fontsize=9, style="italic",
+            ax.text(x, y[i], words, ha=ha, va="center", fontsize=9, style="italic",
                     color=HOUSE_COLORS["muted"], gid="too_few")
-        gap = df.at[i, "gap"]
-        if _is_missing(gap) or np.isnan(float(gap)):
-            _right_column(ax, y[i], "–", color=c["muted"], fontsize=10.5, gid="gap_label")
-        else:
-            _gap_label(ax, y[i], gap, classes[i])
-    trans = blended_transform_factory(ax.transAxes, ax.transAxes)
-    ax.text(1.015, 1.0, t["gap_header"], transform=trans, ha="left", va="bottom", fontsize=9,
-            color=c["muted"], clip_on=False, gid="gap_header")
+        gap_label(ax, y[i], df.at[i, "gap"], classes[i])
+    gap_header(ax, t)
 
     ax.set_xlim(0, 100)
     ax.set_xticks(np.arange(0, 101, 20))
@@ -285,171 +126,46 @@ def mirror_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, sort: str = "gap
     ]
     for cls in CLASSES:
         if cls in classes:
-            handles.append(Patch(facecolor=tint(c[cls], 0.10) if _loud(cls) else "white",
-                                 edgecolor=c[cls], linewidth=2.2 if _loud(cls) else 1.6,
+            handles.append(Patch(facecolor=tint(c[cls], 0.10) if is_loud(cls) else "white",
+                                 edgecolor=c[cls], linewidth=2.2 if is_loud(cls) else 1.6,
                                  label=t[cls]))
-    _legend_on_top(ax, handles)
-    _title(ax, t["title"])
+    legend_on_top(ax, handles)
+    title(ax, t["title"])
     if threshold is not None:
-        _footnote(ax, t["threshold_note"].format(threshold=threshold))
+        note(ax, t["threshold_note"].format(threshold=threshold), gid="threshold_note")
     return ax
 
 
-def gap_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
-              threshold: float | None = None) -> Axes:
-    """Diverging horizontal bars of the gap (employees − customers) with CI error bars, a zero line and
-    dashed lines at ±threshold; bars coloured by classification, sorted like the mirror chart.
+def touchpoint_chart(touchpoint_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
+                     threshold: float | None = None, zoom: bool = True) -> Axes:
+    """The mirror (dumbbell) chart per touchpoint, in journey order top to bottom: customers' and
+    employees' mean POMP with CIs, joined in the classification colour, the gap at the right.
 
-    gaps: the gap table (item, label, gap, classification; gap_ci_low / gap_ci_high when present).
-        An item without a gap (suppressed) gets no bar, the `too_few` note instead.
-    ax: the Axes to draw on (default `plt.gca()`).
-    texts: display strings over `DEFAULT_TEXTS` (gap_axis, blind_spot, hidden_strength, aligned,
-        customers_higher, employees_higher, too_few, gap_header, title, threshold_note).
-    threshold: the materiality threshold in POMP points; drawn as dashed lines at ±threshold.
+    touchpoint_table: `journeys.touchpoint_table(...)`. ax: the Axes (default `plt.gca()`).
+    texts: over `DEFAULT_TEXTS` (title, customer, employee, classification names, score_axis, too_few).
+    threshold: the materiality threshold, noted under the chart when given.
+    zoom: narrow the score axis to the range in use (kept 0–100 when a side is suppressed).
     Returns the Axes.
     """
-    require_columns(gaps, _GAP_COLUMNS, "gap table")
-    t = merge_texts(DEFAULT_TEXTS, texts)
-    ax = plt.gca() if ax is None else ax
-    df = _ordered(gaps, "gap")
-    classes = _classes(df)
-    c = HOUSE_COLORS
-    y = _rows_axis(ax, df["label"].tolist(), top_pad=0.7)
-    gap = df["gap"].astype(float).to_numpy()
-    shown = ~np.isnan(gap)
-
-    xerr = None
-    extent = [np.abs(gap[shown]).max() if shown.any() else 0.0]
-    if "gap_ci_low" in df.columns and "gap_ci_high" in df.columns:
-        lo = df["gap_ci_low"].astype(float).to_numpy()[shown]
-        hi = df["gap_ci_high"].astype(float).to_numpy()[shown]
-        xerr = np.vstack([np.nan_to_num(gap[shown] - lo), np.nan_to_num(hi - gap[shown])])
-        extent += [np.nanmax(np.abs(lo)) if lo.size else 0.0, np.nanmax(np.abs(hi)) if hi.size else 0.0]
-    if threshold is not None:
-        extent.append(float(threshold) * 1.5)
-    lim = max(5.0, np.ceil(max(extent) * 1.08 / 5.0) * 5.0)
-
-    colors = [_class_color(classes[i]) for i in range(len(df)) if shown[i]]
-    bars = ax.barh(y[shown], gap[shown], height=0.62, color=colors, xerr=xerr, zorder=2,
-                   error_kw=dict(ecolor=c["neutral"], elinewidth=1.0, capsize=2.5, capthick=1.0, zorder=3),
-                   gid="gap_bars")
-    bars.set_label("_gap_bars")
-    ax.axvline(0, color=c["text"], linewidth=1.0, zorder=3, gid="zero_line")
-    if threshold is not None:
-        for x in (-float(threshold), float(threshold)):
-            ax.axvline(x, color=c["muted"], linewidth=0.9, linestyle=(0, (4, 3)), zorder=1, gid="threshold")
-
-    for i in range(len(df)):
-        if shown[i]:
-            _gap_label(ax, y[i], gap[i], classes[i])
-        else:
-            ax.text(0, y[i], f"  {t['too_few']}", ha="left", va="center", fontsize=9, style="italic",
-                    color=c["muted"], gid="too_few")
-            _right_column(ax, y[i], "–", color=c["muted"], fontsize=10.5, gid="gap_label")
-    trans = blended_transform_factory(ax.transAxes, ax.transAxes)
-    ax.text(1.015, 1.0, t["gap_header"], transform=trans, ha="left", va="bottom", fontsize=9,
-            color=c["muted"], clip_on=False, gid="gap_header")
-    _direction_hints(ax, t, -0.85)
-
-    ax.set_xlim(-lim, lim)
-    ax.xaxis.set_major_formatter(lambda v, _pos: format_signed(v))
-    ax.set_xlabel(t["gap_axis"], color=c["neutral"], labelpad=8)
-    handles = [Patch(facecolor=c[cls], edgecolor="none", label=t[cls]) for cls in CLASSES if cls in classes]
-    _legend_on_top(ax, handles)
-    _title(ax, t["title"])
-    if threshold is not None:
-        _footnote(ax, t["threshold_note"].format(threshold=threshold))
+    require_columns(touchpoint_table, ("touchpoint", "label", "customer_mean", "employee_mean", "gap",
+                                "classification"), "touchpoint table")
+    table = touchpoint_table.rename(columns={"touchpoint": "item"})
+    ax = mirror_chart(table, ax=ax, sort="input", texts=texts, threshold=threshold)
+    if zoom:
+        _zoom_scores(ax, table)
     return ax
 
 
-def _as_percent(df: pd.DataFrame) -> pd.DataFrame:
-    """Shares as percent, whether the table holds fractions (0–1) or percent (0–100)."""
-    cols = ["detractor_share", "passive_share", "promoter_share"]
-    shares = df[cols].astype(float)
-    total = shares.sum(axis=1, min_count=1).dropna()
-    return shares * 100.0 if (total <= 1.5).all() else shares
-
-
-def nps_chart(nps_table: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None) -> Axes:
-    """Per side a 100% stacked bar of detractors / passives / promoters, shares printed inside the
-    segments (tiny ones hidden) and the NPS with its CI at the end of the bar. NPS and eNPS are shown
-    side by side, never subtracted.
-
-    nps_table: one row per side (side, label, n, *_share as fractions or percent, nps, ci_low, ci_high).
-    ax: the Axes to draw on (default `plt.gca()`).
-    texts: display strings over `DEFAULT_TEXTS` (detractors, passives, promoters, nps_axis, nps_value,
-        nps_name_customer, nps_name_employee, n_label, percent, title).
-    Returns the Axes.
-    """
-    require_columns(nps_table, _NPS_COLUMNS, "NPS table")
-    t = merge_texts(DEFAULT_TEXTS, texts)
-    ax = plt.gca() if ax is None else ax
-    df = nps_table.reset_index(drop=True)
-    c = HOUSE_COLORS
-    labels = [f"{lab}\n{t['n_label'].format(n=int(n))}" if not _is_missing(n) else str(lab)
-              for lab, n in zip(df["label"], df["n"])]
-    y = np.arange(len(df), dtype=float)
-    ax.set_yticks(y, labels)
-    ax.set_ylim(len(df) - 0.5, -0.5)
-    ax.tick_params(axis="y", length=0, pad=8)
-    ax.tick_params(axis="x", length=0, colors=c["neutral"])
-    ax.grid(False)
-    for side in ("top", "right", "left", "bottom"):
-        ax.spines[side].set_visible(False)
-
-    shares = _as_percent(df)
-    left = np.zeros(len(df))
-    segments = (("detractors", "detractor_share", "white"),
-                ("passives", "passive_share", c["text"]),
-                ("promoters", "promoter_share", "white"))
-    for key, col, text_color in segments:
-        width = np.nan_to_num(shares[col].to_numpy())
-        bars = ax.barh(y, width, left=left, height=0.56, color=c[key], edgecolor="white", linewidth=1.2,
-                       label=t[key], gid=f"nps_{key}", zorder=2)
-        for bar, w in zip(bars, width):
-            if w >= MIN_SEGMENT_LABEL:
-                ax.text(bar.get_x() + w / 2, bar.get_y() + bar.get_height() / 2, t["percent"].format(w),
-                        ha="center", va="center", fontsize=10, color=text_color, gid="share_label")
-        left = left + width
-
-    for i, row in df.iterrows():
-        name = t.get(f"nps_name_{row['side']}", "NPS")
-        if _is_missing(row["nps"]) or np.isnan(float(row["nps"])):
-            # no answers (or suppressed): say so where the bar would be
-            ax.text(1.0, y[i], t["too_few"], ha="left", va="center", fontsize=9.5, style="italic",
-                    color=c["muted"], gid="too_few")
-            _right_column(ax, y[i], f"{name} –", fontsize=11, color=c["muted"], gid="nps_value")
-            continue
-        value = t["nps_value"].format(name=name, nps=format_signed(row["nps"]),
-                                      low=_format_plain(row["ci_low"]), high=_format_plain(row["ci_high"]))
-        _right_column(ax, y[i], value, fontsize=11, fontweight="bold", color=c["text"], gid="nps_value")
-
-    ax.set_xlim(0, 100)
-    ax.set_xticks(np.arange(0, 101, 20))
-    ax.set_xlabel(t["nps_axis"], color=c["neutral"], labelpad=8)
-    handles = [Patch(facecolor=c[key], edgecolor="none", label=t[key]) for key, _, _ in segments]
-    _legend_on_top(ax, handles)
-    _title(ax, t["title"])
-    return ax
-
-
-# ---------------------------------------------------------------------------------------------------
-# figures and files
-
-def figure_for(kind: str, n_items: int) -> tuple[Figure, Axes]:
-    """A new figure sized for one chart kind ("mirror", "gap" or "nps") with `n_items` rows (items, or
-    sides for "nps"); 10 in wide, fits a 16:9 slide. Returns (figure, axes)."""
-    if kind not in KINDS:
-        raise ValueError(f"kind={kind!r}; choose one of {list(KINDS)}")
-    n = max(int(n_items), 1)
-    height = {"mirror": 1.7 + 0.46 * n, "gap": 2.0 + 0.40 * n, "nps": 1.6 + 0.72 * n}[kind]
-    fig, ax = plt.subplots(figsize=(10, height))
-    return fig, ax
-
-
-def save_png(fig: Figure, path, *, dpi: int = 150) -> Path:
-    """Write `fig` as a PNG (tight bounding box, white background); creates the folder. Returns the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png", dpi=dpi, bbox_inches="tight", pad_inches=0.3, facecolor="white")
-    return path
+def _zoom_scores(ax: Axes, table: pd.DataFrame) -> None:
+    """Narrow the 0–100 axis to the range the dots and their CIs use (in tens), when every mean is
+    there: touchpoint means cluster, and dumbbells show positions, not lengths from zero."""
+    means = table[["customer_mean", "employee_mean"]].astype(float)
+    if means.isna().any().any():
+        return
+    cis = [table[c].astype(float) for c in ("customer_ci_low", "customer_ci_high", "employee_ci_low",
+                                            "employee_ci_high") if c in table.columns]
+    values = pd.concat([means.stack(), *cis]).dropna()
+    lo = max(0.0, 10 * np.floor((values.min() - 3) / 10))
+    hi = min(100.0, 10 * np.ceil((values.max() + 3) / 10))
+    ax.set_xlim(lo, hi)
+    ax.set_xticks(np.arange(lo, hi + 0.1, 5 if hi - lo <= 30 else 10))

@@ -1,23 +1,13 @@
-"""Charts for key drivers and the priority matrix.
+"""The priority matrix (importance–performance analysis, Martilla & James 1977): each item at
+(customers' score, importance for loyalty), crosshairs at the means and the four quadrants named; a
+line from each customer point to the employees' score, coloured by the gap's classification, shows
+where the two sides disagree on what matters.
 
-Seaborn's convention, like `plots`: data first, everything else keyword-only, draw on `ax` (default
-`plt.gca()`), return the Axes, never show or save. Display strings come from the caller (`texts`, e.g.
-`texts.section(language, "drivers")`, merged over the English `DEFAULT_TEXTS`). Call
-`style.set_theme()` once before drawing.
-
-- `drivers_chart`: one side's relative weights as horizontal bars with bootstrap whiskers.
-- `priority_chart`: importance × customers' score with crosshairs and quadrant names (Martilla &
-  James 1977); a line from each customer point to the employees' score, coloured by the gap's
-  classification, shows at a glance where the two sides disagree on what matters.
-
-Item labels in the priority chart are placed by a small nudging routine (`place_labels`): for each
-label, most important item first, it tries positions around the point, nearest first, and keeps the
-one that overlaps least with labels already placed, the points, the lines and the plot's edges; a
-label moved away from its point gets a thin leader line.
+Seaborn's convention, like `mirrorgap.render.charts.mirror`; texts (e.g. `section(language, "drivers")`)
+over the English `DEFAULT_TEXTS`. Item labels are placed by `mirrorgap.render.labels.place_labels`, most
+important item first, clear of the points, the lines, the quadrant names and the plot's edges.
 """
 from __future__ import annotations
-
-import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,272 +19,22 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Bbox
 
 from mirrorgap.analyse.priority import crosshairs
+from mirrorgap.render.charts.parts import fit_width, legend_on_top, note, title, wrap_label
+from mirrorgap.render.labels import figure_renderer, place_labels
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.render.words import EnglishTexts
 
-__all__ = ["DEFAULT_TEXTS", "drivers_chart", "figure_for_drivers", "figure_for_priority", "place_labels",
-           "priority_chart"]
+__all__ = ["DEFAULT_TEXTS", "figure_for_priority", "priority_chart"]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "title": "",  # overrides the chart's own title when given
-    # drivers chart; the title is picked by side and outcome
-    "title_customer_nps": "What drives customers' willingness to recommend (NPS)",
-    "title_customer_satisfaction": "What drives customers' overall satisfaction",
-    "title_employee_enps": "What drives employees' willingness to recommend the workplace (eNPS)",
-    "weight_axis": "Importance: share of the explained variation, %",
-    "weight_value": "{:.0f}%",
-    # {r2} {n} {conf} are filled in
-    "model_note": "Relative weights (Johnson 2000). R² = {r2}, n = {n}. Lines: {conf}% bootstrap interval.",
-    "suppressed_note": "Not shown: too few answers.",
-    "decimal_mark": ".",
-    # priority chart
-    "priority_title": "Where to act: importance for loyalty against the customers' score",
-    "importance_axis": "Importance for customer loyalty, % of the explained variation",
-    "performance_axis": "Customers' score, 0–100 (POMP)",
-    "concentrate_here": "Concentrate here",
-    "keep_up_the_good_work": "Keep up the good work",
-    "low_priority": "Low priority",
-    "possible_overkill": "Possible overkill",
-    "customer_score": "Customers' score",
-    "employee_score": "Employees' score",
-    "blind_spot": "Blind spot",
-    "hidden_strength": "Hidden strength",
-    "aligned": "Aligned",
-    "priority_note": ("Dashed lines: the average of the items on each axis. A line leads from the customers' "
-                      "score to the employees' score, coloured by the gap finding."),
-}
-
-LABEL_WRAP = 24           # characters per line of an item label in the priority chart
-DRIVER_LABEL_WRAP = 34    # … and on the drivers chart's axis
-TOP_DRIVERS = 3           # bars drawn in full colour; the rest lighter
-LEADER_AT = 16.0          # points: a label farther than this from its point gets a leader line
+DEFAULT_TEXTS = EnglishTexts("drivers", title="")  # "title" overrides the chart's own title when given
+LABEL_WRAP = 24           # characters per line of an item label
 _CLASSES = ("blind_spot", "hidden_strength", "aligned")
-_DRIVER_COLUMNS = ("side", "item", "label", "weight_pct", "weight_ci_low", "weight_ci_high")
 _PRIORITY_COLUMNS = ("item", "label", "importance", "performance", "employee_mean", "classification")
-# label positions around a point: (unit dx, unit dy, ha, va), in order of preference
-_DIRECTIONS = (
-    (1, 0, "left", "center"), (-1, 0, "right", "center"), (0, 1, "center", "bottom"),
-    (0, -1, "center", "top"), (0.75, 0.75, "left", "bottom"), (-0.75, 0.75, "right", "bottom"),
-    (0.75, -0.75, "left", "top"), (-0.75, -0.75, "right", "top"),
-)
-_RADII = (6.0, 11.0, 18.0, 27.0, 38.0, 52.0)  # points
-
-
-# ---------------------------------------------------------------------------------------------------
-# helpers
-
-
-
-
-
-def _decimal(value: float, digits: int, t: dict) -> str:
-    return f"{value:.{digits}f}".replace(".", t["decimal_mark"])
-
-
-def _title(ax: Axes, title: str, *, pad: float = 12) -> None:
-    if title:
-        ax.set_title(title, loc="left", pad=pad, fontsize=13, fontweight="bold", color=HOUSE_COLORS["text"])
-
-
-def _footnote(ax: Axes, text: str, *, offset: float) -> None:
-    """A muted note under the plot, wrapped to the width of the axes (measured in average characters)."""
-    width_pt = ax.get_position().width * ax.figure.get_figwidth() * 72
-    text = textwrap.fill(text, max(40, int(width_pt / (0.56 * 8.5))), break_long_words=False)
-    ax.annotate(text, xy=(0, 0), xycoords="axes fraction", xytext=(0, -offset), textcoords="offset points",
-                ha="left", va="top", fontsize=8.5, color=HOUSE_COLORS["muted"], gid="footnote")
 
 
 def _class_of(value) -> str:
     return str(value) if isinstance(value, str) and value in _CLASSES else "aligned"
 
-
-def _renderer(fig: Figure):
-    get = getattr(fig.canvas, "get_renderer", None)
-    return get() if get is not None else fig._get_renderer()  # noqa: SLF001 (backends without one)
-
-
-def _overlap(a: Bbox, b: Bbox) -> float:
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
-    return w * h if w > 0 and h > 0 else 0.0
-
-
-def _outside(box: Bbox, frame: Bbox) -> float:
-    """Area of `box` outside `frame`."""
-    return box.width * box.height - _overlap(box, frame)
-
-
-# ---------------------------------------------------------------------------------------------------
-# label nudging
-
-def place_labels(ax: Axes, x, y, labels, *, obstacles: list[Bbox] | None = None,
-                 soft_obstacles: list[Bbox] | None = None, order=None, **text_kw) -> list:
-    """Put a text label next to each point (data coordinates) so that labels do not overlap each other,
-    the obstacles or the plot's edges; see the module docstring. Set the axis limits first.
-
-    x, y: the points, in data coordinates.
-    labels: one string per point.
-    obstacles: display-space boxes labels must avoid (points, markers, other texts).
-    soft_obstacles: boxes a label may touch at a lower cost (thin lines).
-    order: the order in which points get their labels (default as given); put the important first.
-    text_kw: passed to `ax.annotate` (fontsize, color, fontweight…); a list value gives one per label.
-    Returns the Annotation objects, in input order; each has gid "item_label".
-    """
-    fig = ax.figure
-    renderer = _renderer(fig)
-    frame = ax.get_window_extent(renderer)
-    hard = list(obstacles or [])
-    soft = list(soft_obstacles or [])
-    px_per_pt = fig.dpi / 72.0
-    order = list(range(len(labels))) if order is None else list(order)
-    out: list = [None] * len(labels)
-    for i in order:
-        kw = {k: (v[i] if isinstance(v, (list, tuple)) else v) for k, v in text_kw.items()}
-        ann = ax.annotate(labels[i], xy=(x[i], y[i]), xytext=(_RADII[0], 0), textcoords="offset points",
-                          ha="left", va="center", gid="item_label", zorder=6, annotation_clip=False, **kw)
-        best, best_cost = None, np.inf
-        for radius in _RADII:
-            for rank, (ux, uy, ha, va) in enumerate(_DIRECTIONS):
-                ann.set_position((ux * radius, uy * radius))
-                ann.set_ha(ha)
-                ann.set_va(va)
-                box = _text_box(ann, renderer)
-                collide = sum(_overlap(box, b) for b in hard)
-                graze = sum(_overlap(box, b) for b in soft)
-                cost = (6.0 * collide + 3.0 * graze + 12.0 * _outside(box, frame)
-                        + 4.0 * radius * px_per_pt + 2.0 * rank)
-                if cost < best_cost:
-                    best, best_cost = (ux * radius, uy * radius, ha, va, box), cost
-            if best_cost < 4.0 * (radius + 1) * px_per_pt + 2.0 * len(_DIRECTIONS):
-                break  # a clear spot at this distance: nothing farther can be better
-        dx, dy, ha, va, box = best
-        ann.set_position((dx, dy))
-        ann.set_ha(ha)
-        ann.set_va(va)
-        if np.hypot(dx, dy) > LEADER_AT:
-            _leader(ax, ann, x[i], y[i], box, renderer)
-        hard.append(box)
-        out[i] = ann
-    return out
-
-
-def _text_box(ann, renderer) -> Bbox:
-    """The display box of a label (no arrow is ever attached), padded a little so labels keep apart."""
-    box = ann.get_window_extent(renderer)
-    return Bbox.from_extents(box.x0 - 5, box.y0 - 2, box.x1 + 5, box.y1 + 2)
-
-
-def _leader(ax: Axes, ann, x: float, y: float, box: Bbox, renderer) -> None:
-    """A thin line from the point to the nearest edge of its label."""
-    inv = ax.transData.inverted()
-    px, py = ax.transData.transform((x, y))
-    tx = min(max(px, box.x0), box.x1)
-    ty = min(max(py, box.y0), box.y1)
-    (x1, y1), = inv.transform([(tx, ty)])
-    # stop short of the marker so the line points at it without covering it
-    d = np.hypot(tx - px, ty - py)
-    if d <= 0:
-        return
-    shrink = min(5.0 * ax.figure.dpi / 72.0, d / 2)
-    (x0, y0), = inv.transform([(px + (tx - px) * shrink / d, py + (ty - py) * shrink / d)])
-    ax.plot([x0, x1], [y0, y1], color=HOUSE_COLORS["muted"], linewidth=0.6, zorder=5, gid="leader",
-            solid_capstyle="butt")
-
-
-# ---------------------------------------------------------------------------------------------------
-# drivers chart
-
-def drivers_chart(drivers: pd.DataFrame, *, side: str | None = None, ax: Axes | None = None,
-                  texts: dict | None = None, conf: float = 0.95) -> Axes:
-    """One side's key drivers: horizontal bars of the relative weight (% of R²), strongest at the top,
-    bootstrap intervals as whiskers and the value at the end; the three strongest in full colour.
-
-    drivers: the drivers table (`drivers.drivers_table`): side, item, label, weight_pct,
-        weight_ci_low, weight_ci_high; r2, n_respondents, outcome and suppressed are used when present.
-    side: "customer" or "employee"; may be left out when the table holds one side only.
-    ax: the Axes to draw on (default `plt.gca()`).
-    texts: display strings over `DEFAULT_TEXTS` (title, title_<side>_<outcome>, weight_axis,
-        weight_value, model_note, suppressed_note, decimal_mark).
-    conf: the confidence level of the bootstrap intervals, as used for the table (1 − analysis.alpha);
-        only printed in the note.
-    Returns the Axes. A side without figures (suppressed) gets the `suppressed_note` instead of bars.
-    """
-    require_columns(drivers, _DRIVER_COLUMNS, "drivers table")
-    t = merge_texts(DEFAULT_TEXTS, texts)
-    ax = plt.gca() if ax is None else ax
-    sides = list(dict.fromkeys(drivers["side"]))
-    if side is None:
-        if len(sides) != 1:
-            raise ValueError(f"the drivers table holds the sides {sides}; choose one with side=")
-        side = sides[0]
-    df = drivers[drivers["side"] == side].reset_index(drop=True)
-    if df.empty:
-        raise ValueError(f"the drivers table has no rows for side {side!r}; it has {sides}")
-    c = HOUSE_COLORS
-    colour = c.get(side, c["customer"])
-    outcome = str(df["outcome"].iloc[0]) if "outcome" in df.columns else ""
-    title = t["title"] or t.get(f"title_{side}_{outcome}", "")
-
-    weight = df["weight_pct"].astype(float)
-    shown = weight.notna()
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
-    ax.spines["bottom"].set_color("#BFBFBF")
-    ax.grid(False)
-    ax.tick_params(axis="x", length=0, colors=c["neutral"])
-    ax.tick_params(axis="y", length=0, pad=6)
-    _title(ax, title)
-    if not shown.any():
-        ax.set_yticks([])
-        ax.set_xticks([])
-        ax.spines["bottom"].set_visible(False)
-        ax.text(0.5, 0.5, t["suppressed_note"], transform=ax.transAxes, ha="center", va="center",
-                fontsize=11, style="italic", color=c["muted"], gid="suppressed_note")
-        return ax
-
-    df = df[shown].sort_values("weight_pct", ascending=False, kind="stable").reset_index(drop=True)
-    n = len(df)
-    y = np.arange(n, dtype=float)
-    w = df["weight_pct"].astype(float).to_numpy()
-    lo = df["weight_ci_low"].astype(float).to_numpy()
-    hi = df["weight_ci_high"].astype(float).to_numpy()
-    colours = [colour if k < TOP_DRIVERS else tint(colour, 0.45) for k in range(n)]
-    ax.barh(y, w, height=0.62, color=colours, zorder=2, gid="driver_bars")
-    has_ci = np.isfinite(lo) & np.isfinite(hi)
-    if has_ci.any():
-        ax.hlines(y[has_ci], lo[has_ci], hi[has_ci], colors=c["text"], linewidths=1.1, zorder=3,
-                  gid="driver_ci")
-        for end in (lo, hi):
-            ax.vlines(end[has_ci], y[has_ci] - 0.13, y[has_ci] + 0.13, colors=c["text"], linewidths=1.1,
-                      zorder=3)
-    reach = np.where(has_ci, np.fmax(hi, w), w)
-    for k in range(n):
-        ax.text(reach[k], y[k], "  " + t["weight_value"].format(w[k]), ha="left", va="center",
-                fontsize=10, color=c["text"], fontweight="bold" if k < TOP_DRIVERS else "normal",
-                gid="weight_label")
-    ax.set_yticks(y, [textwrap.fill(str(lab), DRIVER_LABEL_WRAP, break_long_words=False)
-                      for lab in df["label"]])
-    ax.set_ylim(n - 0.5, -0.6)
-    top = float(np.nanmax(reach))
-    ax.set_xlim(0, top * 1.16 + 0.5)
-    ax.grid(axis="x", color=c["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.set_xlabel(t["weight_axis"], color=c["neutral"], labelpad=8)
-    if {"r2", "n_respondents"} <= set(df.columns):
-        note = t["model_note"].format(r2=_decimal(float(df["r2"].iloc[0]), 2, t),
-                                      n=f"{int(df['n_respondents'].iloc[0]):,}".replace(",", "\u202f"),
-                                      conf=f"{100 * conf:g}".replace(".", t["decimal_mark"]))
-        _footnote(ax, note, offset=40)
-    return ax
-
-
-def figure_for_drivers(n_items: int) -> tuple[Figure, Axes]:
-    """A figure sized for one drivers chart of `n_items` bars (9 in wide). Returns (figure, axes)."""
-    fig, ax = plt.subplots(figsize=(9, 1.6 + 0.42 * max(int(n_items), 1)))
-    return fig, ax
-
-
-# ---------------------------------------------------------------------------------------------------
-# priority matrix
 
 def _limits(values: np.ndarray, *, pad: float, step: float, low: float | None = None,
             high: float | None = None) -> tuple[float, float]:
@@ -351,7 +91,7 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
     ax.tick_params(length=0, colors=c["neutral"])
     ax.set_xlabel(t["performance_axis"], color=c["neutral"], labelpad=8)
     ax.set_ylabel(t["importance_axis"], color=c["neutral"], labelpad=8)
-    _title(ax, t["title"] or t["priority_title"], pad=34)
+    title(ax, t["title"] or t["priority_title"], pad=34)
 
     if np.isfinite(imp_at):
         # the quadrant to act on, softly tinted; crosshairs at the means
@@ -385,7 +125,7 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
 
     # obstacles for the labels: points, markers, lines, the corner names
     fig = ax.figure
-    renderer = _renderer(fig)
+    renderer = figure_renderer(fig)
     to_px = ax.transData.transform
     r_pt = 6.0 * fig.dpi / 72.0
     hard = [Bbox.from_extents(px - r_pt, py - r_pt, px + r_pt, py + r_pt)
@@ -403,7 +143,7 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
         soft += [Bbox.from_extents(cx - 1, frame.y0, cx + 1, frame.y1),
                  Bbox.from_extents(frame.x0, cy - 1, frame.x1, cy + 1)]
     important = imp >= imp_at
-    labels = [textwrap.fill(str(lab), LABEL_WRAP, break_long_words=False) for lab in df["label"]]
+    labels = [wrap_label(lab, LABEL_WRAP) for lab in df["label"]]
     place_labels(ax, perf, imp, labels, obstacles=hard, soft_obstacles=soft,
                  order=list(np.argsort(-imp, kind="stable")), fontsize=9.5, linespacing=1.05,
                  color=c["text"], fontweight=["bold" if v else "normal" for v in important])
@@ -419,9 +159,8 @@ def priority_chart(priority: pd.DataFrame, *, ax: Axes | None = None, texts: dic
             colour = c[cls] if cls != "aligned" else "#A6A6A6"
             handles.append(Line2D([], [], color=colour, linewidth=2.2 if cls != "aligned" else 1.3,
                                   marker="D", markersize=5.5, markeredgecolor="white", label=t[cls]))
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=len(handles), frameon=False,
-              borderaxespad=0.4, handletextpad=0.5, columnspacing=1.4, handlelength=1.8, fontsize=9.5)
-    _footnote(ax, t["priority_note"], offset=40)
+    legend_on_top(ax, handles, columnspacing=1.4, handlelength=1.8, fontsize=9.5)
+    note(ax, fit_width(ax, t["priority_note"]), gid="footnote", offset=40)
     return ax
 
 

@@ -2,11 +2,9 @@
 
 Seaborn's convention, as in `mirrorgap.render.charts.mirror`: data first, the rest keyword-only, draws on `ax`
 (default `plt.gca()`), returns the Axes, never shows or saves. Display strings come from `texts`
-merged over `DEFAULT_TEXTS` (pass `chart_texts(language)` for the engagement language).
+merged over `DEFAULT_TEXTS` (pass `mirrorgap.render.words.comment_chart_texts(language)`).
 """
 from __future__ import annotations
-
-import textwrap
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -16,42 +14,19 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 from mirrorgap.analyse.themes import UNCATEGORISED
-from mirrorgap.config.texts import section
-from mirrorgap.render.style import HOUSE_COLORS, tint
+from mirrorgap.config.numbers import fmt_whole
+from mirrorgap.render.charts.parts import legend_on_top, note, rows_frame, title, wrap_label
+from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
+from mirrorgap.render.words import EnglishTexts
 
-__all__ = ["DEFAULT_TEXTS", "chart_texts", "themes_chart", "themes_figure"]
+__all__ = ["DEFAULT_TEXTS", "themes_chart", "themes_figure"]
 
-DEFAULT_TEXTS: dict[str, str] = {
-    "title": "",
-    "customer": "Customers",
-    "employee": "Employees",
-    "share_axis": "Share of those who commented, %",
-    # {side} {n}: the side's name and how many commented
-    "legend": "{side}, n = {n} commented",
-    # {share} {count}: the rounded share and the number of commenters mentioning the theme
-    "bar_value": "{share}% ({count})",
-    # {min_n}: the comment minimum; shown under the chart when the employee side is suppressed
-    "employee_suppressed": ("Employees: fewer than {min_n} commented, so their themes are not shown "
-                            "(anonymity)."),
-}
+DEFAULT_TEXTS = EnglishTexts("side", "comments", title="")
 
 SIDES = ("customer", "employee")
 LABEL_WRAP = 30
 BAR = 0.36  # height of one side's bar; a theme's two bars fill 0.72 of its row
 _COLUMNS = ("side", "theme", "label", "comments", "commenters", "share", "suppressed")
-
-
-def chart_texts(language: str) -> dict[str, str]:
-    """The chart's texts in one language (side names and the `comments:` texts)."""
-    words = section(language, "comments")
-    return {**section(language, "side"), **words, "title": words["chart_title"]}
-
-
-def _merge(texts: dict | None) -> dict[str, str]:
-    merged = dict(DEFAULT_TEXTS)
-    if texts:
-        merged.update({k: v for k, v in texts.items() if v is not None})
-    return merged
 
 
 def _rows(themes: pd.DataFrame) -> pd.DataFrame:
@@ -95,10 +70,8 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
         comments they are wide and crowd the chart; the table has them).
     Returns the Axes.
     """
-    missing = [c for c in _COLUMNS if c not in themes.columns]
-    if missing:
-        raise ValueError(f"the theme table lacks column(s) {missing}; it has {list(themes.columns)}")
-    t = _merge(texts)
+    require_columns(themes, _COLUMNS, "theme table")
+    t = merge_texts(DEFAULT_TEXTS, texts)
     ax = plt.gca() if ax is None else ax
     c = HOUSE_COLORS
     df = _rows(themes)
@@ -132,10 +105,10 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
             ax.hlines(yy, lo, hi, colors=[tint(c["text"], 0.5)], linewidths=0.9, zorder=3, gid=f"ci_{side}")
             ends_here = np.fmax(ends_here, hi)
         for yi, s_, k, end in zip(yy, share[ok], count[ok], ends_here):
-            ax.text(end + pad, yi, t["bar_value"].format(share=int(round(s_)), count=int(k)), va="center",
+            ax.text(end + pad, yi, t["bar_value"].format(share=fmt_whole(s_), count=int(k)), va="center",
                     ha="left", fontsize=8.5, color=c["neutral"], gid=f"value_{side}")
 
-    labels = ["\n".join(textwrap.wrap(str(lab), LABEL_WRAP)) or str(lab) for lab in df["label"]]
+    labels = [wrap_label(lab, LABEL_WRAP) for lab in df["label"]]
     ax.set_yticks(y, labels)
     for tick, u in zip(ax.get_yticklabels(), uncategorised):
         if u:
@@ -147,30 +120,20 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
             ax.axhline(i - 0.5, color="#BFBFBF", linewidth=0.8, zorder=1, gid="block_rule")
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, xmax)
-    ax.xaxis.set_major_formatter(lambda v, _pos: f"{v:.0f}")
+    ax.xaxis.set_major_formatter(lambda v, _pos: fmt_whole(v))
     ax.set_xlabel(t["share_axis"], color=c["neutral"], labelpad=8)
-    ax.tick_params(axis="y", length=0, pad=6)
-    ax.tick_params(axis="x", length=0, colors=c["neutral"])
-    ax.grid(False)
-    ax.grid(axis="x", color=c["grid"], linewidth=0.6)
-    ax.set_axisbelow(True)
-    for spine in ("top", "right", "left"):
-        ax.spines[spine].set_visible(False)
+    rows_frame(ax)
     ax.spines["bottom"].set_color("#BFBFBF")
 
     commenters = themes.drop_duplicates("side").set_index("side")["commenters"]
     handles = [Patch(facecolor=c[s], edgecolor="none",
                      label=t["legend"].format(side=t[s], n=int(commenters[s])))
                for s in shown_sides if s in commenters.index]
-    ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=max(len(handles), 1),
-              frameon=False, borderaxespad=0.4, handletextpad=0.5, columnspacing=1.6, fontsize=10)
-    if t["title"]:
-        ax.set_title(t["title"], loc="left", pad=30, fontsize=13, fontweight="bold", color=c["text"])
+    legend_on_top(ax, handles, handlelength=None)
+    title(ax, t["title"])
     employee = themes[themes["side"] == "employee"]
     if len(employee) and employee["suppressed"].astype(bool).all():
-        ax.annotate(t["employee_suppressed"].format(min_n=min_n_comments), xy=(0, 0),
-                    xycoords="axes fraction", xytext=(0, -44), textcoords="offset points", ha="left",
-                    va="top", fontsize=8.5, color=c["muted"], gid="employee_suppressed")
+        note(ax, t["employee_suppressed"].format(min_n=min_n_comments), gid="employee_suppressed")
     return ax
 
 

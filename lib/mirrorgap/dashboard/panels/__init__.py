@@ -1,0 +1,1 @@
+"""The dashboard's panels, one view each (overview, mirror, gap table, units, item by item)."""
