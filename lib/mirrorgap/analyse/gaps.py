@@ -31,7 +31,10 @@ GAP_CSV_COLUMNS = [
     "employee_n", "employee_mean", "employee_ci_low", "employee_ci_high", "gap", "gap_ci_low",
     "gap_ci_high", "p_value", "q_value", "hedges_g", "classification",
 ]
-CLASSIFICATIONS = ("blind_spot", "hidden_strength", "aligned", "suppressed")
+# suppressed: the employees' figures are hidden (too few); no_variation: every answer on each side the same,
+# so the gap is exact but has no test; too_few_to_test: shown, but a side has fewer than 2 answers
+UNTESTED = ("no_variation", "too_few_to_test")
+CLASSIFICATIONS = ("blind_spot", "hidden_strength", "aligned", "suppressed", *UNTESTED)
 _SIDE_STATS = ("n", "mean", "sd", "ci_low", "ci_high", "mean_native", "top_box", "top_box_ci_low",
                "top_box_ci_high")
 
@@ -73,6 +76,16 @@ def side_summary(values, counts, *, scale_min: float, scale_max: float, top_box_
 
 def _suppressed(summary: dict) -> dict:
     return {k: (v if k == "n" else np.nan) for k, v in summary.items()}
+
+
+def untested_reason(row) -> str | None:
+    """Why a gap that both sides show has no test, or None: every answer the same on both sides
+    (no_variation: the gap is exact) or fewer than 2 answers on a side (too_few_to_test)."""
+    if not (np.isfinite(row.customer_mean) and np.isfinite(row.employee_mean)) or np.isfinite(row.p_value):
+        return None
+    if row.customer_n >= 2 and row.employee_n >= 2 and row.customer_sd == 0 and row.employee_sd == 0:
+        return "no_variation"
+    return "too_few_to_test" if min(row.customer_n, row.employee_n) < 2 else None
 
 
 def classify(gap: float, q: float, *, threshold: float, alpha: float) -> str:
@@ -152,8 +165,8 @@ def gap_table_from_summaries(summaries: dict, scales: dict, items: list, analysi
         rows.append(row)
     table = pd.DataFrame(rows)
     table["q_value"] = benjamini_hochberg(table["p_value"].to_numpy(dtype=float))
-    table["classification"] = [classify(g, q, threshold=analysis.gap_threshold, alpha=analysis.alpha)
-                               for g, q in zip(table["gap"], table["q_value"])]
+    table["classification"] = [untested_reason(r) or classify(r.gap, r.q_value, threshold=analysis.gap_threshold,
+                                                                alpha=analysis.alpha) for r in table.itertuples()]
     table["shared"] = [shared_level(c, e, analysis) if cl != "suppressed" else ""
                        for c, e, cl in zip(table["customer_mean"], table["employee_mean"], table["classification"])]
     return table

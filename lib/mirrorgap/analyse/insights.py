@@ -56,7 +56,8 @@ def _add_units(results: Results, customer, employee) -> None:
         results.texts["linkage"] = linkage_summary(links, language=eng.language, conf=1 - eng.analysis.alpha)
     journey_columns = {eng.employee.tenure_column, eng.employee.customer_facing_column}
     segments = [group_gap_table(customer, employee, eng, by=col)
-                for col in [*eng.customer.segment_columns, *eng.employee.segment_columns] if col not in journey_columns]
+                for col in dict.fromkeys([*eng.customer.segment_columns, *eng.employee.segment_columns])
+                if col not in journey_columns]  # a segment on both sides compares its groups once
     if segments:
         tables["segments"] = pd.concat(segments, ignore_index=True)
     if any(i.touchpoint for i in eng.analysed_items):

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from mirrorgap.analyse.gaps import classify
+from mirrorgap.analyse.gaps import classify, untested_reason
 from mirrorgap.config.params import Analysis
 from mirrorgap.stats.estimators import benjamini_hochberg
 
@@ -63,8 +63,8 @@ def top_box_gap_table(gaps: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
         rows.append((r.employee_mean - r.customer_mean, low, high, two_proportion_p(k1, n1, k2, n2)))
     out[["gap", "gap_ci_low", "gap_ci_high", "p_value"]] = pd.DataFrame(rows, index=out.index, dtype=float)
     out["q_value"] = benjamini_hochberg(out["p_value"].to_numpy(dtype=float))
-    out["classification"] = [classify(g, q, threshold=analysis.gap_threshold, alpha=analysis.alpha)
-                             for g, q in zip(out["gap"], out["q_value"])]
+    out["classification"] = [untested_reason(r) or classify(r.gap, r.q_value, threshold=analysis.gap_threshold,
+                                                            alpha=analysis.alpha) for r in out.itertuples()]
     out["hedges_g"] = np.nan
     out["shared"] = ""
     return out

@@ -75,8 +75,9 @@ def findings_html(gaps: pd.DataFrame, language: str) -> str:
             items = "".join(f"<li>{html.escape(s)}</li>" for s in found[kind])
             parts.append(f'<div class="mg-finding mg-finding-{kind}"><h4>{html.escape(words[heading])}</h4>'
                          f"<ul>{items}</ul></div>")
-    if not found["blind_spot"] and not found["hidden_strength"]:
-        parts.append(f'<p>{html.escape(section(language, "report")["no_findings"])}</p>')
+    if not found["blind_spot"] and not found["hidden_strength"] and found["none"]:
+        parts.append(f'<p>{html.escape(found["none"])}</p>')
+    parts += [f'<p class="mg-untested">{html.escape(s)}</p>' for s in found["untested"]]
     parts += [f'<p class="mg-shared">{html.escape(s)}</p>' for s in shared_findings(gaps, language)]
     return '<div class="mg-findings">' + "".join(parts) + "</div>"
 

@@ -112,8 +112,9 @@ def summary_markdown(results: Results) -> str:
     for kind, heading in (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading")):
         if found[kind]:
             lines += [f"**{finding[heading]}**", ""] + [f"- {s}" for s in found[kind][:TOP]] + [""]
-    if not found["blind_spot"] and not found["hidden_strength"]:
-        lines += [report["no_findings"], ""]
+    if not found["blind_spot"] and not found["hidden_strength"] and found["none"]:
+        lines += [found["none"], ""]
+    lines += [f"- {s}" for s in found["untested"]] + ([""] if found["untested"] else [])
     lines += [s + "\n" for s in shared_findings(results.gaps, lang)]
     driver = _driver_sentence(results.tables.get("drivers"), words, lang, words)
     if driver:

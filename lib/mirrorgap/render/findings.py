@@ -5,6 +5,7 @@ import math
 
 import pandas as pd
 
+from mirrorgap.analyse.gaps import UNTESTED
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.texts import section
 
@@ -24,14 +25,27 @@ def _item_sentence(row: pd.Series, template: str, language: str) -> str:
                            employees=f(row.employee_mean), low=f(low), high=f(high))
 
 
-def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str]]:
-    """One sentence per blind spot and per hidden strength, largest gap first."""
+def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str] | str]:
+    """One sentence per blind spot and per hidden strength, largest gap first; one per item shown
+    without a test (`untested`: no variation, too few answers to test); and `none`, what to say when
+    there is neither a blind spot nor a hidden strength (no item differs, or no item could be compared)."""
     words = section(language, "finding")
     out = {}
     for kind, ascending in (("blind_spot", False), ("hidden_strength", True)):
         rows = gaps[gaps.classification == kind].sort_values("gap", ascending=ascending)
         out[kind] = [_item_sentence(r, words[kind], language) for r in rows.itertuples()]
+    out["untested"] = [_untested_sentence(r, words, language) for r in gaps.itertuples() if r.classification in UNTESTED]
+    tested = gaps["classification"].isin(["blind_spot", "hidden_strength", "aligned"]).any()
+    out["none"] = (section(language, "report")["no_findings"] if tested else
+                   "" if out["untested"] else words["none_tested"])  # the untested sentences say why
     return out
+
+
+def _untested_sentence(row, words: dict, language: str) -> str:
+    f = lambda v: fmt_number(v, language, decimals=0 if float(v).is_integer() else 1)  # noqa: E731
+    return words[row.classification].format(label=row.label, gap=fmt_number(row.gap, language, signed=True),
+                                            customers=f(row.customer_mean_native),
+                                            employees=f(row.employee_mean_native))
 
 
 def shared_findings(gaps: pd.DataFrame, language: str) -> list[str]:
@@ -70,7 +84,8 @@ def summary_markdown(gaps: pd.DataFrame, nps: pd.DataFrame, language: str) -> st
     for kind, heading in (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading")):
         if found[kind]:
             lines += [f"**{words[heading]}**", ""] + [f"- {s}" for s in found[kind]] + [""]
-    if not found["blind_spot"] and not found["hidden_strength"]:
-        lines += [report["no_findings"], ""]
+    if not found["blind_spot"] and not found["hidden_strength"] and found["none"]:
+        lines += [found["none"], ""]
+    lines += [f"- {s}" for s in found["untested"]] + ([""] if found["untested"] else [])
     lines += shared_findings(gaps, language)
     return "\n".join(lines).strip() + "\n"

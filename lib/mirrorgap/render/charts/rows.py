@@ -10,6 +10,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
+from mirrorgap.analyse.gaps import UNTESTED
 from mirrorgap.config.numbers import fmt_whole
 from mirrorgap.render.charts.parts import rows_frame, wrap_label
 from mirrorgap.render.style import HOUSE_COLORS, is_missing
@@ -33,7 +34,7 @@ def row_classes(gaps: pd.DataFrame) -> list[str]:
     for value in gaps["classification"]:
         if is_missing(value) or value == "suppressed":
             out.append("suppressed")
-        elif value in CLASSES:
+        elif value in CLASSES or value in UNTESTED:
             out.append(str(value))
         else:
             raise ValueError(f"classification {value!r} is not one of {list(CLASSES) + ['suppressed']}")
@@ -41,7 +42,8 @@ def row_classes(gaps: pd.DataFrame) -> list[str]:
 
 
 def class_color(cls: str) -> str:
-    return HOUSE_COLORS["aligned" if cls == "suppressed" else cls]
+    # UNTESTED items are shown, drawn grey, without a legend entry: the sentences say why
+    return HOUSE_COLORS["aligned" if cls == "suppressed" or cls in UNTESTED else cls]
 
 
 def is_loud(cls: str) -> bool:

@@ -12,6 +12,7 @@ from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
+from mirrorgap.analyse.gaps import UNTESTED
 from mirrorgap.deliver.deck.charts.labels import POSITION, place_labels, plot_size, wrap_label
 from mirrorgap.deliver.deck.charts.rows import CLASSES
 from mirrorgap.deliver.deck.charts.style import (
@@ -89,7 +90,7 @@ def add_priority_chart(slide, box: Box, rows: pd.DataFrame, texts: dict, *, font
     y_hi = float(math.ceil(max(rows["importance"].max() * 1.2, y_mean * 2) / 5) * 5)
     data = XyChartData()
     # items without a classification (too few employee answers) are still placed: both axes are customers'
-    present = [cls for cls in (*CLASSES, "suppressed") if (rows["classification"] == cls).any()]
+    present = [cls for cls in (*CLASSES, *UNTESTED, "suppressed") if (rows["classification"] == cls).any()]
     for cls in present:
         series = data.add_series(texts["classification"][cls], number_format=ONE_DECIMAL)
         for x, y, c in zip(rows["performance"], rows["importance"], rows["classification"]):
@@ -119,7 +120,7 @@ def add_priority_chart(slide, box: Box, rows: pd.DataFrame, texts: dict, *, font
             s.marker.format.line.color.rgb = rgb(HOUSE_COLORS["muted"])
             s.marker.format.line.width = Pt(1.5)
         else:
-            _markers(s, HOUSE_COLORS[cls], size=12)
+            _markers(s, HOUSE_COLORS["aligned" if cls in UNTESTED else cls], size=12)
         for i, (text, c) in enumerate(zip(texts_, rows["classification"])):
             if c == cls:
                 point_label(s, i, fmt=WHOLE, color=HOUSE_COLORS["text"], text=text, position=POSITION[where[i]])

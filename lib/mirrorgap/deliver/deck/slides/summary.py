@@ -65,9 +65,9 @@ def summary_slide(deck: Deck) -> None:
         para(frame, head, size=18, bold=True, color=color, first=True, space_after=2)
         if rest:
             para(frame, rest[:1].upper() + rest[1:], size=12, color=HOUSE_COLORS["neutral"], space_after=10)
-        for sentence in found[kind] or [deck.d["none_found"]]:
+        for sentence in found[kind] or [deck.d["none_found"] if found["none"] != words["none_tested"] else found["none"]]:
             para(frame, sentence, size=14, space_after=9, bullet_color=color if found[kind] else None)
     frame = textbox(slide, Box(MARGIN, Inches(5.75), CONTENT_W, Inches(0.8)), anchor=MSO_ANCHOR.BOTTOM)
-    lines = [s for s in (nps_sentence(r.nps, deck.lang), *shared_findings(r.gaps, deck.lang)) if s]
+    lines = [s for s in (nps_sentence(r.nps, deck.lang), *found["untested"], *shared_findings(r.gaps, deck.lang)) if s]
     for i, line in enumerate(lines):
         para(frame, line, size=12, color=HOUSE_COLORS["neutral"], first=(i == 0), space_after=3)

@@ -1,0 +1,97 @@
+"""Thin data completes: a side under min_n, one respondent, every item suppressed, no variation on one or
+all items. The run's deliverables are all written, and each says in words what happened ("no variation:
+everyone answered 3" is not "too few answers")."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import numpy as np
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from mirrorgap.analyse.insights import add_insights
+from mirrorgap.analyse.pipeline import analyse, load_side
+from mirrorgap.config.params import parse_engagement
+from mirrorgap.deliver.outputs import write_outputs
+
+SCALE_1_5 = np.random.default_rng(11)
+
+
+def _answers(values):
+    return values if callable(values) else (lambda n: np.full(n, values))
+
+
+def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None):
+    """Customers and employees in two units and two segments; items q0–q2 on 1–5 (random unless given:
+    a number is everyone's answer)."""
+    rng = np.random.default_rng(5)
+    for side, n, given in (("c", customers, customer_items), ("e", employees, employee_items)):
+        frame = pd.DataFrame({"id": [f"{side}{i}" for i in range(n)], "unit": [["A", "B"][i % 2] for i in range(n)],
+                              "wave": "2026", "seg": [["x", "y"][i % 2] for i in range(n)],
+                              "nps": rng.integers(0, 11, n)})
+        for k in range(3):
+            frame[f"q{k}"] = _answers(given[k])(n) if given else rng.integers(1, 6, n)
+        frame.to_csv(tmp_path / f"{side}.csv", index=False)
+    side = lambda name: {"input": {"path": str(tmp_path / f"{name}.csv")}, "id_column": "id",  # noqa: E731
+                         "unit_column": "unit", "wave_column": "wave", "segment_columns": ["seg"], "nps_column": "nps"}
+    return parse_engagement({
+        "client": "Tunn AB", "language": "sv", "customer": side("c"), "employee": side("e"),
+        "items": [{"id": f"i{k}", "label": {"sv": f"Fråga {k}"}, "customer_column": f"q{k}",
+                   "employee_column": f"q{k}"} for k in range(3)],
+        "analysis": {"bootstrap": 50}})
+
+
+def run(tmp_path, **kw):
+    eng = thin_engagement(tmp_path, **kw)
+    results = add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
+    out = tmp_path / "out"
+    written = write_outputs(results, out, run_id="r1", charts=None)
+    for name in ("report.html", "deck.pptx", "gaps.xlsx", "gaps.csv", "summary.sv.md", "aggregates"):
+        assert written[name].exists(), name
+    return out
+
+
+def _text(out) -> dict[str, str]:
+    report = re.sub(r"<[^>]+>", " ", (out / "report.html").read_text(encoding="utf-8"))
+    with zipfile.ZipFile(out / "deck.pptx") as deck:
+        slides = " ".join(re.sub(r"<[^>]+>", " ", deck.read(n).decode()) for n in deck.namelist()
+                          if n.startswith("ppt/slides/slide"))
+    book = load_workbook(out / "gaps.xlsx")
+    cells = " ".join(str(c.value) for ws in book.worksheets for row in ws.iter_rows() for c in row if c.value)
+    return {"summary": (out / "summary.sv.md").read_text(encoding="utf-8"), "report": report, "deck": slides,
+            "workbook": cells}
+
+
+def test_no_variation_anywhere_is_said_as_such_in_every_deliverable(tmp_path):
+    out = run(tmp_path, customers=30, employees=12, customer_items=[3, 3, 3], employee_items=[5, 5, 5])
+    gaps = pd.read_csv(out / "gaps.csv")
+    assert gaps["classification"].eq("no_variation").all() and gaps["gap"].eq(50).all()
+    assert gaps["employee_n"].eq(12).all() and gaps["gap_ci_low"].isna().all()
+    text = _text(out)
+    assert "ingen variation — alla kunder svarade 3 och alla medarbetare 5" in text["summary"]
+    assert "Ingen fråga skiljer sig" not in text["summary"]
+    for where in ("report", "deck", "workbook"):
+        assert "Ingen variation" in text[where] or "ingen variation" in text[where], where
+    assert "För få svar" not in text["workbook"]
+
+
+def test_no_variation_on_one_item_leaves_the_others_tested(tmp_path):
+    varied = lambda n: SCALE_1_5.integers(1, 6, n)  # noqa: E731
+    out = run(tmp_path, customers=40, employees=20, customer_items=[4, varied, 2], employee_items=[4, varied, 5])
+    gaps = pd.read_csv(out / "gaps.csv").set_index("item")
+    assert gaps.loc["i0", "classification"] == "no_variation" and gaps.loc["i0", "gap"] == 0
+    assert gaps.loc["i2", "classification"] == "no_variation" and gaps.loc["i2", "gap"] == 75
+    assert gaps.loc["i1", "classification"] in ("aligned", "blind_spot", "hidden_strength")
+    assert np.isfinite(gaps.loc["i1", "p_value"])
+
+
+@pytest.mark.parametrize("customers, employees", [(40, 3), (1, 1)], ids=["employees-under-min-n", "one-each"])
+def test_a_side_under_min_n_completes_and_says_nothing_could_be_compared(tmp_path, customers, employees):
+    out = run(tmp_path, customers=customers, employees=employees)
+    gaps = pd.read_csv(out / "gaps.csv")
+    assert gaps["classification"].eq("suppressed").all() and gaps["employee_mean"].isna().all()
+    text = _text(out)
+    assert "Ingen fråga kan jämföras: för få medarbetare svarade" in text["summary"]
+    assert "Ingen fråga skiljer sig" not in text["summary"]
