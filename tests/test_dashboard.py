@@ -55,8 +55,11 @@ def test_no_run_yet_says_what_to_do(tmp_path):
 
 
 def test_launch_serves_one_notebook_on_localhost_with_the_locked_config(runs):
-    argv, env = launch_spec("demo", output_root=runs, port=8999, token="s3cret", pool_size=3)
-    assert argv[1:4] == ["-m", "voila", str(DASHBOARD_NOTEBOOK)] and DASHBOARD_NOTEBOOK.is_file()
+    argv, env = launch_spec("demo", output_root=runs, port=8999, token="s3cret", pool_size=3, max_kernels=7,
+                            max_per_address=2, allowed_hosts=["dash.example.com"], behind_proxy=True)
+    assert argv[1:4] == ["-m", "mirrorgap.dashboard.hardened", str(DASHBOARD_NOTEBOOK)] and DASHBOARD_NOTEBOOK.is_file()
+    assert "--DashboardVoila.max_kernels=7" in argv and "--DashboardVoila.max_kernels_per_address=2" in argv
+    assert "--DashboardVoila.allowed_hosts=dash.example.com" in argv and "--DashboardVoila.behind_proxy=True" in argv
     assert "--Voila.ip=127.0.0.1" in argv and "--port=8999" in argv and "--token=s3cret" in argv
     assert "--preheat_kernel=True" in argv and "--pool_size=3" in argv
     assert f"--Voila.config_file_paths={VOILA_DIR}" in argv
@@ -80,6 +83,7 @@ def test_voila_config_keeps_the_defaults_that_protect_the_client():
     assert vc["template"] == "mirrorgap" and vc["file_allowlist"] == [] and vc["preheat_kernel"] is True
     assert conf["Voila"]["ip"] == "127.0.0.1" and conf["VoilaExecutor"]["timeout"] > 0
     assert conf["MappingKernelManager"]["cull_idle_timeout"] > 0
+    assert conf["Voila"]["tornado_settings"]["websocket_max_message_size"] <= 2 ** 20  # a viewer's frames are small
 
 
 

@@ -1,100 +1,42 @@
 """The client dashboard as a client gets it: the real `mirrorgap.dashboard.serve` server (Voilà, preheated
 kernels) on a fresh demo run, driven by headless Chromium. Widgets render; a filter changes the
 charts and numbers; no code, no raw data and no small group reach the browser; the kernel runs no
-code sent over its websocket. Screenshots go to tests/_artifacts/dashboard_*.png."""
-import http.client
-import json
+code sent over its websocket. Screenshots go to tests/_artifacts/dashboard_*.png. The server's
+hardening (websockets, Host, kernel caps and ownership) is tested in tests/test_server_hardening.py."""
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
-import uuid
 from types import SimpleNamespace
 
-import psutil
 import pytest
 
-from mirrorgap.analyse.pipeline import run_analysis
+from dashboard_server import (
+    RUN_ID,
+    KernelSocket,
+    dashboard_server,
+    open_dashboard,
+    page_kernel,
+    write_demo_run,
+)
+from dashboard_server import http_get as _get
 from mirrorgap.config.numbers import fmt_number
-from mirrorgap.config.params import load_engagement
-from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
-from mirrorgap.deliver.outputs import write_outputs
+from mirrorgap.config.paths import PROJ_ROOT
 
 pytestmark = pytest.mark.browser
 
-RUN_ID = "20261123-101500"
 CODE_MARKERS = ("forbid_raw_access", "aggregates_from_env", "Dashboard.for_views(", "FilterBar(", "dlink(", "from mirrorgap", "import ",
                 "Traceback", 'class="cm-editor', 'class="CodeMirror', 'class="jp-InputArea', "In&nbsp;[",
                 "MIRRORGAP_", str(PROJ_ROOT))
 FILTERS = ("wave", "unit", "customer_segment", "employee_segment", "touchpoint", "theme")  # dropdown order
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _get(port: int, path: str, *, follow: int = 2) -> tuple[int, str]:
-    """GET a raw path (no normalisation by a client library); follows a few redirects."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    conn.request("GET", path)
-    resp = conn.getresponse()
-    body = resp.read().decode("utf-8", "replace")
-    conn.close()
-    if resp.status in (301, 302, 303, 307, 308) and follow:
-        location = resp.getheader("Location")
-        return _get(port, location.split(f":{port}", 1)[-1], follow=follow - 1)
-    return resp.status, body
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A fresh demo run in a temporary output root, served by `python -m mirrorgap.dashboard.serve serve`."""
     root = tmp_path_factory.mktemp("dashboard_runs")
-    results = run_analysis(load_engagement(PARAMS_DIR / "demo.yaml"))
-    write_outputs(results, root / "demo" / RUN_ID, run_id=RUN_ID)
-    (root / "demo" / "latest").symlink_to(RUN_ID, target_is_directory=True)
-    port = _free_port()
-    log = root / "server.log"
-    proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.dashboard.serve", "serve", "demo", "--port", str(port),
-                             "--output-root", str(root), "--pool-size", "2"], cwd=PROJ_ROOT,
-                            stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.time() + 90
-    while True:
-        if proc.poll() is not None:
-            pytest.fail(f"the dashboard server stopped:\n{log.read_text()}")
-        try:
-            if _get(port, "/voila/templates/mirrorgap/static/mirrorgap.css")[0] == 200:
-                break
-        except OSError:
-            pass
-        if time.time() > deadline:
-            pytest.fail(f"the dashboard server did not come up:\n{log.read_text()}")
-        time.sleep(0.3)
-    yield SimpleNamespace(port=port, url=f"http://127.0.0.1:{port}/", root=root, results=results, log=log)
-    kernels = psutil.Process(proc.pid).children(recursive=True)
-    proc.send_signal(signal.SIGTERM)  # Voilà shuts its kernels down on SIGTERM
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    for child in kernels:
-        if child.is_running():
-            child.kill()
-
-
-def open_dashboard(browser, server):
-    """A new page on the dashboard, returned once the widgets have rendered (not just the HTTP answer)."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
-    start = time.perf_counter()
-    response = page.goto(server.url)
-    page.wait_for_selector(".mg-kpis .mg-kpi-value", timeout=60_000)
-    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')]"
-                           ".some(i => i.complete && i.naturalWidth > 600)", timeout=30_000)
-    return page, response, time.perf_counter() - start
+    results = write_demo_run(root, full=True)
+    with dashboard_server(root, "--pool-size", "2") as server:
+        server.results = results
+        yield server
 
 
 def pick(page, name: str, label: str) -> None:
@@ -271,38 +213,19 @@ def test_raw_data_params_notebooks_and_listings_are_not_served(server):
 
 
 def test_execute_request_over_the_kernel_websocket_runs_nothing(dashboard, server, tmp_path):
-    import websocket
-
-    kernel_id = dashboard.page.evaluate(
-        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+    kernel_id, cookie = page_kernel(dashboard.page)
     marker = tmp_path / "executed.txt"
-    session = uuid.uuid4().hex
-    ws = websocket.create_connection(f"ws://127.0.0.1:{server.port}/api/kernels/{kernel_id}/channels"
-                                     f"?session_id={session}", timeout=10)
-
-    def send(msg_type: str, content: dict) -> str:
-        msg_id = uuid.uuid4().hex
-        ws.send(json.dumps({"header": {"msg_id": msg_id, "username": "viewer", "session": session,
-                                       "msg_type": msg_type, "version": "5.3"},
-                            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
-                            "buffers": []}))
-        return msg_id
-
+    ws = KernelSocket(server.port, kernel_id, cookie=cookie)  # as the page connects: its cookies, v1
     code = f"open({str(marker)!r}, 'w').write('ran')\nimport os; os.system('touch {marker}')"
-    executed = send("execute_request", {"code": code, "silent": False, "store_history": False,
-                                        "user_expressions": {}, "allow_stdin": False, "stop_on_error": True})
-    info = send("kernel_info_request", {})
-    replies, deadline = [], time.time() + 10
-    ws.settimeout(0.5)
-    while time.time() < deadline:  # until the info reply is in, then 2 s more for anything the execute caused
-        try:
-            msg = json.loads(ws.recv())
-            replies.append((msg.get("parent_header", {}).get("msg_id"), msg["header"]["msg_type"]))
-        except websocket.WebSocketTimeoutException:
-            pass
-        if (info, "kernel_info_reply") in replies:
-            deadline = min(deadline, time.time() + 2)
+    executed = ws.send("shell", "execute_request", {"code": code, "silent": False, "store_history": False,
+                                                    "user_expressions": {}, "allow_stdin": False,
+                                                    "stop_on_error": True})
+    info = ws.send("shell", "kernel_info_request", {})
+    got = ws.receive(10, until=lambda m: m["parent_header"].get("msg_id") == info
+                     and m["header"]["msg_type"] == "kernel_info_reply")
+    got += ws.receive(2)  # anything the execute caused
     ws.close()
+    replies = [(m["parent_header"].get("msg_id"), m["header"]["msg_type"]) for m in got]
     assert (info, "kernel_info_reply") in replies  # the channel works: only execution is refused
     assert not [t for parent, t in replies if parent == executed]
     time.sleep(0.5)

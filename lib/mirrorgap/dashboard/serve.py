@@ -5,7 +5,9 @@
 `serve` resolves output/<client>/latest/aggregates (the run's anonymised counts), hands that folder to
 the kernels through the environment (MIRRORGAP_AGGREGATES) and replaces itself with Voilà serving
 notebooks/dashboard.ipynb alone on 127.0.0.1, with the settings in templates/voila/voila.json and
-the branded template found through JUPYTER_PATH=templates/voila. The branding (logo, colours, font,
+the branded template found through JUPYTER_PATH=templates/voila. The Voilà is
+`mirrorgap.dashboard.hardened`: v1 kernel websockets only, a Host allow-list, caps on kernels, no
+stderr to the browser, each viewer's kernel its own (see there). The branding (logo, colours, font,
 client and consultancy names) and the page texts go to the template as Voilà resources, through
 $MIRRORGAP_PAGE and templates/voila/voila.py.
 
@@ -45,6 +47,8 @@ VOILA_DIR = TEMPLATES_DIR / "voila"  # JUPYTER_PATH root: voila/templates/mirror
 BRANDING_DIR = TEMPLATES_DIR / "branding"
 TEMPLATE_NAME = "mirrorgap"
 DEFAULT_PORT, DEFAULT_POOL = 8866, 2
+# viewers' kernels at once (~140 MB each; the preheated pool comes on top), in all and per client address
+DEFAULT_MAX_KERNELS, DEFAULT_MAX_PER_ADDRESS = 10, 5
 
 # audit events whose first argument is a path that is read, listed or changed
 _PATH_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "os.chdir", "shutil.copyfile", "shutil.copytree",
@@ -120,8 +124,9 @@ def forbid_raw_access(forbidden=None, *, allowed=None) -> tuple[tuple[str, ...],
 
 
 def hide_tracebacks() -> None:
-    """Tracebacks of widget callbacks go to the server's log, never to the viewer's browser (they name
-    files and paths). Call in the dashboard kernel after `forbid_raw_access()`."""
+    """Tracebacks of widget callbacks go to the kernel's stderr instead of the page's outputs (they name
+    files and paths); the dashboard server (`mirrorgap.dashboard.hardened`) keeps the kernel's stderr
+    from the browser and writes it to its log. Call in the dashboard kernel after `forbid_raw_access()`."""
     from IPython import get_ipython
 
     shell = get_ipython()
@@ -233,9 +238,16 @@ def page_resources(meta: dict) -> dict:
 
 
 def launch_spec(client: str, *, port: int = DEFAULT_PORT, token: str | None = None, pool_size: int = DEFAULT_POOL,
-                output_root: Path = OUTPUT_DIR, params_dir: Path = PARAMS_DIR) -> tuple[list[str], dict[str, str]]:
+                max_kernels: int = DEFAULT_MAX_KERNELS, max_per_address: int = DEFAULT_MAX_PER_ADDRESS,
+                allowed_hosts=(), behind_proxy: bool = False, output_root: Path = OUTPUT_DIR,
+                params_dir: Path = PARAMS_DIR) -> tuple[list[str], dict[str, str]]:
     """The Voilà command line and environment that serve `client`'s dashboard. Pure apart from
-    reading the aggregates' meta, the logo and the params (for the input files to forbid)."""
+    reading the aggregates' meta, the logo and the params (for the input files to forbid).
+
+    max_kernels, max_per_address: viewers' kernels at once, in all and per client address.
+    allowed_hosts: host names the server answers to besides 127.0.0.1 and localhost (a proxy's name).
+    behind_proxy: the client address is the last X-Forwarded-For entry (a proxy on this host sets it).
+    """
     folder = aggregates_folder(client, output_root=output_root)
     meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
     forbidden = [Path(output_root), *client_inputs(client, params_dir=params_dir)]
@@ -250,10 +262,14 @@ def launch_spec(client: str, *, port: int = DEFAULT_PORT, token: str | None = No
         # thread are plenty for a dashboard (it draws charts, it does no linear algebra)
         "ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1",
     }
-    argv = [sys.executable, "-m", "voila", str(DASHBOARD_NOTEBOOK),
+    argv = [sys.executable, "-m", "mirrorgap.dashboard.hardened", str(DASHBOARD_NOTEBOOK),
             f"--Voila.config_file_paths={VOILA_DIR}",  # only our voila.json: no user config can loosen it
             f"--port={int(port)}", "--Voila.ip=127.0.0.1", "--no-browser",
-            "--preheat_kernel=True", f"--pool_size={int(pool_size)}"]
+            "--preheat_kernel=True", f"--pool_size={int(pool_size)}",
+            f"--DashboardVoila.max_kernels={int(max_kernels)}",
+            f"--DashboardVoila.max_kernels_per_address={int(max_per_address)}",
+            f"--DashboardVoila.behind_proxy={bool(behind_proxy)}",
+            *(f"--DashboardVoila.allowed_hosts={h}" for h in allowed_hosts)]
     if token:
         argv.append(f"--token={token}")
     return argv, env
@@ -277,9 +293,19 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--token", default=None, help="require this token in the URL (?token=…)")
     p.add_argument("--pool-size", type=int, default=DEFAULT_POOL, help="preheated kernels kept ready")
+    p.add_argument("--max-kernels", type=int, default=DEFAULT_MAX_KERNELS,
+                   help="viewers' kernels at once; a page over it gets 503 (default %(default)s)")
+    p.add_argument("--max-kernels-per-address", type=int, default=DEFAULT_MAX_PER_ADDRESS,
+                   help="viewers' kernels at once from one client address; over it 429 (default %(default)s)")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="a host name the server answers to besides 127.0.0.1 and localhost (repeatable)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="a proxy on this host forwards the viewers: their address is its X-Forwarded-For")
     p.add_argument("--output-root", type=Path, default=OUTPUT_DIR, help="where the runs are (default output/)")
     args = parser.parse_args(argv)
     return exit_code(lambda: serve(args.client, port=args.port, token=args.token, pool_size=args.pool_size,
+                                   max_kernels=args.max_kernels, max_per_address=args.max_kernels_per_address,
+                                   allowed_hosts=args.allowed_host, behind_proxy=args.behind_proxy,
                                    output_root=args.output_root))
 
 
