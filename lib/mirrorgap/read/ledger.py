@@ -22,10 +22,11 @@ class ColumnLedger:
     missing: Counter = field(default_factory=Counter)  # reason -> count
     unknown_labels: Counter = field(default_factory=Counter)  # label as written -> count
     out_of_range: Counter = field(default_factory=Counter)  # value as written -> count
+    coding: str | None = None  # how codes were read when not as written (SPSS value labels)
 
     def to_dict(self) -> dict:
         return {
-            "name": self.name, "column": self.column, "valid": self.valid,
+            "name": self.name, "column": self.column, "valid": self.valid, "coding": self.coding,
             "missing": {r: int(self.missing.get(r, 0)) for r in MISSING_REASONS},
             "unknown_labels": dict(sorted(self.unknown_labels.items(), key=lambda kv: (-kv[1], kv[0]))),
             "out_of_range": dict(sorted(self.out_of_range.items(), key=lambda kv: (-kv[1], kv[0]))),
