@@ -39,10 +39,10 @@ def test_misspelt_keys_get_a_did_you_mean_and_all_problems_come_at_once(demo_dic
     text = "\n".join(problems)
     assert "langauge: unknown key — did you mean 'language'?" in text
     assert "customer.id_colum: unknown key — did you mean 'id_column'?" in text
-    assert "customer.id_column: required but missing" in text
+    assert "customer.id_column" not in text  # optional: a file may have no respondent id
     assert "analysis.min_nn: unknown key — did you mean 'min_n'?" in text
     assert "items.2.revresed: unknown key — did you mean 'reversed'?" in text
-    assert len(problems) == 5
+    assert len(problems) == 4
 
 
 @pytest.mark.parametrize("path, value, expected", [
@@ -110,3 +110,12 @@ def test_starter_params_validate_once_filled_in(tmp_path):
     path.write_text(text, encoding="utf-8")
     eng = load_engagement(path)
     assert eng.client == "acme" and eng.items[0].id == "extra_mile"
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_id_column_is_an_error_and_leaving_it_out_is_fine(demo_dict, value):
+    data = copy.deepcopy(demo_dict)
+    data["customer"]["id_column"] = value
+    assert any("customer.id_column" in p and "leave `id_column:` out" in p for p in problems_of(data))
+    del data["customer"]["id_column"]
+    assert parse_engagement(data).customer.id_column is None

@@ -53,7 +53,7 @@ class SideSpec(_Strict):
     """One side's survey: its file, its columns and how its answers are coded."""
 
     input: InputFile
-    id_column: str
+    id_column: str | None = None  # left out: the file has no respondent id and each row is one respondent
     unit_column: str | None = None
     wave_column: str | None = None
     segment_columns: list[str] = []
@@ -75,6 +75,14 @@ class SideSpec(_Strict):
             if col and col not in self.segment_columns:
                 raise ValueError(f"{name} {col!r} must also be listed in segment_columns")
         return self
+
+    @field_validator("id_column")
+    @classmethod
+    def _id_column_names_a_column(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must name the respondent-id column; leave `id_column:` out when the file has "
+                             "no respondent id (each row is then one respondent)")
+        return value
 
     @field_validator("answer_labels")
     @classmethod

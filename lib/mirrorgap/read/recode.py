@@ -240,10 +240,32 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
         row=raw.skip_rows + 1, fix=fix)
 
 
-def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> pd.DataFrame:
-    for row, rid in zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"]):
-        ledger.excluded.append({"row": int(row), "respondent_id": rid, "reason": reason})
+def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str,
+             details: list[dict] | None = None) -> pd.DataFrame:
+    for k, (row, rid) in enumerate(zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"])):
+        ledger.excluded.append({"row": int(row), "respondent_id": rid, "reason": reason,
+                                **(details[k] if details else {})})
     return frame.loc[~mask]
+
+
+def _exclude_duplicates(ledger: SideLedger, out: pd.DataFrame, raw_frame: pd.DataFrame,
+                        answers: list[str]) -> pd.DataFrame:
+    """Leave out every repeat of a respondent id (within its wave, when there are waves: ids that
+    restart in each wave are different people); the first row is kept. Each repeat says which row it
+    repeats and whether its answers (the columns the params use) are the same — a re-exported row —
+    or different: two people given one id, or an answer changed, which the consultant must look at."""
+    key = ["wave", "respondent_id"] if "wave" in out else ["respondent_id"]
+    dup = out.duplicated(key, keep="first").to_numpy()
+    if not dup.any():
+        return out
+    first = out.index.to_series().groupby([out[k] for k in key], dropna=False, sort=False).transform("first")
+    repeats, originals = out.index[dup], first[dup].to_numpy()
+    left = raw_frame.loc[repeats, answers].reset_index(drop=True)
+    right = raw_frame.loc[originals, answers].reset_index(drop=True)
+    same = ((left == right).fillna(False) | (left.isna() & right.isna())).all(axis=1).to_numpy()
+    rows = out.loc[originals, "source_row"].to_numpy()
+    details = [{"duplicate_of": int(r), "same_answers": bool(s)} for r, s in zip(rows, same)]
+    return _exclude(ledger, out, dup, "duplicate_respondent_id", details)
 
 
 def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
@@ -257,10 +279,12 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     df = raw.frame
     read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}
     ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df),
-                        reader_notes=list(raw.notes))
+                        reader_notes=list(raw.notes), id_column=spec.id_column,
+                        ids_per_wave=bool(spec.id_column and spec.wave_column))
 
-    out = pd.DataFrame({"respondent_id": _labelled_text(raw, spec.id_column)[0], "source_row": raw.source_rows},
-                       index=df.index)
+    ids = (_labelled_text(raw, spec.id_column)[0] if spec.id_column
+           else pd.Series(None, index=df.index, dtype=object))  # no id column: each row is one respondent
+    out = pd.DataFrame({"respondent_id": ids, "source_row": raw.source_rows}, index=df.index)
     wave_order = None
     for col, name in ((spec.wave_column, "wave"), (spec.unit_column, "unit")):
         if col:
@@ -289,8 +313,10 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     for col in spec.comment_columns:
         out[col] = _as_text(df[col])
 
-    out = _exclude(ledger, out, out["respondent_id"].isna().to_numpy(), "no_respondent_id")
-    out = _exclude(ledger, out, out["respondent_id"].duplicated(keep="first").to_numpy(), "duplicate_respondent_id")
+    if spec.id_column:
+        out = _exclude(ledger, out, out["respondent_id"].isna().to_numpy(), "no_respondent_id")
+        answers = [c for c in required_columns(spec, items, side) if c != spec.id_column]
+        out = _exclude_duplicates(ledger, out, df, answers)
     if spec.wave_column:
         out = _exclude(ledger, out, out["wave"].isna().to_numpy(), "no_wave")
     item_ids = [i.id for i in items]
