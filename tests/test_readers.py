@@ -163,11 +163,13 @@ def test_na_text_is_kept_and_empty_rows_are_left_out_with_a_note(tmp_path):
     assert raw.notes == ["2 empty row(s) left out (rows 3, 5)"]
 
 
-def test_short_rows_are_padded_and_trailing_empty_fields_allowed(tmp_path):
+def test_short_rows_are_padded_with_a_note_and_trailing_empty_fields_allowed(tmp_path):
     raw = read(write_text(tmp_path, "k.csv", ["a;b;c", "1;2;3;", "4;5", "6;7;8;;"]))
     assert raw.frame.shape == (3, 3)
     assert pd.isna(cell(raw, "c", 1)) and cell(raw, "c", 2) == "8"
     assert raw.source_rows.tolist() == [2, 3, 4]
+    assert raw.notes == ["1 row(s) with fewer fields than the header (2 of 3): row 3; their missing last "
+                         "fields read as blank"]
 
 
 def test_no_final_newline_and_old_mac_line_ends(tmp_path):

@@ -22,11 +22,10 @@ from openpyxl.utils import get_column_letter
 from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import InputFileError
-from mirrorgap.read import sniff
+from mirrorgap.read import records, sniff
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".sav": "sav", ".zsav": "sav"}
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 @dataclass
@@ -151,7 +150,7 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     names, notes = _qualtrics_names(layout) if layout.qualtrics else (layout.names, [])
     names = _clean_names(path, names)
     body_start = _offset_of_line(data, layout.header_lines + 1)
-    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, len(names), side)
+    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, names, side)
     frame, rows, empty = _finish(path, frame, rows, names, lambda i: f"column {i + 1}")
     if frame.empty:
         raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
@@ -192,11 +191,14 @@ def _offset_of_line(data: bytes, line: int) -> int:
     return pos
 
 
-def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, n: int,
+def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: list[str],
                 side: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """The data rows under the header as strings (NA for empty), with their file line numbers."""
+    """The data rows under the header as strings (NA for empty), with their file line numbers, and
+    notes for the ledger. Rows that are not what they seem (merged, cut off, mixed delimiters) are an
+    error naming the row; rows that are only short are padded and listed in a note."""
+    n, delimiter = len(names), layout.delimiter
     starts, lines, multiline = sniff.record_starts(body, layout.header_lines + 1)
-    keep, text = sniff.footer_start(body, starts, layout.delimiter, n)
+    keep, text = sniff.footer_start(body, starts, delimiter, n)
     notes = [f"rows {int(lines[keep])}-{int(lines[-1])}: {text} line(s) of text below the table left out"
              ] if text else []
     if keep == 0:
@@ -204,17 +206,52 @@ def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, n: int,
                              row=layout.header_lines, fix="ask for an export that includes the responses")
     end = int(starts[keep]) if keep < starts.size else len(body)
     rows = lines[:keep].astype(np.int64)
-    frame = _parse_fast(body[:end], n, layout.delimiter, multiline)
+    frame, short, tail_at = _parse_fast(body[:end], n, delimiter, multiline), [], int(starts[keep - 1])
     if frame is None or len(frame) != keep:
-        frame = _parse_ragged(body[:end], n, layout.delimiter)
+        frame = _parse_ragged(body[:end], n, delimiter)
+        if frame is not None and len(frame) == keep:
+            short = _short_records(body[:end], starts[:keep], rows, n, delimiter)
     if frame is None or len(frame) != keep:
-        return (*_parse_slow(path, body[:end], n, layout.delimiter, layout.header_lines + 1), notes)
+        frame, rows, short, tail_at = _parse_slow(path, body[:end], n, delimiter, layout.header_lines + 1)
+        multiline = True
     spare = frame.pop(f"c{n}") if f"c{n}" in frame else None
     if spare is not None and spare.notna().any():
         i = int(np.flatnonzero(spare.notna().to_numpy())[0])
-        _too_long(path, sniff.record_fields(body, starts, i, layout.delimiter), n, int(rows[i]),
-                  layout.delimiter)
+        _too_long(path, sniff.record_fields(body, starts, i, delimiter), n, int(rows[i]), delimiter)
+    records.check_tail_quote(path, bytes(body[tail_at:end]).decode("utf-8"), int(rows[-1]), delimiter)
+    if multiline:
+        _check_multiline_cells(path, frame, rows, names, delimiter)
+    notes += records.check_short_records(path, short, n, delimiter, n_records=len(frame),
+                                         ends_with_newline=bytes(body[end - 1:end]) in (b"\n", b"\r"))
     return frame, rows, notes
+
+
+def _short_records(body: memoryview, starts: np.ndarray, rows: np.ndarray, n: int,
+                   delimiter: str) -> list[records.ShortRecord]:
+    """The records with fewer than n fields: counted for all records at once, each candidate then
+    split exactly (a stray quote inside a field can fool the count, never the split)."""
+    out = []
+    for i in np.flatnonzero(sniff.field_counts(body, starts, delimiter) < n):
+        fields = sniff.record_fields(body, starts, int(i), delimiter)
+        if len(fields) < n:
+            out.append(records.ShortRecord(int(i), int(rows[i]), fields))
+    return out
+
+
+def _check_multiline_cells(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
+                           delimiter: str) -> None:
+    """Raise for a quoted field that swallowed whole records (cells with line breaks are checked)."""
+    starts = None
+    for k, col in enumerate(frame.columns):
+        cells = frame[col]
+        if not pd.api.types.is_string_dtype(cells.dtype):
+            continue
+        broken = cells.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
+        if broken.any() and starts is None:
+            starts = records.row_start_shapes(frame.iloc[:1000, 0].dropna().tolist())
+        for i in np.flatnonzero(broken):
+            records.check_swallowed(path, cells.iat[i], int(rows[i]), names[k] or f"column {k + 1}",
+                                    delimiter, starts)
 
 
 def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool) -> pd.DataFrame | None:
@@ -243,22 +280,26 @@ def _parse_ragged(body: memoryview, n: int, delimiter: str) -> pd.DataFrame | No
         return None
 
 
-def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str,
-                first_line: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Parse row by row: pads short rows, allows empty extra fields, and names a row that is too long."""
+def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str, first_line: int
+                ) -> tuple[pd.DataFrame, np.ndarray, list[records.ShortRecord], int]:
+    """Parse row by row: pads short rows (and lists them), allows empty extra fields, and names a row
+    that is too long. Also returns the byte offset of the last record (for the end-of-file check)."""
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(bytes(body).decode("utf-8"), newline=""), delimiter=delimiter)
-    rows, lines, last = [], [], 0
+    rows, lines, short, last = [], [], [], 0
     for fields in reader:
         line, last = first_line + last, reader.line_num
         if not fields:
             continue
         if len(fields) > n:
             _too_long(path, fields, n, line, delimiter)
+        if len(fields) < n:
+            short.append(records.ShortRecord(len(rows), line, fields))
         rows.append(fields[:n] + [""] * (n - len(fields)))
         lines.append(line)
     frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(n)], dtype="str")
-    return frame.mask(frame == ""), np.asarray(lines, dtype=np.int64)
+    tail_at = _offset_of_line(bytes(body), lines[-1] - first_line + 1) if lines else 0
+    return frame.mask(frame == ""), np.asarray(lines, dtype=np.int64), short, tail_at
 
 
 def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) -> None:
@@ -266,7 +307,7 @@ def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) 
     extras = [f for f in fields[n:] if f.strip()]
     if not extras:
         return
-    name = _DELIMITER_NAMES[delimiter]
+    name = records.DELIMITER_NAMES[delimiter]
     raise InputFileError(path, f"this row has {len(fields)} fields but the header has {n} "
                                f"(an unquoted {name} inside a field?)", row=line, value=extras[0],
                          fix=f"put quotes around fields that contain a {name}, or set `delimiter:` "

@@ -271,6 +271,17 @@ def record_starts(body: bytes | memoryview, first_line: int) -> tuple[np.ndarray
     return starts[keep], lines[keep], ends.size < nl.size
 
 
+def field_counts(body: bytes | memoryview, starts: np.ndarray, delimiter: str) -> np.ndarray:
+    """How many fields each record (starting at `starts`) has, counting the delimiters outside quotes
+    (by the parity of the quotes before them, as `record_starts` does)."""
+    a = np.frombuffer(body, dtype=np.uint8)
+    delims = np.flatnonzero(a == ord(delimiter))
+    quotes = np.flatnonzero(a == 34)
+    outside = delims[np.searchsorted(quotes, delims) % 2 == 0] if quotes.size else delims
+    edges = np.searchsorted(outside, starts)
+    return np.diff(np.append(edges, outside.size)) + 1
+
+
 def record_fields(body: bytes | memoryview, starts: np.ndarray, i: int, delimiter: str) -> list[str]:
     """The fields of record `i` of a UTF-8 CSV body whose records start at `starts`."""
     stop = int(starts[i + 1]) if i + 1 < starts.size else len(body)
