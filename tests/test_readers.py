@@ -23,8 +23,9 @@ from conftest_readers import (
 from mirrorgap.config.params import InputFile
 from mirrorgap.errors import InputFileError
 from mirrorgap.read import readers
+from mirrorgap.read.encoding import decode_to_utf8
 from mirrorgap.read.readers import read_survey
-from mirrorgap.read.sniff import decode_to_utf8, header_index, sniff_decimal
+from mirrorgap.read.sniff import header_index, sniff_decimal
 
 
 def cell(raw, column: str, row: int):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest_readers import read, write_text
+from conftest_readers import error_of, read, write_text
 from helpers import engagement
-from mirrorgap.errors import InputFileError
 from mirrorgap.read import readers
 from mirrorgap.read.recode import clean_side
 
@@ -22,14 +21,6 @@ def parser(request, monkeypatch):
     if request.param == "csv module":
         monkeypatch.setattr(readers, "_parse_ragged", lambda *a: None)
     return request.param
-
-
-def error_of(path, **spec) -> InputFileError:
-    with pytest.raises(InputFileError) as info:
-        read(path, **spec)
-    err = info.value
-    assert str(path) in str(err) and err.fix and "Traceback" not in str(err)
-    return err
 
 
 def test_short_rows_are_kept_and_listed_in_the_ledger(tmp_path, parser):

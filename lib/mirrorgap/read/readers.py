@@ -23,6 +23,7 @@ from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import InputFileError
 from mirrorgap.read import records, sniff
+from mirrorgap.read.encoding import EncodingMismatch, decode_to_utf8
 
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".sav": "sav", ".zsav": "sav"}
@@ -116,28 +117,48 @@ def _not_text(path: Path, raw: bytes, side: str) -> None:
 # ---------------------------------------------------------------- delimited text
 
 def _decode(path: Path, raw: bytes, encoding: str | None, side: str) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes and the encoding used; undecodable bytes are an error naming the row."""
+    """The file as UTF-8 bytes and the encoding used; undecodable bytes, or bytes that decode into
+    nonsense, are an error naming the row, the real bytes and the `encoding:` to set."""
     try:
-        return sniff.decode_to_utf8(raw, encoding)
+        return decode_to_utf8(raw, encoding)
     except LookupError:
         raise InputFileError(path, f"unknown text encoding {encoding!r}",
                              fix="set `encoding:` to utf-8 or cp1252, or leave it out to sniff it") from None
-    except UnicodeDecodeError as exc:
-        wide = "16" in exc.encoding or "32" in exc.encoding
-        row = (raw[:exc.start].decode(exc.encoding, errors="replace").count("\n") if wide
-               else raw.count(b"\n", 0, exc.start)) + 1
-        tried = encoding or "UTF-8 or Windows-1252 (cp1252)"
-        raise InputFileError(path, f"the {side} survey cannot be decoded as {tried}", row=row,
-                             value=raw[exc.start:exc.end],
-                             fix="set `encoding:` to the file's encoding (Excel's 'CSV UTF-8' export is "
-                                 "utf-8; older Nordic Excel writes cp1252), or save it again as CSV UTF-8"
+    except EncodingMismatch as exc:
+        raise InputFileError(path, f"the {side} survey {exc.reason}", row=_row_at(raw, exc.offset, exc.tried),
+                             value=raw[exc.offset:exc.offset + exc.length], fix=_encoding_fix(side, exc.suggestion)
                              ) from None
+    except UnicodeDecodeError as exc:
+        tried = encoding or "UTF-8 or Windows-1252 (cp1252)"
+        suggestion = getattr(exc, "suggestion", None)
+        fix = (_encoding_fix(side, suggestion) if suggestion else
+               "set `encoding:` to the file's encoding (Excel's 'CSV UTF-8' export is utf-8; older Nordic "
+               "Excel writes cp1252), or save it again as CSV UTF-8")
+        raise InputFileError(path, f"the {side} survey cannot be decoded as {tried}",
+                             row=_row_at(raw, exc.start, exc.encoding), value=raw[exc.start:exc.end], fix=fix
+                             ) from None
+
+
+def _row_at(raw: bytes, offset: int, encoding: str) -> int:
+    """The file line (1-based) that byte `offset` is on."""
+    if "16" in encoding or "32" in encoding:
+        return raw[:offset].decode(encoding, errors="replace").count("\n") + 1
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _encoding_fix(side: str, suggestion: str | None) -> str:
+    if suggestion is None:
+        return ("set `encoding:` to the file's encoding under `" + side + ": input:` (ask the sender which "
+                "one), or have it saved again as CSV UTF-8")
+    return (f"set `encoding: {suggestion}` under `{side}: input:` in the params (or have the file saved "
+            "again as CSV UTF-8)")
 
 
 def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     """Read a delimited text file (plain or Qualtrics CSV)."""
     raw = _read_bytes(path, side)
-    _not_text(path, raw, side)
+    if not (spec.encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        _not_text(path, raw, side)
     data, encoding = _decode(path, raw, spec.encoding, side)
     del raw  # a decoded copy exists now; keep one file-sized buffer, not two
     if b"\n" not in data:

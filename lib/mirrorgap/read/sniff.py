@@ -4,7 +4,6 @@ Pure functions on bytes and text; `readers` does the file I/O and turns problems
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -15,13 +14,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mirrorgap.read.encoding import UTF16_BOMS, utf16_order
+
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
 MIN_SAMPLE_LINES = 30
 FOOTER_SCAN = 200  # at most this many trailing short records can be a text footer
 
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _IMPORT_ID = re.compile(r"""^\s*\{\s*["']ImportId["']\s*:\s*["']([^"']*)["']""")
 _COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:[ .\u00a0]\d{3})+|\d+),\d+$")
 _DOT_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
@@ -35,53 +34,14 @@ _MAGIC: tuple[tuple[bytes, str, str | None], ...] = (
 
 
 def binary_kind(head: bytes) -> tuple[str, str | None] | None:
-    """What non-text file `head` (its first bytes) starts, and the `format:` that reads it; None for text."""
+    """What non-text file `head` (its first bytes) starts, and the `format:` that reads it; None for text
+    (UTF-16 text, with or without a byte-order mark, is text)."""
     for magic, kind, fmt in _MAGIC:
         if head.startswith(magic):
             return kind, fmt
-    if not head.startswith(_UTF16_BOMS) and b"\x00" in head[:8192]:
+    if not head.startswith(UTF16_BOMS) and b"\x00" in head[:8192] and utf16_order(head) is None:
         return "a binary file, not text", None
     return None
-
-
-def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """The text of `raw` as UTF-8 bytes without a BOM, and the encoding it was read with.
-
-    With no `encoding`: a BOM decides, else strict UTF-8, else cp1252 (never a generic detector: they
-    take Swedish cp1252 for cp1250). Raises UnicodeDecodeError (strict decoding) or LookupError.
-    """
-    if encoding is None:
-        if raw.startswith(_UTF8_BOM):
-            return _checked_utf8(raw[3:]), "utf-8-sig"
-        if raw.startswith(_UTF16_BOMS):
-            return raw.decode("utf-16").encode("utf-8"), "utf-16"
-        try:
-            return _checked_utf8(raw), "utf-8"
-        except UnicodeDecodeError:
-            return raw.decode("cp1252").encode("utf-8"), "cp1252"
-    name = codecs.lookup(encoding).name
-    if name in ("utf-8", "utf-8-sig"):
-        bom = raw.startswith(_UTF8_BOM)
-        return _checked_utf8(raw[3:] if bom else raw), "utf-8-sig" if bom else "utf-8"
-    text = raw.decode(name)
-    return text.removeprefix("\ufeff").encode("utf-8"), name
-
-
-def _checked_utf8(data: bytes, chunk: int = 4 << 20) -> bytes:
-    """`data` itself when it is valid UTF-8; raises UnicodeDecodeError (with its true offset) if not.
-    Checked in 4 MB pieces, so a cp1252 file fails fast without a decoded copy of the whole file."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    for start in range(0, len(data), chunk):
-        pending = len(decoder.getstate()[0])  # bytes of a character split across the previous piece
-        try:
-            decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
-        except UnicodeDecodeError as exc:
-            offset = start - pending
-            raise UnicodeDecodeError("utf-8", bytes(data), offset + exc.start, offset + exc.end, exc.reason) from None
-    if not data:
-        decoder.decode(b"", final=True)
-    return data
 
 
 def sample_text(data: bytes, size: int = SAMPLE_BYTES, min_lines: int = MIN_SAMPLE_LINES) -> tuple[str, bool]:
