@@ -22,9 +22,11 @@ from openpyxl.utils import get_column_letter
 from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import InputFileError
-from mirrorgap.read import records, sniff
+from mirrorgap.read import records, sniff, xlsx
 from mirrorgap.read.encoding import EncodingMismatch, decode_to_utf8
 
+_XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
+            "format is not read (no maintained reader for it is part of mirrorgap)")
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".sav": "sav", ".zsav": "sav"}
 
@@ -46,6 +48,9 @@ class RawSurvey:
     value_labels: dict[str, dict] = field(default_factory=dict)
     user_missing: dict[str, list] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # rows or columns left out, for the quality ledger
+    other_sheets: dict[str, list[str]] = field(default_factory=dict)  # Excel: the other sheets' header names
+    hidden_sheets: list[str] = field(default_factory=list)  # Excel: sheets hidden in the workbook
+    formulas_without_value: dict[str, list[str]] = field(default_factory=dict)  # column -> cells ('C5')
 
 
 def read_survey(spec: InputFile, *, side: str, base_dir: Path | None = None) -> RawSurvey:
@@ -91,16 +96,22 @@ def _read_bytes(path: Path, side: str) -> bytes:
 
 
 def _format_of(path: Path, side: str) -> str:
-    """The format from the file extension, else from the first bytes."""
+    """The format from the file extension, else from the first bytes. An '.xls' is looked into: web
+    tools save .xlsx, HTML and plain text under that name; the old binary format itself is refused."""
     suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise InputFileError(path, f"the {side} survey is an old-style Excel .xls workbook",
-                             fix="open it in Excel and save it as .xlsx (Excel Workbook)")
     if suffix in _FORMATS:
         return _FORMATS[suffix]
     with path.open("rb") as fh:
-        head = fh.read(4)
-    return "xlsx" if head == b"PK\x03\x04" else "sav" if head in (b"$FL2", b"$FL3") else "csv"
+        head = fh.read(512)
+    if suffix == ".xls":
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputFileError(path, f"the {side} survey is an old-style Excel .xls workbook", fix=_XLS_FIX)
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+            raise InputFileError(path, f"the {side} survey is a web page or XML file (an HTML table or Excel "
+                                       "2003 XML) saved under an .xls name, as web tools' 'Excel' exports are",
+                                 fix="open it in Excel and save it as .xlsx (Excel Workbook), or export the "
+                                     "responses as CSV from the survey tool")
+    return "xlsx" if head[:4] == b"PK\x03\x04" else "sav" if head[:4] in (b"$FL2", b"$FL3") else "csv"
 
 
 def _not_text(path: Path, raw: bytes, side: str) -> None:
@@ -177,6 +188,8 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
         raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
                              row=layout.header_lines, fix="ask for an export that includes the responses")
     labels = dict(zip(names, layout.labels or [])) if layout.labels else {}
+    if path.suffix.lower() == ".xls":
+        notes.append("the .xls file is delimited text, not a workbook: read as CSV")
     return RawSurvey(frame=frame, source_rows=rows, path=path,
                      format="qualtrics" if layout.qualtrics else "csv", encoding=encoding,
                      delimiter=layout.delimiter, decimal=layout.decimal, skip_rows=layout.skip_rows,
@@ -382,8 +395,10 @@ def _finish(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
 # ---------------------------------------------------------------- Excel
 
 def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
-    """Read one sheet of an Excel workbook; title rows above the header are sniffed."""
-    grid, sheet = _load_sheet(path, spec.sheet, side)
+    """Read one sheet of an Excel workbook (the first visible one by default); title rows above the
+    header are sniffed."""
+    grid, facts = _load_sheet(path, spec.sheet, side)
+    sheet = facts.name
     counts = grid.head(200).notna().sum(axis=1).tolist()
     top = spec.skip_rows if spec.skip_rows is not None else sniff.header_index(counts)
     if top is None or top >= len(grid):
@@ -399,20 +414,26 @@ def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
     if frame.empty:
         raise InputFileError(path, f"sheet {sheet!r} has a header row but no data rows", row=top + 1,
                              fix="choose the sheet with the responses with `sheet:` in params")
+    uncached: dict[str, list[str]] = {}
+    for row, col, ref in facts.formulas_without_value:
+        if row > top + 1 and col < len(names) and names[col]:
+            uncached.setdefault(names[col], []).append(ref)
     cells = frame.head(200).to_numpy().ravel()
     return RawSurvey(frame=frame, source_rows=rows, path=path, format="xlsx", encoding=None,
                      delimiter=None, decimal=spec.decimal or sniff.sniff_decimal(cells, None),
-                     skip_rows=top, sheet=sheet, notes=notes)
+                     skip_rows=top, sheet=sheet, notes=facts.notes + notes, other_sheets=facts.other_headers,
+                     hidden_sheets=facts.hidden, formulas_without_value=uncached)
 
 
-def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, str]:
-    """All cells of the wanted sheet (native values, NaN for empty; row i is Excel row i + 1) and its name."""
+def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, xlsx.SheetFacts]:
+    """All cells of the wanted sheet (native values, NaN for empty; row i is Excel row i + 1) and
+    what the workbook says about it (its name, hidden sheets, other sheets' headers, formulas)."""
     with _open_workbook(path, side) as book:
-        sheet = _pick_sheet(path, book.sheet_names, wanted)
+        facts = xlsx.sheet_facts(path, book.book, wanted, _name)
         try:
-            return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object), sheet
+            return pd.read_excel(book, sheet_name=facts.name, header=None, dtype=object), facts
         except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
-            raise InputFileError(path, f"sheet {sheet!r} cannot be read ({type(exc).__name__}: {exc})",
+            raise InputFileError(path, f"sheet {facts.name!r} cannot be read ({type(exc).__name__}: {exc})",
                                  fix="open the workbook in Excel and save it again as .xlsx") from None
 
 
@@ -422,27 +443,17 @@ def _open_workbook(path: Path, side: str) -> pd.ExcelFile:
         head = fh.read(8192)
     if not head.startswith(b"PK\x03\x04"):
         kind = (sniff.binary_kind(head) or ("a text file (CSV?)",))[0]
-        raise InputFileError(path, f"the {side} survey should be an Excel .xlsx workbook but is {kind}",
-                             fix="set `format:` to match the file (csv for text), or save it as .xlsx")
+        fix = (_XLS_FIX if head.startswith(b"\xd0\xcf\x11\xe0") else
+               "set `format:` to match the file (csv for text), or save it as .xlsx")
+        raise InputFileError(path, f"the {side} survey should be an Excel .xlsx workbook but is {kind}", fix=fix)
     try:
-        return pd.ExcelFile(path, engine="openpyxl")
+        # openpyxl refuses a workbook by its name alone (an .xlsx saved as '.xls'): give it the bytes
+        source = path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
+        return pd.ExcelFile(source, engine="openpyxl")
     except Exception as exc:  # zipfile, KeyError, openpyxl's InvalidFileException, …
         raise InputFileError(path, f"the {side} survey cannot be opened as an Excel workbook "
                                    f"({type(exc).__name__}: {exc})",
                              fix="open it in Excel and save it again as .xlsx (Excel Workbook)") from None
-
-
-def _pick_sheet(path: Path, sheets: list[str], wanted: str | int | None) -> str:
-    """The sheet name for `wanted` (a name or a 0-based index; default the first sheet)."""
-    if wanted is None:
-        return sheets[0]
-    if isinstance(wanted, int) and 0 <= wanted < len(sheets):
-        return sheets[wanted]
-    if wanted in sheets:
-        return wanted
-    raise InputFileError(path, f"the workbook has no sheet {wanted!r}; it has: "
-                               + ", ".join(repr(s) for s in sheets),
-                         fix="set `sheet:` to one of those names (or a 0-based sheet number)")
 
 
 # ---------------------------------------------------------------- SPSS

@@ -220,7 +220,9 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
     present = [str(c) for c in raw.frame.columns]
     missing = [c for c in required_columns(spec, items, side) if c not in present]
     if not missing:
+        _check_formulas(raw, spec, items, side)
         return
+    _on_another_sheet(raw, missing, side)
     folded = {p.casefold(): p for p in present}
     parts = []
     for col in missing:
@@ -238,6 +240,44 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
     raise InputFileError(
         raw.path, f"{side} column(s) named in the params are not in the file: {', '.join(parts)}",
         row=raw.skip_rows + 1, fix=fix)
+
+
+def _on_another_sheet(raw, missing: list[str], side: str) -> None:
+    """Raise when the columns the params name are on another sheet of the workbook than the one read."""
+    found = {sheet: [c for c in missing if c in names] for sheet, names in raw.other_sheets.items()}
+    best = max(found, key=lambda s: len(found[s]), default=None)
+    if best is None or not found[best]:
+        return
+    hidden = " (a hidden sheet)" if best in raw.hidden_sheets else ""
+    shown = ", ".join(repr(c) for c in found[best][:5]) + (" …" if len(found[best]) > 5 else "")
+    raise InputFileError(
+        raw.path, f"{len(found[best])} of the {len(missing)} {side} column(s) the params name that are not on "
+                  f"sheet {raw.sheet!r} are on sheet {best!r}{hidden}: {shown}", column=found[best][0],
+        fix=f"set `sheet: {best}` under `{side}: input:` in the params")
+
+
+def _check_formulas(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> None:
+    """Raise when a column the params use has formula cells without a saved result (read as blank)."""
+    uncached = raw.formulas_without_value
+    used = [c for c in required_columns(spec, items, side) if c in uncached]
+    if not used:
+        return
+    refs = [r for c in used for r in uncached[c]]
+    shown = ", ".join(refs[:8]) + (f", … ({len(refs)} cells)" if len(refs) > 8 else "")
+    raise InputFileError(
+        raw.path, f"{len(refs)} formula cell(s) in the {side} column(s) {', '.join(repr(c) for c in used)} "
+                  f"have no saved result, so they would read as blank: {shown} (the workbook was written by a "
+                  "program and never calculated in Excel)", column=used[0],
+        fix="open the workbook in Excel or LibreOffice, let it calculate, save it, and use that copy "
+            "(or ask for the values instead of formulas)")
+
+
+def formula_notes(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> list[str]:
+    """Ledger notes for formula cells without a saved result in columns the params do not use."""
+    uncached = raw.formulas_without_value
+    used = set(required_columns(spec, items, side))
+    return [f"column {c!r} (not used): {len(refs)} formula cell(s) without a saved result, e.g. {refs[0]}"
+            for c, refs in uncached.items() if c not in used]
 
 
 def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str,
@@ -279,7 +319,8 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     df = raw.frame
     read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}
     ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df),
-                        reader_notes=list(raw.notes), id_column=spec.id_column,
+                        reader_notes=list(raw.notes) + formula_notes(raw, spec, items, side),
+                        id_column=spec.id_column,
                         ids_per_wave=bool(spec.id_column and spec.wave_column))
 
     ids = (_labelled_text(raw, spec.id_column)[0] if spec.id_column
