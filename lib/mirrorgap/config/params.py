@@ -19,7 +19,7 @@ Language = Literal["sv", "da", "nb", "en"]
 LANGUAGES: tuple[str, ...] = ("sv", "da", "nb", "en")
 Side = Literal["customer", "employee"]
 SIDES: tuple[str, ...] = ("customer", "employee")
-FileFormat = Literal["csv", "xlsx", "sav", "qualtrics"]
+FileFormat = Literal["csv", "xlsx", "sav", "qualtrics", "surveymonkey"]
 
 
 class _Strict(BaseModel):

@@ -51,6 +51,7 @@ class RawSurvey:
     other_sheets: dict[str, list[str]] = field(default_factory=dict)  # Excel: the other sheets' header names
     hidden_sheets: list[str] = field(default_factory=list)  # Excel: sheets hidden in the workbook
     formulas_without_value: dict[str, list[str]] = field(default_factory=dict)  # column -> cells ('C5')
+    duplicate_columns: dict[str, list[str]] = field(default_factory=dict)  # repeated name -> numbered names
 
 
 def read_survey(spec: InputFile, *, side: str, base_dir: Path | None = None) -> RawSurvey:
@@ -175,25 +176,43 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     if b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends
     sample, truncated = sniff.sample_text(data, min_lines=sniff.MIN_SAMPLE_LINES + (spec.skip_rows or 0))
-    layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
-                                decimal=spec.decimal, qualtrics=spec.format == "qualtrics")
+    try:
+        layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
+                                    decimal=spec.decimal, qualtrics=spec.format == "qualtrics",
+                                    surveymonkey=spec.format == "surveymonkey")
+    except sniff.LayoutMismatch as exc:
+        shown = ", ".join(repr(f) for f in exc.fields if f.strip())[:120]
+        raise InputFileError(path, f"`format: qualtrics` says rows 2–3 hold question texts, but row {exc.line} "
+                                   f"holds answers ({shown}): it is a respondent, and would be lost",
+                             row=exc.line, fix="remove `format: qualtrics` from the params (this export has one "
+                                               "header row, e.g. re-saved in Excel without Qualtrics' extra rows)"
+                             ) from None
     if layout is None:
         raise InputFileError(path, f"the {side} survey file has only blank lines", fix="ask for the export again")
-    names, notes = _qualtrics_names(layout) if layout.qualtrics else (layout.names, [])
-    names = _clean_names(path, names)
+    names, notes = (_qualtrics_names(layout) if layout.qualtrics else _surveymonkey_names(layout)
+                    if layout.surveymonkey else (layout.names, []))
+    names, duplicates, dup_notes = _clean_names(path, names)
+    notes = notes + dup_notes
     body_start = _offset_of_line(data, layout.header_lines + 1)
     frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, names, side)
     frame, rows, empty = _finish(path, frame, rows, names, lambda i: f"column {i + 1}")
     if frame.empty:
         raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
                              row=layout.header_lines, fix="ask for an export that includes the responses")
-    labels = dict(zip(names, layout.labels or [])) if layout.labels else {}
+    labels = dict(zip(names, layout.labels or [])) if layout.labels and layout.qualtrics else {}
     if path.suffix.lower() == ".xls":
         notes.append("the .xls file is delimited text, not a workbook: read as CSV")
+    if layout.r_export:
+        bare = frame == "NA"
+        count = int(bare.to_numpy().sum())
+        if count:
+            frame = frame.mask(bare)
+            notes.append(f"R export (write.csv): {count} cell(s) written as NA read as blank")
     return RawSurvey(frame=frame, source_rows=rows, path=path,
-                     format="qualtrics" if layout.qualtrics else "csv", encoding=encoding,
+                     format="qualtrics" if layout.qualtrics else "surveymonkey" if layout.surveymonkey else "csv",
+                     encoding=encoding,
                      delimiter=layout.delimiter, decimal=layout.decimal, skip_rows=layout.skip_rows,
-                     sheet=None, notes=notes + footer + empty,
+                     sheet=None, notes=notes + footer + empty, duplicate_columns=duplicates,
                      column_labels={k: v.strip() for k, v in labels.items() if k in frame and v.strip()})
 
 
@@ -213,6 +232,19 @@ def _qualtrics_names(layout: sniff.TextLayout) -> tuple[list[str], list[str]]:
     shown = ", ".join(repr(d) for d in sorted(dups)[:5]) + (" …" if len(dups) > 5 else "")
     return out, [f"{len(dups)} column id(s) repeat in the Qualtrics header ({shown}); each repeat was "
                  "named 'id [ImportId]' (or 'id [n]' without ImportIds)"]
+
+
+def _surveymonkey_names(layout: sniff.TextLayout) -> tuple[list[str], list[str]]:
+    """SurveyMonkey's two header rows as one: a question that spans columns (blank cells after it)
+    gives each column 'question - option'; 'Response' and 'Open-Ended Response' add nothing."""
+    second = layout.labels or []
+    names, question = [], ""
+    for i, cell in enumerate(layout.names):
+        question = cell.strip() or question
+        option = second[i].strip() if i < len(second) else ""
+        plain = not option or option.casefold() in ("response", "open-ended response", "svar", "öppet svar")
+        names.append(question if plain else f"{question} - {option}")
+    return names, ["SurveyMonkey export: its two header rows read as one ('question - answer option')"]
 
 
 def _offset_of_line(data: bytes, line: int) -> int:
@@ -350,45 +382,67 @@ def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) 
 
 # ---------------------------------------------------------------- columns and rows, all formats
 
+def _clean_names(path: Path, cells: list, hint: str = "") -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """Header names with white space folded; repeated names are numbered ('svar [1]', 'svar [2]') and
+    noted, so a repeat the params do not use costs nothing. Returns names, {name: numbered names}, notes."""
+    names = [_name(c) for c in cells]
+    dups = sorted({x for x in names if x and names.count(x) > 1})
+    if not dups:
+        return names, {}, []
+    seen: dict[str, int] = {}
+    numbered: dict[str, list[str]] = {d: [] for d in dups}
+    for i, x in enumerate(names):
+        if x in numbered:
+            seen[x] = seen.get(x, 0) + 1
+            names[i] = f"{x} [{seen[x]}]"
+            numbered[x].append(names[i])
+    shown = ", ".join(f"{d!r} ({', '.join(repr(n) for n in numbered[d])})" for d in dups[:5]) + (
+        " …" if len(dups) > 5 else "")
+    return names, numbered, [f"the header repeats column name(s) {shown}{hint}; the repeats are numbered "
+                             "and only an error if the params use them"]
+
+
 def _name(cell: object) -> str:
-    """A header cell as a column name: stripped text, whole numbers without '.0', '' for empty."""
+    """A header cell as a column name: text with white space folded ('Hur nöjd  är du?\\xa0' is
+    'Hur nöjd är du?'), whole numbers without '.0', '' for empty."""
     if cell is None or (isinstance(cell, float) and np.isnan(cell)):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return " ".join(str(cell).split())
 
 
-def _clean_names(path: Path, cells: list, hint: str = "") -> list[str]:
-    """Stripped header names; duplicate names are an error that names them."""
-    names = [_name(c) for c in cells]
-    dups = sorted({x for x in names if x and names.count(x) > 1})
-    if dups:
-        shown = ", ".join(repr(d) for d in dups[:10]) + (" …" if len(dups) > 10 else "")
-        raise InputFileError(path, f"the header has duplicate column names: {shown}{hint}", column=dups[0],
-                             fix="give every column a unique name in one header row (or export again "
-                                 "with unique question ids)")
-    return names
+def _row_numbers(values: pd.Series) -> bool:
+    """Whether a column holds the row numbers 1, 2, 3, … (R's write.csv writes them unnamed)."""
+    try:
+        numbers = pd.to_numeric(values, errors="raise").to_numpy(dtype=float)
+    except (ValueError, TypeError):
+        return False
+    return bool(numbers.size) and bool((numbers == np.arange(1, numbers.size + 1)).all())
 
 
 def _finish(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
             where: Callable[[int], str], hint: str = "") -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Name the columns, drop unnamed empty columns and empty rows; unnamed data is an error."""
-    blank = [i for i, x in enumerate(names) if not x]
-    with_data = [i for i in blank if frame.iloc[:, i].notna().any()]
-    if with_data:
-        i = with_data[0]
-        first = frame.iloc[:, i].first_valid_index()
-        raise InputFileError(path, f"{where(i)} has data but no name in the header row (a blank or merged "
-                                   f"header cell?){hint}", row=int(rows[first]), value=frame.iat[first, i],
-                             fix="give every column a name in one header row (unmerge header cells); "
-                                 "if the header is further down, set `skip_rows:` to the rows above it")
+    """Name the columns, drop unnamed columns and empty rows; unnamed columns with data are noted
+    (the params cannot name them), R's unnamed row numbers recognised as such."""
+    notes = []
+    for i in (i for i, x in enumerate(names) if not x):
+        cells = frame.iloc[:, i]
+        first = cells.first_valid_index()
+        if first is None:
+            continue
+        if i == 0 and _row_numbers(cells):
+            notes.append(f"{where(i)} has no name and holds the row numbers 1–{len(cells)} (as R's write.csv "
+                         "writes them): left out")
+        else:
+            notes.append(f"{where(i)} has data but no name in the header row (a blank or merged header "
+                         f"cell?){hint}: left out (first value {cells.iat[first]!r} in row {int(rows[first])})")
     keep = [i for i in range(len(names)) if names[i]]
     frame = frame.iloc[:, keep].set_axis([names[i] for i in keep], axis=1)
     filled = frame.notna().to_numpy().any(axis=1)
     empty = rows[~filled]
-    notes = [f"{empty.size} empty row(s) left out (rows " + ", ".join(map(str, empty[:5]))
-             + (", …)" if empty.size > 5 else ")")] if empty.size else []
+    notes += [f"{empty.size} empty row(s) left out (rows " + ", ".join(map(str, empty[:5]))
+              + (", …)" if empty.size > 5 else ")")] if empty.size else []
     return frame[filled].reset_index(drop=True), rows[filled], notes
 
 
@@ -406,7 +460,7 @@ def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
                              fix="choose the sheet with the responses with `sheet:` in params")
     hint = (f"; the header seems to span several rows (rows {top} and {top + 1}, merged cells?)"
             if top > 0 and grid.iloc[top - 1].notna().sum() >= 2 else "")
-    names = _clean_names(path, grid.iloc[top].tolist(), hint)
+    names, duplicates, dup_notes = _clean_names(path, grid.iloc[top].tolist(), hint)
     body = grid.iloc[top + 1:].reset_index(drop=True)
     rows = np.arange(top + 2, top + 2 + len(body), dtype=np.int64)
     frame, rows, notes = _finish(path, body, rows, names, lambda i: f"column {get_column_letter(i + 1)}",
@@ -421,8 +475,9 @@ def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
     cells = frame.head(200).to_numpy().ravel()
     return RawSurvey(frame=frame, source_rows=rows, path=path, format="xlsx", encoding=None,
                      delimiter=None, decimal=spec.decimal or sniff.sniff_decimal(cells, None),
-                     skip_rows=top, sheet=sheet, notes=facts.notes + notes, other_sheets=facts.other_headers,
-                     hidden_sheets=facts.hidden, formulas_without_value=uncached)
+                     skip_rows=top, sheet=sheet, notes=facts.notes + dup_notes + notes,
+                     other_sheets=facts.other_headers, hidden_sheets=facts.hidden,
+                     formulas_without_value=uncached, duplicate_columns=duplicates)
 
 
 def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, xlsx.SheetFacts]:

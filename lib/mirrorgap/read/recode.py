@@ -222,6 +222,7 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
     if not missing:
         _check_formulas(raw, spec, items, side)
         return
+    _repeated(raw, missing, side)
     _on_another_sheet(raw, missing, side)
     folded = {p.casefold(): p for p in present}
     parts = []
@@ -240,6 +241,20 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
     raise InputFileError(
         raw.path, f"{side} column(s) named in the params are not in the file: {', '.join(parts)}",
         row=raw.skip_rows + 1, fix=fix)
+
+
+def _repeated(raw, missing: list[str], side: str) -> None:
+    """Raise when a column the params name is one the header repeats: which one is meant is unclear."""
+    used = [c for c in missing if c in raw.duplicate_columns]
+    if not used:
+        return
+    numbered = raw.duplicate_columns[used[0]]
+    raise InputFileError(
+        raw.path, f"the header has duplicate column names: {', '.join(repr(c) for c in used)} — the {side} params "
+                  f"use {used[0]!r}, which is in the file {len(numbered)} times (read as "
+                  f"{', '.join(repr(n) for n in numbered)})", column=used[0], row=raw.skip_rows + 1,
+        fix=f"give every column a unique name in one header row (or export again with unique question ids), "
+            f"or point the params at one of {', '.join(repr(n) for n in numbered)}")
 
 
 def _on_another_sheet(raw, missing: list[str], side: str) -> None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from mirrorgap.errors import InputFileError
+from mirrorgap.read.sniff import shape
 
 DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 _SHOWN = 5
@@ -103,11 +103,6 @@ def check_tail_quote(path: Path, tail: str, line: int, delimiter: str) -> None:
             row=line, value=tail[:80],
             fix="the file was cut off, or a stray quote (an inch mark?) opens a field: ask for the file "
                 "again, or export it with quotes doubled inside fields") from None
-
-
-def shape(text: str) -> str:
-    """A value's shape: runs of letters as 'a', runs of digits as '9' ('K-000123' and 'K-9' alike)."""
-    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", text.strip()))
 
 
 def row_start_shapes(first_cells) -> frozenset[str]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from mirrorgap.read.encoding import UTF16_BOMS, utf16_order
+from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, normalise_label
 
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
@@ -161,6 +162,8 @@ class TextLayout:
     import_ids: list[str] | None  # Qualtrics row 3: the ImportId in each cell ('' where there is none)
     qualtrics: bool
     decimal: str
+    surveymonkey: bool = False  # two header rows: questions (blank where one continues), answer options
+    r_export: bool = False      # R's write.csv: every header field quoted, missing values as a bare NA
 
 
 def _import_id(cell: str) -> str:
@@ -179,17 +182,83 @@ def _qualtrics_rows(recs: list[Record], h: int, forced: bool) -> int:
     legacy = [f.strip() for f in recs[h].fields[:3]] == ["V1", "V2", "V3"]
     if legacy and second[:1] == ["ResponseID"]:
         return 2
+    if forced and second and looks_like_data(second, [r.fields for r in recs[h + 2:h + 52]]):
+        raise LayoutMismatch(recs[h + 1].first_line, second)
     return 2 if forced and second else 1
+
+
+class LayoutMismatch(ValueError):
+    """`format: qualtrics` was given, but the row that should hold question texts holds answers."""
+
+    def __init__(self, line: int, fields: list[str]):
+        self.line, self.fields = line, list(fields)
+        super().__init__(f"row {line} holds answers")
+
+    def __reduce__(self):
+        return LayoutMismatch, (self.line, self.fields)
+
+
+_DATA_CELL = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$|^\d{4}-\d\d-\d\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
+def shape(text: str) -> str:
+    """A value's shape: runs of letters as 'a', runs of digits as '9' ('K-000123' and 'K-9' alike)."""
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", text.strip()))
+
+
+_ANSWER_LABELS = frozenset(normalise_label(x) for x in (*AGREE_SCALE, *DONT_KNOW_LABELS))
+
+
+def looks_like_data(row: list[str], below: list[list[str]]) -> bool:
+    """Whether a row holds answers rather than question texts: most of its filled cells are numbers,
+    dates, answer labels, values that recur in the same column below, or ids shaped like the ids below
+    (R_1 over R_2, R_3). Question texts are none of these."""
+    filled = [(i, f.strip()) for i, f in enumerate(row) if f.strip()]
+    if not filled:
+        return False
+    seen = [{r[i].strip() for r in below if i < len(r) and r[i].strip()} for i in range(len(row))]
+    shapes = [{shape(v) for v in col} for col in seen]
+
+    def data(i: int, f: str) -> bool:
+        same_shape = len(shapes[i]) == 1 and shape(f) in shapes[i] and any(c.isdigit() for c in f)
+        return bool(_DATA_CELL.match(f)) or f in seen[i] or normalise_label(f) in _ANSWER_LABELS or same_shape
+    return sum(data(i, f) for i, f in filled) >= 0.5 * len(filled)
+
+
+_MONKEY_ROW2 = {"response", "open-ended response", "svar", "öppet svar", "other (please specify)"}
+
+
+def _surveymonkey(recs: list[Record], h: int, forced: bool) -> bool:
+    """SurveyMonkey's two header rows: questions (blank where a matrix or multiple-choice question
+    continues), then 'Response', 'Open-Ended Response' or the answer options, blank under metadata."""
+    if h + 1 >= len(recs):
+        return False
+    first, second = recs[h].fields, recs[h + 1].fields
+    marked = any(f.strip().casefold() in _MONKEY_ROW2 for f in second)
+    gaps = any(not f.strip() for f in first[1:]) and bool(first[0].strip())
+    return bool(forced or (marked and gaps and not second[0].strip()))
+
+
+def _r_export(lines: list[str], delimiter: str) -> bool:
+    """R's write.csv: every header field quoted, and a bare NA (unquoted) among the data."""
+    if not lines:
+        return False
+    fields = lines[0].rstrip("\r\n").split(delimiter)
+    if len(fields) < 2 or not all(len(f) >= 2 and f.startswith('"') and f.endswith('"') for f in fields):
+        return False
+    bare = re.compile(rf"(?:^|{re.escape(delimiter)})NA(?:{re.escape(delimiter)}|\r?$)")
+    return any(bare.search(line) for line in lines[1:200])
 
 
 def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
                  skip_rows: int | None = None, decimal: str | None = None,
-                 qualtrics: bool = False) -> TextLayout | None:
+                 qualtrics: bool = False, surveymonkey: bool = False) -> TextLayout | None:
     """Sniff delimiter, header row, Qualtrics header rows and decimal mark from a text sample.
 
     Given values are used as they are. `qualtrics=True` means the params said so: without an ImportId
-    row, two header rows (column ids, question texts) are assumed. Returns None for a sample with no
-    non-blank line.
+    row, two header rows (column ids, question texts) are assumed, and a second row that holds answers
+    raises LayoutMismatch. `surveymonkey=True`: two header rows (questions, answer options). Returns
+    None for a sample with no non-blank line.
     """
     candidates = (delimiter,) if delimiter else DELIMITERS
     parsed = {d: records(sample, d, truncated) for d in candidates}
@@ -198,8 +267,10 @@ def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
     h = _header_at(recs, skip_rows)
     if h is None:
         return None
-    n_header = _qualtrics_rows(recs, h, qualtrics)
+    monkey = not qualtrics and _surveymonkey(recs, h, surveymonkey)
+    n_header = 2 if monkey else _qualtrics_rows(recs, h, qualtrics)
     data_cells = (c for r in recs[h + n_header:h + n_header + 200] for c in r.fields)
+    lines = sample.split("\n")[recs[h].first_line - 1:]
     return TextLayout(
         delimiter=best,
         skip_rows=recs[h].first_line - 1,
@@ -207,8 +278,10 @@ def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
         names=recs[h].fields,
         labels=recs[h + 1].fields if n_header > 1 else None,
         import_ids=[_import_id(f) for f in recs[h + 2].fields] if n_header > 2 else None,
-        qualtrics=n_header > 1,
+        qualtrics=n_header > 1 and not monkey,
         decimal=decimal or sniff_decimal(data_cells, best),
+        surveymonkey=monkey,
+        r_export=_r_export(lines, best),
     )
 
 
