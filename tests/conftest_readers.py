@@ -19,6 +19,19 @@ def read(path: Path, side: str = "customer", **spec) -> RawSurvey:
     return read_survey(InputFile(path=str(path), **spec), side=side)
 
 
+def error_of(path: Path, **spec):
+    """The InputFileError that reading `path` raises; it names the file and has a fix, no traceback."""
+    import pytest
+
+    from mirrorgap.errors import InputFileError
+
+    with pytest.raises(InputFileError) as info:
+        read(path, **spec)
+    err = info.value
+    assert str(path) in str(err) and err.fix and "Traceback" not in str(err)
+    return err
+
+
 def write_text(folder: Path, name: str, lines: list[str], *, encoding: str = "utf-8",
                newline: str = "\n", bom: bool = False, final_newline: bool = True) -> Path:
     """Write `lines` joined by `newline` in `encoding` (optionally with a UTF-8 BOM)."""

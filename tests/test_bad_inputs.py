@@ -26,8 +26,8 @@ def demo_customer_lines(n: int = 60) -> list[str]:
 def write_params(tmp_path, *, customer_file, employee_file=DEMO_EMPLOYEES, edit=None):
     yaml = YAML()
     data = yaml.load((PARAMS_DIR / "demo.yaml").read_text(encoding="utf-8"))
-    data["customer"]["input"] = {"path": str(customer_file)}
-    data["employee"]["input"] = {"path": str(employee_file), "sheet": "Svar"}
+    data["customer"]["input"] = {"path": str(customer_file), "outside_project": True}  # files in tmp_path
+    data["employee"]["input"] = {"path": str(employee_file), "sheet": "Svar", "outside_project": True}
     data.pop("pulse", None)
     if edit:
         edit(data)

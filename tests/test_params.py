@@ -39,10 +39,10 @@ def test_misspelt_keys_get_a_did_you_mean_and_all_problems_come_at_once(demo_dic
     text = "\n".join(problems)
     assert "langauge: unknown key — did you mean 'language'?" in text
     assert "customer.id_colum: unknown key — did you mean 'id_column'?" in text
-    assert "customer.id_column: required but missing" in text
+    assert "customer.id_column" not in text  # optional: a file may have no respondent id
     assert "analysis.min_nn: unknown key — did you mean 'min_n'?" in text
     assert "items.2.revresed: unknown key — did you mean 'reversed'?" in text
-    assert len(problems) == 5
+    assert len(problems) == 4
 
 
 @pytest.mark.parametrize("path, value, expected", [
@@ -110,3 +110,62 @@ def test_starter_params_validate_once_filled_in(tmp_path):
     path.write_text(text, encoding="utf-8")
     eng = load_engagement(path)
     assert eng.client == "acme" and eng.items[0].id == "extra_mile"
+
+
+@pytest.mark.parametrize("value", ["", "   "])
+def test_an_empty_id_column_is_an_error_and_leaving_it_out_is_fine(demo_dict, value):
+    data = copy.deepcopy(demo_dict)
+    data["customer"]["id_column"] = value
+    assert any("customer.id_column" in p and "leave `id_column:` out" in p for p in problems_of(data))
+    del data["customer"]["id_column"]
+    assert parse_engagement(data).customer.id_column is None
+
+
+@pytest.mark.parametrize("path", ["/etc/passwd", "../other-project/data/kunder.csv", "data/../../kunder.csv",
+                                  "~/kunder.csv"])
+def test_input_paths_outside_the_project_are_refused_unless_allowed(demo_dict, path):
+    data = copy.deepcopy(demo_dict)
+    data["customer"]["input"]["path"] = path
+    assert any("customer.input.path:" in p and "outside the project folder" in p
+               and "outside_project: true" in p for p in problems_of(data))
+    data["customer"]["input"]["outside_project"] = True
+    assert parse_engagement(data).customer.input.outside_project is True
+
+
+def test_input_paths_inside_the_project_are_fine(demo_dict):
+    from mirrorgap.config.paths import PROJ_ROOT
+
+    data = copy.deepcopy(demo_dict)
+    data["customer"]["input"]["path"] = str(PROJ_ROOT / "data" / "acme" / "kunder.csv")
+    data["employee"]["input"]["path"] = "data/acme/../acme/personal.xlsx"
+    assert parse_engagement(data).customer.input.path.endswith("kunder.csv")
+
+
+@pytest.mark.parametrize("item_id", ["nps", "satisfaction", "wave", "unit", "respondent_id", "respondents"])
+def test_reserved_names_cannot_be_item_ids(demo_dict, item_id):
+    data = copy.deepcopy(demo_dict)
+    data["items"][0]["id"] = item_id
+    assert any(f"item id {item_id!r} is a name the pipeline uses itself" in p for p in problems_of(data))
+
+
+def test_an_item_id_cannot_be_a_segment_or_comment_column(demo_dict):
+    data = copy.deepcopy(demo_dict)
+    data["items"][0]["id"] = "Kundtyp"
+    data["items"][1]["id"] = "kommentar"
+    text = "\n".join(problems_of(data))
+    assert "item id 'Kundtyp' is also a customer segment or comment column" in text
+    assert "item id 'kommentar' is also an employee segment or comment column" in text
+
+
+def test_the_reserved_ids_are_the_names_the_pipeline_creates():
+    from helpers import demo_aggregates
+    from mirrorgap.aggregate.store import RESPONDENTS
+    from mirrorgap.config.params import RESERVED_IDS
+
+    demo = demo_aggregates()
+    for clean in (demo.customer, demo.employee):
+        spec = demo.engagement.side(clean.side)
+        own = set(clean.frame.columns) - {i.id for i in clean.items} - set(spec.segment_columns) - set(spec.comment_columns)
+        assert own <= RESERVED_IDS, own - RESERVED_IDS
+        assert {c.name for c in clean.ledger.columns} - {i.id for i in clean.items} <= RESERVED_IDS
+    assert RESPONDENTS in RESERVED_IDS

@@ -23,8 +23,9 @@ from conftest_readers import (
 from mirrorgap.config.params import InputFile
 from mirrorgap.errors import InputFileError
 from mirrorgap.read import readers
+from mirrorgap.read.encoding import decode_to_utf8
 from mirrorgap.read.readers import read_survey
-from mirrorgap.read.sniff import decode_to_utf8, header_index, sniff_decimal
+from mirrorgap.read.sniff import header_index, sniff_decimal
 
 
 def cell(raw, column: str, row: int):
@@ -163,11 +164,13 @@ def test_na_text_is_kept_and_empty_rows_are_left_out_with_a_note(tmp_path):
     assert raw.notes == ["2 empty row(s) left out (rows 3, 5)"]
 
 
-def test_short_rows_are_padded_and_trailing_empty_fields_allowed(tmp_path):
+def test_short_rows_are_padded_with_a_note_and_trailing_empty_fields_allowed(tmp_path):
     raw = read(write_text(tmp_path, "k.csv", ["a;b;c", "1;2;3;", "4;5", "6;7;8;;"]))
     assert raw.frame.shape == (3, 3)
     assert pd.isna(cell(raw, "c", 1)) and cell(raw, "c", 2) == "8"
     assert raw.source_rows.tolist() == [2, 3, 4]
+    assert raw.notes == ["1 row(s) with fewer fields than the header (2 of 3): row 3; their missing last "
+                         "fields read as blank"]
 
 
 def test_no_final_newline_and_old_mac_line_ends(tmp_path):
@@ -483,12 +486,15 @@ def test_row_with_more_fields_after_a_multiline_field(tmp_path):
     assert_error(excinfo, path, "semicolon", row=4)
 
 
-@pytest.mark.parametrize("header", ["id;svar;svar ;enhet", "id;svar;Svar;svar"])
-def test_duplicate_header_names(tmp_path, header):
-    path = write_text(tmp_path, "k.csv", [header, "1;2;3;4"])
-    with pytest.raises(InputFileError) as excinfo:
-        read(path)
-    assert_error(excinfo, path, "duplicate column names: 'svar'", "unique")
+@pytest.mark.parametrize("header, names", [
+    ("id;svar;svar ;enhet", ["id", "svar [1]", "svar [2]", "enhet"]),
+    ("id;svar;Svar;svar", ["id", "svar [1]", "Svar", "svar [2]"]),
+])
+def test_duplicate_header_names_are_numbered_and_noted(tmp_path, header, names):
+    raw = read(write_text(tmp_path, "k.csv", [header, "1;2;3;4"]))
+    assert list(raw.frame.columns) == names and raw.duplicate_columns == {"svar": ["svar [1]", "svar [2]"]}
+    assert raw.notes == ["the header repeats column name(s) 'svar' ('svar [1]', 'svar [2]'); the repeats are "
+                         "numbered and only an error if the params use them"]
 
 
 def test_duplicate_header_names_xlsx(tmp_path):
@@ -499,17 +505,15 @@ def test_duplicate_header_names_xlsx(tmp_path):
     book.active.append([1, 4, 5])
     path = tmp_path / "d.xlsx"
     book.save(path)
-    with pytest.raises(InputFileError) as excinfo:
-        read(path)
-    assert_error(excinfo, path, "duplicate column names: 'Nöjdhet'")
+    raw = read(path)
+    assert list(raw.frame.columns) == ["id", "Nöjdhet [1]", "Nöjdhet [2]"] and "'Nöjdhet'" in raw.notes[0]
 
 
-def test_blank_header_cell_over_data(tmp_path):
-    path = write_text(tmp_path, "k.csv", ["id;;enhet", "1;;Malmö", "2;x;Umeå"])
-    with pytest.raises(InputFileError) as excinfo:
-        read(path)
-    msg = assert_error(excinfo, path, "column 2 has data but no name", "header row", row=3)
-    assert excinfo.value.value == "x" and "value 'x'" in msg
+def test_blank_header_cell_over_data_is_left_out_with_a_note(tmp_path):
+    raw = read(write_text(tmp_path, "k.csv", ["id;;enhet", "1;;Malmö", "2;x;Umeå"]))
+    assert list(raw.frame.columns) == ["id", "enhet"]
+    assert raw.notes == ["column 2 has data but no name in the header row (a blank or merged header cell?): "
+                         "left out (first value 'x' in row 3)"]
 
 
 def test_blank_header_column_without_data_is_dropped(tmp_path):
@@ -530,13 +534,13 @@ def test_merged_header_cells_xlsx(tmp_path):
     sheet.append(["Malmö", 4.1, 20, 3.9, 18])
     path = tmp_path / "m.xlsx"
     book.save(path)
-    with pytest.raises(InputFileError) as excinfo:
-        read(path)
-    assert_error(excinfo, path, "column C has data but no name", "merged header cell", row=2)
-    assert excinfo.value.value == "Antal"
-    with pytest.raises(InputFileError) as excinfo:
-        read(path, skip_rows=1)
-    assert_error(excinfo, path, "duplicate column names: 'Antal', 'Medelvärde'", "span several rows")
+    raw = read(path)
+    assert list(raw.frame.columns) == ["Enhet", "Fråga 1", "Fråga 2"]
+    assert "column C has data but no name in the header row (a blank or merged header cell?): left out " \
+           "(first value 'Antal' in row 2)" in raw.notes
+    lower = read(path, skip_rows=1)
+    assert "'Antal', 'Medelvärde'" not in lower.notes[0] and "'Antal' ('Antal [1]', 'Antal [2]')" in lower.notes[0]
+    assert "span several rows" in lower.notes[0]
 
 
 def test_unknown_sheet(tmp_path):

@@ -124,3 +124,46 @@ def test_sav_user_missing_codes_numeric_and_text():
     led = {c.name: c for c in clean.ledger.columns}
     assert led["extra"].missing["user_missing"] == 1 and led["stress"].missing["user_missing"] == 1
     assert clean.frame["extra"].isna().tolist() == [True, False, False, False]
+
+
+# ---------------------------------------------------------------- respondent ids
+
+def _without_id(eng):
+    data = eng.model_dump()
+    del data["customer"]["id_column"]
+    from mirrorgap.config.params import parse_engagement
+    return parse_engagement(data)
+
+
+def test_no_id_column_means_each_row_is_one_respondent():
+    frame = customer_frame().drop(columns="id")
+    frame.loc[1] = frame.loc[0]  # two people may give the same answers: both count
+    clean = clean_side(raw_survey(frame, decimal=","), _without_id(engagement()), "customer")
+    led = clean.ledger
+    assert led.rows_in == 6 and led.rows_used == 6 and not led.excluded
+    assert clean.frame["source_row"].tolist() == [2, 3, 4, 5, 6, 7]
+    assert led.id_column is None and "each row is one respondent" in led.to_dict()["respondent_ids"]
+    assert led.to_dict()["excluded_by_reason"]["no_respondent_id"] == 0
+
+
+def test_ids_that_restart_in_each_wave_are_different_respondents():
+    frame = customer_frame(id=["1", "2", "1", "2", "2", "3"],
+                           wave=["2025", "2025", "2026", "2026", "2026", "2026"],
+                           c1=["Instämmer"] * 6, c2=["Instämmer"] * 6)
+    clean = clean_side(raw_survey(frame), engagement(), "customer")
+    led = clean.ledger
+    assert led.rows_used == 5  # 1 and 2 of 2025 are not repeated by 1 and 2 of 2026
+    assert [(e["row"], e["reason"], e["duplicate_of"]) for e in led.excluded] == [(6, "duplicate_respondent_id", 5)]
+    assert led.to_dict()["respondent_ids"] == "column 'id', unique within each wave"
+
+
+def test_repeated_ids_with_other_answers_are_told_apart_from_re_exports():
+    frame = customer_frame(id=["a", "b", "a", "b", "c", "a"],
+                           c1=["Instämmer", "Instämmer", "Instämmer", "Vet ej", "Instämmer", "Instämmer"],
+                           c2=["Instämmer"] * 6, seg=["Privat"] * 6, unit=["Malmö"] * 6,
+                           nps=["9", "9", "9", "9", "9", NA])
+    led = clean_side(raw_survey(frame), engagement(), "customer").ledger
+    dups = [(e["row"], e["duplicate_of"], e["same_answers"]) for e in led.excluded]
+    assert dups == [(4, 2, True), (5, 3, False), (7, 2, False)]  # a blank NPS is a different answer
+    assert led.duplicate_counts() == {"same_answers": 1, "different_answers": 2}
+    assert led.to_dict()["duplicates"] == {"same_answers": 1, "different_answers": 2}

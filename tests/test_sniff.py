@@ -1,7 +1,7 @@
 """UTF-8 is checked in pieces; a failure still reports the true offset of the first bad byte."""
 import pytest
 
-from mirrorgap.read.sniff import _checked_utf8, decode_to_utf8
+from mirrorgap.read.encoding import _checked_utf8, decode_to_utf8
 
 
 @pytest.mark.parametrize("chunk", [1, 2, 3, 4, 5, 7, 64])

@@ -6,6 +6,7 @@ and every problem in a file is reported at once.
 from __future__ import annotations
 
 import difflib
+import os
 from pathlib import Path
 from typing import Annotated, Literal
 
@@ -13,13 +14,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from mirrorgap.config.paths import PROJ_ROOT
 from mirrorgap.errors import ParamsError
 
 Language = Literal["sv", "da", "nb", "en"]
 LANGUAGES: tuple[str, ...] = ("sv", "da", "nb", "en")
 Side = Literal["customer", "employee"]
 SIDES: tuple[str, ...] = ("customer", "employee")
-FileFormat = Literal["csv", "xlsx", "sav", "qualtrics"]
+FileFormat = Literal["csv", "xlsx", "sav", "qualtrics", "surveymonkey"]
 
 
 class _Strict(BaseModel):
@@ -36,6 +38,21 @@ class InputFile(_Strict):
     delimiter: Literal[",", ";", "\t", "|"] | None = None
     encoding: str | None = None
     decimal: Literal[".", ","] | None = None
+    outside_project: bool = False  # allow a path outside the project folder (client data belongs in data/<client>/)
+
+
+# Column names the pipeline itself gives a side's rows (and its aggregates' measures): an item id
+# that equals one would overwrite it. tests/test_params.py checks this list against the code.
+RESERVED_IDS: frozenset[str] = frozenset(
+    {"respondent_id", "source_row", "wave", "unit", "nps", "enps", "satisfaction", "respondents"})
+
+
+def outside_project(path: str) -> bool:
+    """Whether an input path from params leads outside the project folder (judged on the path as
+    written, `..` included: a symlink placed inside the project is the consultant's own choice)."""
+    p = Path(path).expanduser()
+    full = Path(os.path.normpath(p if p.is_absolute() else PROJ_ROOT / p))
+    return not full.is_relative_to(PROJ_ROOT)
 
 
 class Scale(_Strict):
@@ -53,7 +70,7 @@ class SideSpec(_Strict):
     """One side's survey: its file, its columns and how its answers are coded."""
 
     input: InputFile
-    id_column: str
+    id_column: str | None = None  # left out: the file has no respondent id and each row is one respondent
     unit_column: str | None = None
     wave_column: str | None = None
     segment_columns: list[str] = []
@@ -75,6 +92,14 @@ class SideSpec(_Strict):
             if col and col not in self.segment_columns:
                 raise ValueError(f"{name} {col!r} must also be listed in segment_columns")
         return self
+
+    @field_validator("id_column")
+    @classmethod
+    def _id_column_names_a_column(cls, value: str | None) -> str | None:
+        if value is not None and not value.strip():
+            raise ValueError("must name the respondent-id column; leave `id_column:` out when the file has "
+                             "no respondent id (each row is then one respondent)")
+        return value
 
     @field_validator("answer_labels")
     @classmethod
@@ -164,6 +189,20 @@ class Engagement(_Strict):
             cols = [getattr(i, f"{side}_column") for i in self.items]
             for dup in sorted({c for c in cols if cols.count(c) > 1}):
                 problems.append(f"{side} column {dup!r} is used by more than one item")
+        for item_id in sorted(set(ids) & RESERVED_IDS):
+            problems.append(f"item id {item_id!r} is a name the pipeline uses itself "
+                            f"({', '.join(sorted(RESERVED_IDS))}); choose another id")
+        for side in SIDES:
+            spec = self.side(side)
+            for item_id in sorted(set(ids) & {*spec.segment_columns, *spec.comment_columns}):
+                problems.append(f"item id {item_id!r} is also {'an' if side == 'employee' else 'a'} {side} segment or comment column; choose "
+                                "another id")
+        inputs = [(side, self.side(side).input) for side in SIDES] + ([("pulse", self.pulse.input)] if self.pulse else [])
+        for name, spec in inputs:
+            if outside_project(spec.path) and not spec.outside_project:
+                problems.append(f"{name}.input.path: {spec.path!r} is outside the project folder ({PROJ_ROOT}); "
+                                f"put the file under data/<client>/, or set `outside_project: true` under "
+                                f"`{name}: input:` if it must stay where it is")
         for item_id in self.analysis.exclude_items:
             if item_id not in ids:
                 close = difflib.get_close_matches(item_id, ids, n=1, cutoff=0.6)

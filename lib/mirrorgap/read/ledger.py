@@ -22,10 +22,11 @@ class ColumnLedger:
     missing: Counter = field(default_factory=Counter)  # reason -> count
     unknown_labels: Counter = field(default_factory=Counter)  # label as written -> count
     out_of_range: Counter = field(default_factory=Counter)  # value as written -> count
+    coding: str | None = None  # how codes were read when not as written (SPSS value labels)
 
     def to_dict(self) -> dict:
         return {
-            "name": self.name, "column": self.column, "valid": self.valid,
+            "name": self.name, "column": self.column, "valid": self.valid, "coding": self.coding,
             "missing": {r: int(self.missing.get(r, 0)) for r in MISSING_REASONS},
             "unknown_labels": dict(sorted(self.unknown_labels.items(), key=lambda kv: (-kv[1], kv[0]))),
             "out_of_range": dict(sorted(self.out_of_range.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -43,6 +44,20 @@ class SideLedger:
     excluded: list[dict] = field(default_factory=list)  # {"row", "respondent_id", "reason"}
     columns: list[ColumnLedger] = field(default_factory=list)
     reader_notes: list[str] = field(default_factory=list)  # lines that were not survey rows (blank, footer text)
+    id_column: str | None = None  # None: the file has no respondent id, each row is one respondent
+    ids_per_wave: bool = False  # ids are unique within a wave (they may restart in the next one)
+
+    def respondent_ids(self) -> str:
+        """How respondents are told apart, in words."""
+        if self.id_column is None:
+            return "no id column: each row is one respondent (repeated rows cannot be detected)"
+        return f"column {self.id_column!r}, unique " + ("within each wave" if self.ids_per_wave else "in the file")
+
+    def duplicate_counts(self) -> dict[str, int]:
+        """Repeated ids left out: with the same answers as the row kept (re-exports) or different ones."""
+        dups = [e for e in self.excluded if e["reason"] == "duplicate_respondent_id"]
+        same = sum(1 for e in dups if e.get("same_answers"))
+        return {"same_answers": same, "different_answers": len(dups) - same}
 
     @property
     def rows_used(self) -> int:
@@ -56,6 +71,7 @@ class SideLedger:
         return {
             "side": self.side, "file": self.file, "read_as": self.read_as,
             "rows_in": self.rows_in, "rows_used": self.rows_used,
+            "respondent_ids": self.respondent_ids(), "duplicates": self.duplicate_counts(),
             "excluded_by_reason": self.exclusion_counts(), "excluded": self.excluded,
             "reader_notes": self.reader_notes, "columns": [c.to_dict() for c in self.columns],
         }

@@ -22,11 +22,13 @@ from openpyxl.utils import get_column_letter
 from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import InputFileError
-from mirrorgap.read import sniff
+from mirrorgap.read import records, sniff, xlsx
+from mirrorgap.read.encoding import EncodingMismatch, decode_to_utf8
 
+_XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
+            "format is not read (no maintained reader for it is part of mirrorgap)")
 _FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx",
             ".sav": "sav", ".zsav": "sav"}
-_DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 
 @dataclass
@@ -46,6 +48,10 @@ class RawSurvey:
     value_labels: dict[str, dict] = field(default_factory=dict)
     user_missing: dict[str, list] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # rows or columns left out, for the quality ledger
+    other_sheets: dict[str, list[str]] = field(default_factory=dict)  # Excel: the other sheets' header names
+    hidden_sheets: list[str] = field(default_factory=list)  # Excel: sheets hidden in the workbook
+    formulas_without_value: dict[str, list[str]] = field(default_factory=dict)  # column -> cells ('C5')
+    duplicate_columns: dict[str, list[str]] = field(default_factory=dict)  # repeated name -> numbered names
 
 
 def read_survey(spec: InputFile, *, side: str, base_dir: Path | None = None) -> RawSurvey:
@@ -91,16 +97,22 @@ def _read_bytes(path: Path, side: str) -> bytes:
 
 
 def _format_of(path: Path, side: str) -> str:
-    """The format from the file extension, else from the first bytes."""
+    """The format from the file extension, else from the first bytes. An '.xls' is looked into: web
+    tools save .xlsx, HTML and plain text under that name; the old binary format itself is refused."""
     suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise InputFileError(path, f"the {side} survey is an old-style Excel .xls workbook",
-                             fix="open it in Excel and save it as .xlsx (Excel Workbook)")
     if suffix in _FORMATS:
         return _FORMATS[suffix]
     with path.open("rb") as fh:
-        head = fh.read(4)
-    return "xlsx" if head == b"PK\x03\x04" else "sav" if head in (b"$FL2", b"$FL3") else "csv"
+        head = fh.read(512)
+    if suffix == ".xls":
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            raise InputFileError(path, f"the {side} survey is an old-style Excel .xls workbook", fix=_XLS_FIX)
+        if head.removeprefix(b"\xef\xbb\xbf").lstrip().startswith(b"<"):
+            raise InputFileError(path, f"the {side} survey is a web page or XML file (an HTML table or Excel "
+                                       "2003 XML) saved under an .xls name, as web tools' 'Excel' exports are",
+                                 fix="open it in Excel and save it as .xlsx (Excel Workbook), or export the "
+                                     "responses as CSV from the survey tool")
+    return "xlsx" if head[:4] == b"PK\x03\x04" else "sav" if head[:4] in (b"$FL2", b"$FL3") else "csv"
 
 
 def _not_text(path: Path, raw: bytes, side: str) -> None:
@@ -117,50 +129,90 @@ def _not_text(path: Path, raw: bytes, side: str) -> None:
 # ---------------------------------------------------------------- delimited text
 
 def _decode(path: Path, raw: bytes, encoding: str | None, side: str) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes and the encoding used; undecodable bytes are an error naming the row."""
+    """The file as UTF-8 bytes and the encoding used; undecodable bytes, or bytes that decode into
+    nonsense, are an error naming the row, the real bytes and the `encoding:` to set."""
     try:
-        return sniff.decode_to_utf8(raw, encoding)
+        return decode_to_utf8(raw, encoding)
     except LookupError:
         raise InputFileError(path, f"unknown text encoding {encoding!r}",
                              fix="set `encoding:` to utf-8 or cp1252, or leave it out to sniff it") from None
-    except UnicodeDecodeError as exc:
-        wide = "16" in exc.encoding or "32" in exc.encoding
-        row = (raw[:exc.start].decode(exc.encoding, errors="replace").count("\n") if wide
-               else raw.count(b"\n", 0, exc.start)) + 1
-        tried = encoding or "UTF-8 or Windows-1252 (cp1252)"
-        raise InputFileError(path, f"the {side} survey cannot be decoded as {tried}", row=row,
-                             value=raw[exc.start:exc.end],
-                             fix="set `encoding:` to the file's encoding (Excel's 'CSV UTF-8' export is "
-                                 "utf-8; older Nordic Excel writes cp1252), or save it again as CSV UTF-8"
+    except EncodingMismatch as exc:
+        raise InputFileError(path, f"the {side} survey {exc.reason}", row=_row_at(raw, exc.offset, exc.tried),
+                             value=raw[exc.offset:exc.offset + exc.length], fix=_encoding_fix(side, exc.suggestion)
                              ) from None
+    except UnicodeDecodeError as exc:
+        tried = encoding or "UTF-8 or Windows-1252 (cp1252)"
+        suggestion = getattr(exc, "suggestion", None)
+        fix = (_encoding_fix(side, suggestion) if suggestion else
+               "set `encoding:` to the file's encoding (Excel's 'CSV UTF-8' export is utf-8; older Nordic "
+               "Excel writes cp1252), or save it again as CSV UTF-8")
+        raise InputFileError(path, f"the {side} survey cannot be decoded as {tried}",
+                             row=_row_at(raw, exc.start, exc.encoding), value=raw[exc.start:exc.end], fix=fix
+                             ) from None
+
+
+def _row_at(raw: bytes, offset: int, encoding: str) -> int:
+    """The file line (1-based) that byte `offset` is on."""
+    if "16" in encoding or "32" in encoding:
+        return raw[:offset].decode(encoding, errors="replace").count("\n") + 1
+    return raw.count(b"\n", 0, offset) + 1
+
+
+def _encoding_fix(side: str, suggestion: str | None) -> str:
+    if suggestion is None:
+        return ("set `encoding:` to the file's encoding under `" + side + ": input:` (ask the sender which "
+                "one), or have it saved again as CSV UTF-8")
+    return (f"set `encoding: {suggestion}` under `{side}: input:` in the params (or have the file saved "
+            "again as CSV UTF-8)")
 
 
 def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     """Read a delimited text file (plain or Qualtrics CSV)."""
     raw = _read_bytes(path, side)
-    _not_text(path, raw, side)
+    if not (spec.encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32")):
+        _not_text(path, raw, side)
     data, encoding = _decode(path, raw, spec.encoding, side)
     del raw  # a decoded copy exists now; keep one file-sized buffer, not two
     if b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends
     sample, truncated = sniff.sample_text(data, min_lines=sniff.MIN_SAMPLE_LINES + (spec.skip_rows or 0))
-    layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
-                                decimal=spec.decimal, qualtrics=spec.format == "qualtrics")
+    try:
+        layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
+                                    decimal=spec.decimal, qualtrics=spec.format == "qualtrics",
+                                    surveymonkey=spec.format == "surveymonkey")
+    except sniff.LayoutMismatch as exc:
+        shown = ", ".join(repr(f) for f in exc.fields if f.strip())[:120]
+        raise InputFileError(path, f"`format: qualtrics` says rows 2–3 hold question texts, but row {exc.line} "
+                                   f"holds answers ({shown}): it is a respondent, and would be lost",
+                             row=exc.line, fix="remove `format: qualtrics` from the params (this export has one "
+                                               "header row, e.g. re-saved in Excel without Qualtrics' extra rows)"
+                             ) from None
     if layout is None:
         raise InputFileError(path, f"the {side} survey file has only blank lines", fix="ask for the export again")
-    names, notes = _qualtrics_names(layout) if layout.qualtrics else (layout.names, [])
-    names = _clean_names(path, names)
+    names, notes = (_qualtrics_names(layout) if layout.qualtrics else _surveymonkey_names(layout)
+                    if layout.surveymonkey else (layout.names, []))
+    names, duplicates, dup_notes = _clean_names(path, names)
+    notes = notes + dup_notes
     body_start = _offset_of_line(data, layout.header_lines + 1)
-    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, len(names), side)
+    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, names, side)
     frame, rows, empty = _finish(path, frame, rows, names, lambda i: f"column {i + 1}")
     if frame.empty:
         raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
                              row=layout.header_lines, fix="ask for an export that includes the responses")
-    labels = dict(zip(names, layout.labels or [])) if layout.labels else {}
+    labels = dict(zip(names, layout.labels or [])) if layout.labels and layout.qualtrics else {}
+    if path.suffix.lower() == ".xls":
+        notes.append("the .xls file is delimited text, not a workbook: read as CSV")
+    if layout.r_export:
+        bare = frame == "NA"
+        count = int(bare.to_numpy().sum())
+        if count:
+            frame = frame.mask(bare)
+            notes.append(f"R export (write.csv): {count} cell(s) written as NA read as blank")
     return RawSurvey(frame=frame, source_rows=rows, path=path,
-                     format="qualtrics" if layout.qualtrics else "csv", encoding=encoding,
+                     format="qualtrics" if layout.qualtrics else "surveymonkey" if layout.surveymonkey else "csv",
+                     encoding=encoding,
                      delimiter=layout.delimiter, decimal=layout.decimal, skip_rows=layout.skip_rows,
-                     sheet=None, notes=notes + footer + empty,
+                     sheet=None, notes=notes + footer + empty, duplicate_columns=duplicates,
                      column_labels={k: v.strip() for k, v in labels.items() if k in frame and v.strip()})
 
 
@@ -182,6 +234,19 @@ def _qualtrics_names(layout: sniff.TextLayout) -> tuple[list[str], list[str]]:
                  "named 'id [ImportId]' (or 'id [n]' without ImportIds)"]
 
 
+def _surveymonkey_names(layout: sniff.TextLayout) -> tuple[list[str], list[str]]:
+    """SurveyMonkey's two header rows as one: a question that spans columns (blank cells after it)
+    gives each column 'question - option'; 'Response' and 'Open-Ended Response' add nothing."""
+    second = layout.labels or []
+    names, question = [], ""
+    for i, cell in enumerate(layout.names):
+        question = cell.strip() or question
+        option = second[i].strip() if i < len(second) else ""
+        plain = not option or option.casefold() in ("response", "open-ended response", "svar", "öppet svar")
+        names.append(question if plain else f"{question} - {option}")
+    return names, ["SurveyMonkey export: its two header rows read as one ('question - answer option')"]
+
+
 def _offset_of_line(data: bytes, line: int) -> int:
     """Byte offset where 1-based `line` starts (len(data) when the data has fewer lines)."""
     pos = 0
@@ -192,11 +257,14 @@ def _offset_of_line(data: bytes, line: int) -> int:
     return pos
 
 
-def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, n: int,
+def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: list[str],
                 side: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """The data rows under the header as strings (NA for empty), with their file line numbers."""
+    """The data rows under the header as strings (NA for empty), with their file line numbers, and
+    notes for the ledger. Rows that are not what they seem (merged, cut off, mixed delimiters) are an
+    error naming the row; rows that are only short are padded and listed in a note."""
+    n, delimiter = len(names), layout.delimiter
     starts, lines, multiline = sniff.record_starts(body, layout.header_lines + 1)
-    keep, text = sniff.footer_start(body, starts, layout.delimiter, n)
+    keep, text = sniff.footer_start(body, starts, delimiter, n)
     notes = [f"rows {int(lines[keep])}-{int(lines[-1])}: {text} line(s) of text below the table left out"
              ] if text else []
     if keep == 0:
@@ -204,17 +272,52 @@ def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, n: int,
                              row=layout.header_lines, fix="ask for an export that includes the responses")
     end = int(starts[keep]) if keep < starts.size else len(body)
     rows = lines[:keep].astype(np.int64)
-    frame = _parse_fast(body[:end], n, layout.delimiter, multiline)
+    frame, short, tail_at = _parse_fast(body[:end], n, delimiter, multiline), [], int(starts[keep - 1])
     if frame is None or len(frame) != keep:
-        frame = _parse_ragged(body[:end], n, layout.delimiter)
+        frame = _parse_ragged(body[:end], n, delimiter)
+        if frame is not None and len(frame) == keep:
+            short = _short_records(body[:end], starts[:keep], rows, n, delimiter)
     if frame is None or len(frame) != keep:
-        return (*_parse_slow(path, body[:end], n, layout.delimiter, layout.header_lines + 1), notes)
+        frame, rows, short, tail_at = _parse_slow(path, body[:end], n, delimiter, layout.header_lines + 1)
+        multiline = True
     spare = frame.pop(f"c{n}") if f"c{n}" in frame else None
     if spare is not None and spare.notna().any():
         i = int(np.flatnonzero(spare.notna().to_numpy())[0])
-        _too_long(path, sniff.record_fields(body, starts, i, layout.delimiter), n, int(rows[i]),
-                  layout.delimiter)
+        _too_long(path, sniff.record_fields(body, starts, i, delimiter), n, int(rows[i]), delimiter)
+    records.check_tail_quote(path, bytes(body[tail_at:end]).decode("utf-8"), int(rows[-1]), delimiter)
+    if multiline:
+        _check_multiline_cells(path, frame, rows, names, delimiter)
+    notes += records.check_short_records(path, short, n, delimiter, n_records=len(frame),
+                                         ends_with_newline=bytes(body[end - 1:end]) in (b"\n", b"\r"))
     return frame, rows, notes
+
+
+def _short_records(body: memoryview, starts: np.ndarray, rows: np.ndarray, n: int,
+                   delimiter: str) -> list[records.ShortRecord]:
+    """The records with fewer than n fields: counted for all records at once, each candidate then
+    split exactly (a stray quote inside a field can fool the count, never the split)."""
+    out = []
+    for i in np.flatnonzero(sniff.field_counts(body, starts, delimiter) < n):
+        fields = sniff.record_fields(body, starts, int(i), delimiter)
+        if len(fields) < n:
+            out.append(records.ShortRecord(int(i), int(rows[i]), fields))
+    return out
+
+
+def _check_multiline_cells(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
+                           delimiter: str) -> None:
+    """Raise for a quoted field that swallowed whole records (cells with line breaks are checked)."""
+    starts = None
+    for k, col in enumerate(frame.columns):
+        cells = frame[col]
+        if not pd.api.types.is_string_dtype(cells.dtype):
+            continue
+        broken = cells.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
+        if broken.any() and starts is None:
+            starts = records.row_start_shapes(frame.iloc[:1000, 0].dropna().tolist())
+        for i in np.flatnonzero(broken):
+            records.check_swallowed(path, cells.iat[i], int(rows[i]), names[k] or f"column {k + 1}",
+                                    delimiter, starts)
 
 
 def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool) -> pd.DataFrame | None:
@@ -243,22 +346,26 @@ def _parse_ragged(body: memoryview, n: int, delimiter: str) -> pd.DataFrame | No
         return None
 
 
-def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str,
-                first_line: int) -> tuple[pd.DataFrame, np.ndarray]:
-    """Parse row by row: pads short rows, allows empty extra fields, and names a row that is too long."""
+def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str, first_line: int
+                ) -> tuple[pd.DataFrame, np.ndarray, list[records.ShortRecord], int]:
+    """Parse row by row: pads short rows (and lists them), allows empty extra fields, and names a row
+    that is too long. Also returns the byte offset of the last record (for the end-of-file check)."""
     csv.field_size_limit(sys.maxsize)
     reader = csv.reader(io.StringIO(bytes(body).decode("utf-8"), newline=""), delimiter=delimiter)
-    rows, lines, last = [], [], 0
+    rows, lines, short, last = [], [], [], 0
     for fields in reader:
         line, last = first_line + last, reader.line_num
         if not fields:
             continue
         if len(fields) > n:
             _too_long(path, fields, n, line, delimiter)
+        if len(fields) < n:
+            short.append(records.ShortRecord(len(rows), line, fields))
         rows.append(fields[:n] + [""] * (n - len(fields)))
         lines.append(line)
     frame = pd.DataFrame(rows, columns=[f"c{i}" for i in range(n)], dtype="str")
-    return frame.mask(frame == ""), np.asarray(lines, dtype=np.int64)
+    tail_at = _offset_of_line(bytes(body), lines[-1] - first_line + 1) if lines else 0
+    return frame.mask(frame == ""), np.asarray(lines, dtype=np.int64), short, tail_at
 
 
 def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) -> None:
@@ -266,7 +373,7 @@ def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) 
     extras = [f for f in fields[n:] if f.strip()]
     if not extras:
         return
-    name = _DELIMITER_NAMES[delimiter]
+    name = records.DELIMITER_NAMES[delimiter]
     raise InputFileError(path, f"this row has {len(fields)} fields but the header has {n} "
                                f"(an unquoted {name} inside a field?)", row=line, value=extras[0],
                          fix=f"put quotes around fields that contain a {name}, or set `delimiter:` "
@@ -275,53 +382,77 @@ def _too_long(path: Path, fields: list[str], n: int, line: int, delimiter: str) 
 
 # ---------------------------------------------------------------- columns and rows, all formats
 
+def _clean_names(path: Path, cells: list, hint: str = "") -> tuple[list[str], dict[str, list[str]], list[str]]:
+    """Header names with white space folded; repeated names are numbered ('svar [1]', 'svar [2]') and
+    noted, so a repeat the params do not use costs nothing. Returns names, {name: numbered names}, notes."""
+    names = [_name(c) for c in cells]
+    dups = sorted({x for x in names if x and names.count(x) > 1})
+    if not dups:
+        return names, {}, []
+    seen: dict[str, int] = {}
+    numbered: dict[str, list[str]] = {d: [] for d in dups}
+    for i, x in enumerate(names):
+        if x in numbered:
+            seen[x] = seen.get(x, 0) + 1
+            names[i] = f"{x} [{seen[x]}]"
+            numbered[x].append(names[i])
+    shown = ", ".join(f"{d!r} ({', '.join(repr(n) for n in numbered[d])})" for d in dups[:5]) + (
+        " …" if len(dups) > 5 else "")
+    return names, numbered, [f"the header repeats column name(s) {shown}{hint}; the repeats are numbered "
+                             "and only an error if the params use them"]
+
+
 def _name(cell: object) -> str:
-    """A header cell as a column name: stripped text, whole numbers without '.0', '' for empty."""
+    """A header cell as a column name: text with white space folded ('Hur nöjd  är du?\\xa0' is
+    'Hur nöjd är du?'), whole numbers without '.0', '' for empty."""
     if cell is None or (isinstance(cell, float) and np.isnan(cell)):
         return ""
     if isinstance(cell, float) and cell.is_integer():
         return str(int(cell))
-    return str(cell).strip()
+    return " ".join(str(cell).split())
 
 
-def _clean_names(path: Path, cells: list, hint: str = "") -> list[str]:
-    """Stripped header names; duplicate names are an error that names them."""
-    names = [_name(c) for c in cells]
-    dups = sorted({x for x in names if x and names.count(x) > 1})
-    if dups:
-        shown = ", ".join(repr(d) for d in dups[:10]) + (" …" if len(dups) > 10 else "")
-        raise InputFileError(path, f"the header has duplicate column names: {shown}{hint}", column=dups[0],
-                             fix="give every column a unique name in one header row (or export again "
-                                 "with unique question ids)")
-    return names
+def _row_numbers(values: pd.Series) -> bool:
+    """Whether a column holds the row numbers 1, 2, 3, … (R's write.csv writes them unnamed)."""
+    try:
+        numbers = pd.to_numeric(values, errors="raise").to_numpy(dtype=float)
+    except (ValueError, TypeError):
+        return False
+    return bool(numbers.size) and bool((numbers == np.arange(1, numbers.size + 1)).all())
 
 
 def _finish(path: Path, frame: pd.DataFrame, rows: np.ndarray, names: list[str],
             where: Callable[[int], str], hint: str = "") -> tuple[pd.DataFrame, np.ndarray, list[str]]:
-    """Name the columns, drop unnamed empty columns and empty rows; unnamed data is an error."""
-    blank = [i for i, x in enumerate(names) if not x]
-    with_data = [i for i in blank if frame.iloc[:, i].notna().any()]
-    if with_data:
-        i = with_data[0]
-        first = frame.iloc[:, i].first_valid_index()
-        raise InputFileError(path, f"{where(i)} has data but no name in the header row (a blank or merged "
-                                   f"header cell?){hint}", row=int(rows[first]), value=frame.iat[first, i],
-                             fix="give every column a name in one header row (unmerge header cells); "
-                                 "if the header is further down, set `skip_rows:` to the rows above it")
+    """Name the columns, drop unnamed columns and empty rows; unnamed columns with data are noted
+    (the params cannot name them), R's unnamed row numbers recognised as such."""
+    notes = []
+    for i in (i for i, x in enumerate(names) if not x):
+        cells = frame.iloc[:, i]
+        first = cells.first_valid_index()
+        if first is None:
+            continue
+        if i == 0 and _row_numbers(cells):
+            notes.append(f"{where(i)} has no name and holds the row numbers 1–{len(cells)} (as R's write.csv "
+                         "writes them): left out")
+        else:
+            notes.append(f"{where(i)} has data but no name in the header row (a blank or merged header "
+                         f"cell?){hint}: left out (first value {cells.iat[first]!r} in row {int(rows[first])})")
     keep = [i for i in range(len(names)) if names[i]]
     frame = frame.iloc[:, keep].set_axis([names[i] for i in keep], axis=1)
     filled = frame.notna().to_numpy().any(axis=1)
     empty = rows[~filled]
-    notes = [f"{empty.size} empty row(s) left out (rows " + ", ".join(map(str, empty[:5]))
-             + (", …)" if empty.size > 5 else ")")] if empty.size else []
+    notes += [f"{empty.size} empty row(s) left out (rows " + ", ".join(map(str, empty[:5]))
+              + (", …)" if empty.size > 5 else ")")] if empty.size else []
     return frame[filled].reset_index(drop=True), rows[filled], notes
 
 
 # ---------------------------------------------------------------- Excel
 
 def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
-    """Read one sheet of an Excel workbook; title rows above the header are sniffed."""
-    grid, sheet = _load_sheet(path, spec.sheet, side)
+    """Read one sheet of an Excel workbook (the first visible one by default); title rows above the
+    header are sniffed."""
+    grid, facts = _load_sheet(path, spec.sheet, side)
+    sheet = facts.name
     counts = grid.head(200).notna().sum(axis=1).tolist()
     top = spec.skip_rows if spec.skip_rows is not None else sniff.header_index(counts)
     if top is None or top >= len(grid):
@@ -329,7 +460,7 @@ def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
                              fix="choose the sheet with the responses with `sheet:` in params")
     hint = (f"; the header seems to span several rows (rows {top} and {top + 1}, merged cells?)"
             if top > 0 and grid.iloc[top - 1].notna().sum() >= 2 else "")
-    names = _clean_names(path, grid.iloc[top].tolist(), hint)
+    names, duplicates, dup_notes = _clean_names(path, grid.iloc[top].tolist(), hint)
     body = grid.iloc[top + 1:].reset_index(drop=True)
     rows = np.arange(top + 2, top + 2 + len(body), dtype=np.int64)
     frame, rows, notes = _finish(path, body, rows, names, lambda i: f"column {get_column_letter(i + 1)}",
@@ -337,20 +468,27 @@ def _read_xlsx(path: Path, spec: InputFile, side: str) -> RawSurvey:
     if frame.empty:
         raise InputFileError(path, f"sheet {sheet!r} has a header row but no data rows", row=top + 1,
                              fix="choose the sheet with the responses with `sheet:` in params")
+    uncached: dict[str, list[str]] = {}
+    for row, col, ref in facts.formulas_without_value:
+        if row > top + 1 and col < len(names) and names[col]:
+            uncached.setdefault(names[col], []).append(ref)
     cells = frame.head(200).to_numpy().ravel()
     return RawSurvey(frame=frame, source_rows=rows, path=path, format="xlsx", encoding=None,
                      delimiter=None, decimal=spec.decimal or sniff.sniff_decimal(cells, None),
-                     skip_rows=top, sheet=sheet, notes=notes)
+                     skip_rows=top, sheet=sheet, notes=facts.notes + dup_notes + notes,
+                     other_sheets=facts.other_headers, hidden_sheets=facts.hidden,
+                     formulas_without_value=uncached, duplicate_columns=duplicates)
 
 
-def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, str]:
-    """All cells of the wanted sheet (native values, NaN for empty; row i is Excel row i + 1) and its name."""
+def _load_sheet(path: Path, wanted: str | int | None, side: str) -> tuple[pd.DataFrame, xlsx.SheetFacts]:
+    """All cells of the wanted sheet (native values, NaN for empty; row i is Excel row i + 1) and
+    what the workbook says about it (its name, hidden sheets, other sheets' headers, formulas)."""
     with _open_workbook(path, side) as book:
-        sheet = _pick_sheet(path, book.sheet_names, wanted)
+        facts = xlsx.sheet_facts(path, book.book, wanted, _name)
         try:
-            return pd.read_excel(book, sheet_name=sheet, header=None, dtype=object), sheet
+            return pd.read_excel(book, sheet_name=facts.name, header=None, dtype=object), facts
         except Exception as exc:  # openpyxl raises many kinds for a damaged sheet
-            raise InputFileError(path, f"sheet {sheet!r} cannot be read ({type(exc).__name__}: {exc})",
+            raise InputFileError(path, f"sheet {facts.name!r} cannot be read ({type(exc).__name__}: {exc})",
                                  fix="open the workbook in Excel and save it again as .xlsx") from None
 
 
@@ -360,27 +498,17 @@ def _open_workbook(path: Path, side: str) -> pd.ExcelFile:
         head = fh.read(8192)
     if not head.startswith(b"PK\x03\x04"):
         kind = (sniff.binary_kind(head) or ("a text file (CSV?)",))[0]
-        raise InputFileError(path, f"the {side} survey should be an Excel .xlsx workbook but is {kind}",
-                             fix="set `format:` to match the file (csv for text), or save it as .xlsx")
+        fix = (_XLS_FIX if head.startswith(b"\xd0\xcf\x11\xe0") else
+               "set `format:` to match the file (csv for text), or save it as .xlsx")
+        raise InputFileError(path, f"the {side} survey should be an Excel .xlsx workbook but is {kind}", fix=fix)
     try:
-        return pd.ExcelFile(path, engine="openpyxl")
+        # openpyxl refuses a workbook by its name alone (an .xlsx saved as '.xls'): give it the bytes
+        source = path if path.suffix.lower() in (".xlsx", ".xlsm") else io.BytesIO(path.read_bytes())
+        return pd.ExcelFile(source, engine="openpyxl")
     except Exception as exc:  # zipfile, KeyError, openpyxl's InvalidFileException, …
         raise InputFileError(path, f"the {side} survey cannot be opened as an Excel workbook "
                                    f"({type(exc).__name__}: {exc})",
                              fix="open it in Excel and save it again as .xlsx (Excel Workbook)") from None
-
-
-def _pick_sheet(path: Path, sheets: list[str], wanted: str | int | None) -> str:
-    """The sheet name for `wanted` (a name or a 0-based index; default the first sheet)."""
-    if wanted is None:
-        return sheets[0]
-    if isinstance(wanted, int) and 0 <= wanted < len(sheets):
-        return sheets[wanted]
-    if wanted in sheets:
-        return wanted
-    raise InputFileError(path, f"the workbook has no sheet {wanted!r}; it has: "
-                               + ", ".join(repr(s) for s in sheets),
-                         fix="set `sheet:` to one of those names (or a 0-based sheet number)")
 
 
 # ---------------------------------------------------------------- SPSS

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,7 @@ from mirrorgap.config.params import Engagement, MirrorItem, Scale, SideSpec
 from mirrorgap.errors import InputFileError
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
 from mirrorgap.read.ledger import ColumnLedger, SideLedger
+from mirrorgap.read.value_labels import IDENTITY, CodeMap, LabelConflict, code_map
 from mirrorgap.stats.estimators import pomp
 
 NPS_SCALE = Scale(min=0, max=10)
@@ -36,6 +37,7 @@ class CleanSide:
     scales: dict[str, Scale]  # item id -> this side's scale
     segments: list[str]
     ledger: SideLedger
+    wave_order: list[str] | None = None  # the waves in the order of their SPSS codes, when labelled
 
     def pomp(self) -> pd.DataFrame:
         """Item scores on the 0–100 POMP scale (percent of maximum possible)."""
@@ -46,6 +48,9 @@ def waves_of(clean: CleanSide) -> list[str]:
     """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""
     if "wave" not in clean.frame:
         return []
+    if clean.wave_order:
+        present = set(clean.frame["wave"].dropna().unique().tolist())
+        return [w for w in clean.wave_order if w in present]
     return sorted(clean.frame["wave"].dropna().unique().tolist(), key=lambda w: (len(str(w)), str(w)))
 
 
@@ -60,6 +65,8 @@ class _Coding:
     user_missing_labels: frozenset[str]  # SPSS string variables declare text codes as missing
     scale: Scale
     decimal: str
+    codes: CodeMap = IDENTITY  # SPSS numeric codes -> scores, as their value labels decide
+    text_codes: dict | None = None  # SPSS string codes -> their value labels
 
 
 def _number(text: str, decimal: str) -> float | None:
@@ -85,6 +92,8 @@ def _classify(value, coding: _Coding) -> tuple[float, str]:
         text = str(value)
         if not text.strip():
             return math.nan, "blank"
+        if coding.text_codes and text in coding.text_codes and normalise_label(text) not in coding.user_missing_labels:
+            text = str(coding.text_codes[text])
         norm = normalise_label(text)
         if norm in coding.user_missing_labels:
             return math.nan, "user_missing"
@@ -100,8 +109,9 @@ def _classify(value, coding: _Coding) -> tuple[float, str]:
             return math.nan, "unknown_label"
     if number in coding.user_missing:
         return math.nan, "user_missing"
-    if number in coding.dont_know_codes:
+    if number in coding.dont_know_codes or number in coding.codes.dont_know:
         return math.nan, "dont_know"
+    number = coding.codes.score(number)
     if not coding.scale.min <= number <= coding.scale.max:
         return math.nan, "out_of_range"
     return number, ""
@@ -144,7 +154,11 @@ def score_column(cells: pd.Series, coding: _Coding) -> ScoredColumn:
     return ScoredColumn(scores=scores, codes=codes, uniques=list(uniques), reasons=reasons)
 
 
-def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool) -> _Coding:
+def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool,
+               value_labels=None) -> _Coding:
+    """How one scored column is read: the side's labels and don't-know markers, the file's
+    user-missing codes and, for SPSS files, what the column's value labels say the codes mean.
+    Raises LabelConflict when the value labels cannot be read as one scale."""
     labels = {}
     if spec.standard_labels and scale.min == 1 and scale.max == 5 and not outcome:
         labels.update({normalise_label(k): float(v) for k, v in AGREE_SCALE.items()})
@@ -161,8 +175,14 @@ def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outc
             dk_codes.add(float(number))
     numeric = [x for x in user_missing if isinstance(x, (int, float, np.integer, np.floating))]
     texts = [normalise_label(x) for x in user_missing if isinstance(x, str)]
-    return _Coding(labels, frozenset(dk_labels), frozenset(dk_codes), frozenset(float(x) for x in numeric),
-                   frozenset(texts), scale, decimal)
+    coding = _Coding(labels, frozenset(dk_labels), frozenset(dk_codes), frozenset(float(x) for x in numeric),
+                     frozenset(texts), scale, decimal)
+    if not value_labels:
+        return coding
+    text_codes = {k: v for k, v in value_labels.items() if isinstance(k, str)}
+    codes = code_map(value_labels, lambda label: _classify(label, coding), lo=scale.min, hi=scale.max,
+                     user_missing=coding.user_missing)
+    return replace(coding, codes=codes, text_codes=text_codes or None)
 
 
 def _as_text(cells: pd.Series) -> pd.Series:
@@ -200,7 +220,10 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
     present = [str(c) for c in raw.frame.columns]
     missing = [c for c in required_columns(spec, items, side) if c not in present]
     if not missing:
+        _check_formulas(raw, spec, items, side)
         return
+    _repeated(raw, missing, side)
+    _on_another_sheet(raw, missing, side)
     folded = {p.casefold(): p for p in present}
     parts = []
     for col in missing:
@@ -220,10 +243,84 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
         row=raw.skip_rows + 1, fix=fix)
 
 
-def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str) -> pd.DataFrame:
-    for row, rid in zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"]):
-        ledger.excluded.append({"row": int(row), "respondent_id": rid, "reason": reason})
+def _repeated(raw, missing: list[str], side: str) -> None:
+    """Raise when a column the params name is one the header repeats: which one is meant is unclear."""
+    used = [c for c in missing if c in raw.duplicate_columns]
+    if not used:
+        return
+    numbered = raw.duplicate_columns[used[0]]
+    raise InputFileError(
+        raw.path, f"the header has duplicate column names: {', '.join(repr(c) for c in used)} — the {side} params "
+                  f"use {used[0]!r}, which is in the file {len(numbered)} times (read as "
+                  f"{', '.join(repr(n) for n in numbered)})", column=used[0], row=raw.skip_rows + 1,
+        fix=f"give every column a unique name in one header row (or export again with unique question ids), "
+            f"or point the params at one of {', '.join(repr(n) for n in numbered)}")
+
+
+def _on_another_sheet(raw, missing: list[str], side: str) -> None:
+    """Raise when the columns the params name are on another sheet of the workbook than the one read."""
+    found = {sheet: [c for c in missing if c in names] for sheet, names in raw.other_sheets.items()}
+    best = max(found, key=lambda s: len(found[s]), default=None)
+    if best is None or not found[best]:
+        return
+    hidden = " (a hidden sheet)" if best in raw.hidden_sheets else ""
+    shown = ", ".join(repr(c) for c in found[best][:5]) + (" …" if len(found[best]) > 5 else "")
+    raise InputFileError(
+        raw.path, f"{len(found[best])} of the {len(missing)} {side} column(s) the params name that are not on "
+                  f"sheet {raw.sheet!r} are on sheet {best!r}{hidden}: {shown}", column=found[best][0],
+        fix=f"set `sheet: {best}` under `{side}: input:` in the params")
+
+
+def _check_formulas(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> None:
+    """Raise when a column the params use has formula cells without a saved result (read as blank)."""
+    uncached = raw.formulas_without_value
+    used = [c for c in required_columns(spec, items, side) if c in uncached]
+    if not used:
+        return
+    refs = [r for c in used for r in uncached[c]]
+    shown = ", ".join(refs[:8]) + (f", … ({len(refs)} cells)" if len(refs) > 8 else "")
+    raise InputFileError(
+        raw.path, f"{len(refs)} formula cell(s) in the {side} column(s) {', '.join(repr(c) for c in used)} "
+                  f"have no saved result, so they would read as blank: {shown} (the workbook was written by a "
+                  "program and never calculated in Excel)", column=used[0],
+        fix="open the workbook in Excel or LibreOffice, let it calculate, save it, and use that copy "
+            "(or ask for the values instead of formulas)")
+
+
+def formula_notes(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> list[str]:
+    """Ledger notes for formula cells without a saved result in columns the params do not use."""
+    uncached = raw.formulas_without_value
+    used = set(required_columns(spec, items, side))
+    return [f"column {c!r} (not used): {len(refs)} formula cell(s) without a saved result, e.g. {refs[0]}"
+            for c, refs in uncached.items() if c not in used]
+
+
+def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str,
+             details: list[dict] | None = None) -> pd.DataFrame:
+    for k, (row, rid) in enumerate(zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"])):
+        ledger.excluded.append({"row": int(row), "respondent_id": rid, "reason": reason,
+                                **(details[k] if details else {})})
     return frame.loc[~mask]
+
+
+def _exclude_duplicates(ledger: SideLedger, out: pd.DataFrame, raw_frame: pd.DataFrame,
+                        answers: list[str]) -> pd.DataFrame:
+    """Leave out every repeat of a respondent id (within its wave, when there are waves: ids that
+    restart in each wave are different people); the first row is kept. Each repeat says which row it
+    repeats and whether its answers (the columns the params use) are the same — a re-exported row —
+    or different: two people given one id, or an answer changed, which the consultant must look at."""
+    key = ["wave", "respondent_id"] if "wave" in out else ["respondent_id"]
+    dup = out.duplicated(key, keep="first").to_numpy()
+    if not dup.any():
+        return out
+    first = out.index.to_series().groupby([out[k] for k in key], dropna=False, sort=False).transform("first")
+    repeats, originals = out.index[dup], first[dup].to_numpy()
+    left = raw_frame.loc[repeats, answers].reset_index(drop=True)
+    right = raw_frame.loc[originals, answers].reset_index(drop=True)
+    same = ((left == right).fillna(False) | (left.isna() & right.isna())).all(axis=1).to_numpy()
+    rows = out.loc[originals, "source_row"].to_numpy()
+    details = [{"duplicate_of": int(r), "same_answers": bool(s)} for r, s in zip(rows, same)]
+    return _exclude(ledger, out, dup, "duplicate_respondent_id", details)
 
 
 def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
@@ -237,15 +334,20 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     df = raw.frame
     read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}
     ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df),
-                        reader_notes=list(raw.notes))
+                        reader_notes=list(raw.notes) + formula_notes(raw, spec, items, side),
+                        id_column=spec.id_column,
+                        ids_per_wave=bool(spec.id_column and spec.wave_column))
 
-    out = pd.DataFrame({"respondent_id": _as_text(df[spec.id_column]), "source_row": raw.source_rows},
-                       index=df.index)
+    ids = (_labelled_text(raw, spec.id_column)[0] if spec.id_column
+           else pd.Series(None, index=df.index, dtype=object))  # no id column: each row is one respondent
+    out = pd.DataFrame({"respondent_id": ids, "source_row": raw.source_rows}, index=df.index)
+    wave_order = None
     for col, name in ((spec.wave_column, "wave"), (spec.unit_column, "unit")):
         if col:
-            out[name] = _as_text(df[col])
+            out[name], order = _labelled_text(raw, col)
+            wave_order = order if name == "wave" else wave_order
     for col in spec.segment_columns:
-        out[col] = _as_text(df[col]).fillna(BLANK)
+        out[col] = _labelled_text(raw, col)[0].fillna(BLANK)
     if spec.unit_column:
         out["unit"] = out["unit"].fillna(BLANK)
 
@@ -253,29 +355,24 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     scored: dict[str, ScoredColumn] = {}
     for item in items:
         col = getattr(item, f"{side}_column")
-        coding = coding_for(spec, scales[item.id], raw.decimal, raw.user_missing.get(col, ()), outcome=False)
-        scored[item.id] = score_column(df[col], coding)
-        ledger.columns.append(ColumnLedger(name=item.id, column=col))
+        scored[item.id] = _score(raw, spec, ledger, item.id, col, scales[item.id], outcome=False)
         scores = scored[item.id].scores
         if item.reversed:
             scores = scales[item.id].min + scales[item.id].max - scores
         out[item.id] = scores
-    if spec.nps_column:
-        coding = coding_for(spec, NPS_SCALE, raw.decimal, raw.user_missing.get(spec.nps_column, ()), outcome=True)
-        scored["nps"] = score_column(df[spec.nps_column], coding)
-        ledger.columns.append(ColumnLedger(name="nps" if side == "customer" else "enps", column=spec.nps_column))
-        out["nps"] = scored["nps"].scores
-    if spec.satisfaction_column:
-        coding = coding_for(spec, spec.satisfaction_scale, raw.decimal,
-                             raw.user_missing.get(spec.satisfaction_column, ()), outcome=True)
-        scored["satisfaction"] = score_column(df[spec.satisfaction_column], coding)
-        ledger.columns.append(ColumnLedger(name="satisfaction", column=spec.satisfaction_column))
-        out["satisfaction"] = scored["satisfaction"].scores
+    for col, key, name, scale in ((spec.nps_column, "nps", "nps" if side == "customer" else "enps", NPS_SCALE),
+                                  (spec.satisfaction_column, "satisfaction", "satisfaction",
+                                   spec.satisfaction_scale)):
+        if col:
+            scored[key] = _score(raw, spec, ledger, name, col, scale, outcome=True)
+            out[key] = scored[key].scores
     for col in spec.comment_columns:
         out[col] = _as_text(df[col])
 
-    out = _exclude(ledger, out, out["respondent_id"].isna().to_numpy(), "no_respondent_id")
-    out = _exclude(ledger, out, out["respondent_id"].duplicated(keep="first").to_numpy(), "duplicate_respondent_id")
+    if spec.id_column:
+        out = _exclude(ledger, out, out["respondent_id"].isna().to_numpy(), "no_respondent_id")
+        answers = [c for c in required_columns(spec, items, side) if c != spec.id_column]
+        out = _exclude_duplicates(ledger, out, df, answers)
     if spec.wave_column:
         out = _exclude(ledger, out, out["wave"].isna().to_numpy(), "no_wave")
     item_ids = [i.id for i in items]
@@ -286,7 +383,38 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
         column.count_into(cl, used)
     _require_usable(raw, ledger, out, items, side, spec)
     return CleanSide(side=side, frame=out.reset_index(drop=True), items=list(items), scales=scales,
-                     segments=list(spec.segment_columns), ledger=ledger)
+                     segments=list(spec.segment_columns), ledger=ledger, wave_order=wave_order)
+
+
+def _score(raw, spec: SideSpec, ledger: SideLedger, name: str, col: str, scale: Scale, *,
+           outcome: bool) -> ScoredColumn:
+    """Score one column (an item, NPS or satisfaction) and add its ColumnLedger; SPSS value labels
+    that cannot be read as one scale are an error naming the column."""
+    try:
+        coding = coding_for(spec, scale, raw.decimal, raw.user_missing.get(col, ()), outcome=outcome,
+                            value_labels=raw.value_labels.get(col))
+    except LabelConflict as exc:
+        raise InputFileError(raw.path, f"{exc}", column=col,
+                             fix=f"give both ends of the scale a label the params know (add them to "
+                                 f"`{ledger.side}.answer_labels`, e.g. 'Strongly agree': 5), or correct "
+                                 "the value labels in SPSS/PSPP") from None
+    ledger.columns.append(ColumnLedger(name=name, column=col, coding=coding.codes.described or None))
+    return score_column(raw.frame[col], coding)
+
+
+def _labelled_text(raw, col: str) -> tuple[pd.Series, list[str] | None]:
+    """An id or grouping column as text, with SPSS user-missing codes blank and codes shown by their
+    value labels; and, for such a column, its values in the order of their codes (waves 1, 2, …)."""
+    cells = raw.frame[col]
+    missing, labels = set(raw.user_missing.get(col, ())), raw.value_labels.get(col) or {}
+    if not missing and not labels:
+        return _as_text(cells), None
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    shown = [None if u in missing else labels.get(u, u) for u in uniques]
+    text = _as_text(pd.Series(np.array(shown + [None], dtype=object)[codes], index=cells.index, dtype=object))
+    order = sorted(range(len(uniques)), key=lambda k: (isinstance(uniques[k], str), uniques[k]))
+    ordered = _as_text(pd.Series([shown[k] for k in order], dtype=object)).dropna()
+    return text, list(dict.fromkeys(ordered))
 
 
 def _require_usable(raw, ledger: SideLedger, used: pd.DataFrame, items, side: str, spec) -> None:

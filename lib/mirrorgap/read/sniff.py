@@ -4,7 +4,6 @@ Pure functions on bytes and text; `readers` does the file I/O and turns problems
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import math
@@ -15,13 +14,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mirrorgap.read.encoding import UTF16_BOMS, utf16_order
+from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, normalise_label
+
 DELIMITERS: tuple[str, ...] = (",", ";", "\t", "|")
 SAMPLE_BYTES = 64 * 1024
 MIN_SAMPLE_LINES = 30
 FOOTER_SCAN = 200  # at most this many trailing short records can be a text footer
 
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _IMPORT_ID = re.compile(r"""^\s*\{\s*["']ImportId["']\s*:\s*["']([^"']*)["']""")
 _COMMA_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:[ .\u00a0]\d{3})+|\d+),\d+$")
 _DOT_DECIMAL = re.compile(r"^[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)\.\d+$")
@@ -35,53 +35,14 @@ _MAGIC: tuple[tuple[bytes, str, str | None], ...] = (
 
 
 def binary_kind(head: bytes) -> tuple[str, str | None] | None:
-    """What non-text file `head` (its first bytes) starts, and the `format:` that reads it; None for text."""
+    """What non-text file `head` (its first bytes) starts, and the `format:` that reads it; None for text
+    (UTF-16 text, with or without a byte-order mark, is text)."""
     for magic, kind, fmt in _MAGIC:
         if head.startswith(magic):
             return kind, fmt
-    if not head.startswith(_UTF16_BOMS) and b"\x00" in head[:8192]:
+    if not head.startswith(UTF16_BOMS) and b"\x00" in head[:8192] and utf16_order(head) is None:
         return "a binary file, not text", None
     return None
-
-
-def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
-    """The text of `raw` as UTF-8 bytes without a BOM, and the encoding it was read with.
-
-    With no `encoding`: a BOM decides, else strict UTF-8, else cp1252 (never a generic detector: they
-    take Swedish cp1252 for cp1250). Raises UnicodeDecodeError (strict decoding) or LookupError.
-    """
-    if encoding is None:
-        if raw.startswith(_UTF8_BOM):
-            return _checked_utf8(raw[3:]), "utf-8-sig"
-        if raw.startswith(_UTF16_BOMS):
-            return raw.decode("utf-16").encode("utf-8"), "utf-16"
-        try:
-            return _checked_utf8(raw), "utf-8"
-        except UnicodeDecodeError:
-            return raw.decode("cp1252").encode("utf-8"), "cp1252"
-    name = codecs.lookup(encoding).name
-    if name in ("utf-8", "utf-8-sig"):
-        bom = raw.startswith(_UTF8_BOM)
-        return _checked_utf8(raw[3:] if bom else raw), "utf-8-sig" if bom else "utf-8"
-    text = raw.decode(name)
-    return text.removeprefix("\ufeff").encode("utf-8"), name
-
-
-def _checked_utf8(data: bytes, chunk: int = 4 << 20) -> bytes:
-    """`data` itself when it is valid UTF-8; raises UnicodeDecodeError (with its true offset) if not.
-    Checked in 4 MB pieces, so a cp1252 file fails fast without a decoded copy of the whole file."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    view = memoryview(data)
-    for start in range(0, len(data), chunk):
-        pending = len(decoder.getstate()[0])  # bytes of a character split across the previous piece
-        try:
-            decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
-        except UnicodeDecodeError as exc:
-            offset = start - pending
-            raise UnicodeDecodeError("utf-8", bytes(data), offset + exc.start, offset + exc.end, exc.reason) from None
-    if not data:
-        decoder.decode(b"", final=True)
-    return data
 
 
 def sample_text(data: bytes, size: int = SAMPLE_BYTES, min_lines: int = MIN_SAMPLE_LINES) -> tuple[str, bool]:
@@ -201,6 +162,8 @@ class TextLayout:
     import_ids: list[str] | None  # Qualtrics row 3: the ImportId in each cell ('' where there is none)
     qualtrics: bool
     decimal: str
+    surveymonkey: bool = False  # two header rows: questions (blank where one continues), answer options
+    r_export: bool = False      # R's write.csv: every header field quoted, missing values as a bare NA
 
 
 def _import_id(cell: str) -> str:
@@ -219,17 +182,83 @@ def _qualtrics_rows(recs: list[Record], h: int, forced: bool) -> int:
     legacy = [f.strip() for f in recs[h].fields[:3]] == ["V1", "V2", "V3"]
     if legacy and second[:1] == ["ResponseID"]:
         return 2
+    if forced and second and looks_like_data(second, [r.fields for r in recs[h + 2:h + 52]]):
+        raise LayoutMismatch(recs[h + 1].first_line, second)
     return 2 if forced and second else 1
+
+
+class LayoutMismatch(ValueError):
+    """`format: qualtrics` was given, but the row that should hold question texts holds answers."""
+
+    def __init__(self, line: int, fields: list[str]):
+        self.line, self.fields = line, list(fields)
+        super().__init__(f"row {line} holds answers")
+
+    def __reduce__(self):
+        return LayoutMismatch, (self.line, self.fields)
+
+
+_DATA_CELL = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$|^\d{4}-\d\d-\d\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}")
+
+
+def shape(text: str) -> str:
+    """A value's shape: runs of letters as 'a', runs of digits as '9' ('K-000123' and 'K-9' alike)."""
+    return re.sub(r"\d+", "9", re.sub(r"[^\W\d_]+", "a", text.strip()))
+
+
+_ANSWER_LABELS = frozenset(normalise_label(x) for x in (*AGREE_SCALE, *DONT_KNOW_LABELS))
+
+
+def looks_like_data(row: list[str], below: list[list[str]]) -> bool:
+    """Whether a row holds answers rather than question texts: most of its filled cells are numbers,
+    dates, answer labels, values that recur in the same column below, or ids shaped like the ids below
+    (R_1 over R_2, R_3). Question texts are none of these."""
+    filled = [(i, f.strip()) for i, f in enumerate(row) if f.strip()]
+    if not filled:
+        return False
+    seen = [{r[i].strip() for r in below if i < len(r) and r[i].strip()} for i in range(len(row))]
+    shapes = [{shape(v) for v in col} for col in seen]
+
+    def data(i: int, f: str) -> bool:
+        same_shape = len(shapes[i]) == 1 and shape(f) in shapes[i] and any(c.isdigit() for c in f)
+        return bool(_DATA_CELL.match(f)) or f in seen[i] or normalise_label(f) in _ANSWER_LABELS or same_shape
+    return sum(data(i, f) for i, f in filled) >= 0.5 * len(filled)
+
+
+_MONKEY_ROW2 = {"response", "open-ended response", "svar", "öppet svar", "other (please specify)"}
+
+
+def _surveymonkey(recs: list[Record], h: int, forced: bool) -> bool:
+    """SurveyMonkey's two header rows: questions (blank where a matrix or multiple-choice question
+    continues), then 'Response', 'Open-Ended Response' or the answer options, blank under metadata."""
+    if h + 1 >= len(recs):
+        return False
+    first, second = recs[h].fields, recs[h + 1].fields
+    marked = any(f.strip().casefold() in _MONKEY_ROW2 for f in second)
+    gaps = any(not f.strip() for f in first[1:]) and bool(first[0].strip())
+    return bool(forced or (marked and gaps and not second[0].strip()))
+
+
+def _r_export(lines: list[str], delimiter: str) -> bool:
+    """R's write.csv: every header field quoted, and a bare NA (unquoted) among the data."""
+    if not lines:
+        return False
+    fields = lines[0].rstrip("\r\n").split(delimiter)
+    if len(fields) < 2 or not all(len(f) >= 2 and f.startswith('"') and f.endswith('"') for f in fields):
+        return False
+    bare = re.compile(rf"(?:^|{re.escape(delimiter)})NA(?:{re.escape(delimiter)}|\r?$)")
+    return any(bare.search(line) for line in lines[1:200])
 
 
 def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
                  skip_rows: int | None = None, decimal: str | None = None,
-                 qualtrics: bool = False) -> TextLayout | None:
+                 qualtrics: bool = False, surveymonkey: bool = False) -> TextLayout | None:
     """Sniff delimiter, header row, Qualtrics header rows and decimal mark from a text sample.
 
     Given values are used as they are. `qualtrics=True` means the params said so: without an ImportId
-    row, two header rows (column ids, question texts) are assumed. Returns None for a sample with no
-    non-blank line.
+    row, two header rows (column ids, question texts) are assumed, and a second row that holds answers
+    raises LayoutMismatch. `surveymonkey=True`: two header rows (questions, answer options). Returns
+    None for a sample with no non-blank line.
     """
     candidates = (delimiter,) if delimiter else DELIMITERS
     parsed = {d: records(sample, d, truncated) for d in candidates}
@@ -238,8 +267,10 @@ def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
     h = _header_at(recs, skip_rows)
     if h is None:
         return None
-    n_header = _qualtrics_rows(recs, h, qualtrics)
+    monkey = not qualtrics and _surveymonkey(recs, h, surveymonkey)
+    n_header = 2 if monkey else _qualtrics_rows(recs, h, qualtrics)
     data_cells = (c for r in recs[h + n_header:h + n_header + 200] for c in r.fields)
+    lines = sample.split("\n")[recs[h].first_line - 1:]
     return TextLayout(
         delimiter=best,
         skip_rows=recs[h].first_line - 1,
@@ -247,8 +278,10 @@ def sniff_layout(sample: str, truncated: bool, *, delimiter: str | None = None,
         names=recs[h].fields,
         labels=recs[h + 1].fields if n_header > 1 else None,
         import_ids=[_import_id(f) for f in recs[h + 2].fields] if n_header > 2 else None,
-        qualtrics=n_header > 1,
+        qualtrics=n_header > 1 and not monkey,
         decimal=decimal or sniff_decimal(data_cells, best),
+        surveymonkey=monkey,
+        r_export=_r_export(lines, best),
     )
 
 
@@ -269,6 +302,17 @@ def record_starts(body: bytes | memoryview, first_line: int) -> tuple[np.ndarray
     lone_cr = (size == 1) & (a[np.minimum(starts, max(a.size - 1, 0))] == 13) if a.size else size < 0
     keep = (size > 0) & ~lone_cr
     return starts[keep], lines[keep], ends.size < nl.size
+
+
+def field_counts(body: bytes | memoryview, starts: np.ndarray, delimiter: str) -> np.ndarray:
+    """How many fields each record (starting at `starts`) has, counting the delimiters outside quotes
+    (by the parity of the quotes before them, as `record_starts` does)."""
+    a = np.frombuffer(body, dtype=np.uint8)
+    delims = np.flatnonzero(a == ord(delimiter))
+    quotes = np.flatnonzero(a == 34)
+    outside = delims[np.searchsorted(quotes, delims) % 2 == 0] if quotes.size else delims
+    edges = np.searchsorted(outside, starts)
+    return np.diff(np.append(edges, outside.size)) + 1
 
 
 def record_fields(body: bytes | memoryview, starts: np.ndarray, i: int, delimiter: str) -> list[str]:

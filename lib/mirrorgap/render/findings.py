@@ -75,7 +75,7 @@ def nps_sentence(nps: pd.DataFrame, language: str) -> str | None:
 
 def summary_markdown(gaps: pd.DataFrame, nps: pd.DataFrame, language: str) -> str:
     """The findings as Markdown: loyalty, blind spots, hidden strengths, shared strengths/weaknesses."""
-    words, report = section(language, "finding"), section(language, "report")
+    words = section(language, "finding")
     lines = []
     sentence = nps_sentence(nps, language)
     if sentence:

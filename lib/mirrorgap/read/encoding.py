@@ -1,0 +1,178 @@
+"""Decoding a survey file's bytes, and telling a plausible decode from mojibake.
+
+Nordic files are UTF-8 (with or without a byte-order mark) or Windows-1252. Strict UTF-8 is tried
+first, then cp1252 — never a generic detector first, because they take Swedish cp1252 for cp1250.
+A decode that succeeds can still be wrong: 'latin-1' turns cp1252's dashes and quotes (0x80–0x9F)
+into control characters, a BOM can sit over a cp1252 body, UTF-16 can come without a BOM, and a
+Korean CP949 or Russian cp1251 file reads as cp1252 without a single error, as nonsense. Those are
+`EncodingMismatch`es that say which `encoding:` to set; only then is a detector asked for a guess.
+Pure functions on bytes.
+"""
+from __future__ import annotations
+
+import codecs
+
+import numpy as np
+
+UTF8_BOM = b"\xef\xbb\xbf"
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_SINGLE_BYTE_WESTERN = ("cp1252", "iso8859-1", "iso8859-15")
+_C1_LATIN = ("iso8859-1", "iso8859-15")  # decode 0x80–0x9F as invisible control characters
+_SAMPLE = 4 << 20  # mojibake is everywhere in a file: the first 4 MB tell
+
+
+class EncodingMismatch(ValueError):
+    """The bytes decode, or fail to, in a way that shows the encoding is another one.
+
+    offset: the first byte that shows it (into the raw file). tried: the encoding read with.
+    suggestion: the `encoding:` to set, None when no encoding fits. reason: what is wrong, in words.
+    """
+
+    def __init__(self, reason: str, *, offset: int, length: int, tried: str, suggestion: str | None):
+        self.reason, self.offset, self.length = reason, offset, length
+        self.tried, self.suggestion = tried, suggestion
+        super().__init__(reason)
+
+    def __reduce__(self):
+        return _rebuild, (self.reason, self.offset, self.length, self.tried, self.suggestion)
+
+
+def _rebuild(reason, offset, length, tried, suggestion):
+    return EncodingMismatch(reason, offset=offset, length=length, tried=tried, suggestion=suggestion)
+
+
+def utf16_order(head: bytes) -> str | None:
+    """'utf-16-le' or 'utf-16-be' when `head` is UTF-16 text without a byte-order mark (mostly
+    Latin text: every other byte is zero), else None."""
+    a = np.frombuffer(head[:8192 - (len(head[:8192]) % 2)], dtype=np.uint8)
+    if a.size < 8:
+        return None
+    even_zero, odd_zero = (a[0::2] == 0).mean(), (a[1::2] == 0).mean()
+    if odd_zero > 0.4 and even_zero < 0.05:
+        return "utf-16-le"
+    if even_zero > 0.4 and odd_zero < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def guess(raw: bytes) -> str | None:
+    """A detector's guess at a non-Nordic file's encoding (asked only once UTF-8 and cp1252 have
+    failed or read as nonsense), None when it has none or guesses a Western single-byte page."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(raw[:256 * 1024]).best()
+    if best is None:
+        return None
+    name = codecs.lookup(best.encoding).name
+    return None if name in _SINGLE_BYTE_WESTERN or name.startswith("utf-8") else name
+
+
+def implausible_at(raw: bytes) -> int | None:
+    """Where single-byte Western text stops being plausible, None if it is: in Nordic text a letter
+    beyond ASCII stands among ASCII letters (Göteborg, Instämmer), while CP949, GBK, Shift-JIS or
+    cp1251 read as cp1252 give runs of them. The offset of the first run when most such bytes are in
+    runs (and there are enough of them to judge)."""
+    a = np.frombuffer(raw[:_SAMPLE], dtype=np.uint8)
+    high = a >= 0x80
+    total = int(high.sum())
+    if total < 8:
+        return None
+    run = high & (np.concatenate(([False], high[:-1])) | np.concatenate((high[1:], [False])))
+    in_runs = int(run.sum())
+    if in_runs < 8 or in_runs < 0.5 * total:
+        return None
+    return int(np.argmax(run))
+
+
+def c1_at(raw: bytes) -> int | None:
+    """The first byte 0x80–0x9F, None when there is none."""
+    a = np.frombuffer(raw[:_SAMPLE], dtype=np.uint8)
+    hits = np.flatnonzero((a >= 0x80) & (a <= 0x9F))
+    return int(hits[0]) if hits.size else None
+
+
+def _mojibake(raw: bytes, start: int, tried: str) -> None:
+    """Raise when a single-byte Western decode of raw[start:] reads as nonsense."""
+    at = implausible_at(raw[start:])
+    if at is not None:
+        raise EncodingMismatch(
+            f"reads as nonsense in {tried} (runs of accented letters and symbols, as text in another "
+            "script does when read with a Western code page)",
+            offset=start + at, length=2, tried=tried, suggestion=guess(raw[start:]))
+
+
+def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
+    """The text of `raw` as UTF-8 bytes without a BOM, and the encoding it was read with.
+
+    With no `encoding`: a BOM decides, else strict UTF-8, else cp1252. Raises UnicodeDecodeError
+    (offsets into `raw`), LookupError for an unknown encoding name, or EncodingMismatch.
+    """
+    if encoding is None:
+        if raw.startswith(UTF8_BOM):
+            try:
+                return _checked_utf8(raw[3:]), "utf-8-sig"
+            except UnicodeDecodeError as exc:
+                start = exc.start + 3
+                try:
+                    raw[3:].decode("cp1252")
+                except UnicodeDecodeError:
+                    raise UnicodeDecodeError("utf-8", raw, start, exc.end + 3, exc.reason) from None
+                raise EncodingMismatch("starts with a UTF-8 byte-order mark, but its text is not UTF-8: "
+                                       "it reads as Windows-1252 (cp1252)", offset=start,
+                                       length=exc.end - exc.start, tried="utf-8", suggestion="cp1252") from None
+        if raw.startswith(UTF16_BOMS):
+            return raw.decode("utf-16").encode("utf-8"), "utf-16"
+        order = utf16_order(raw[:8192])
+        if order is not None:
+            raise EncodingMismatch("is UTF-16 text without a byte-order mark", offset=0, length=2,
+                                   tried="utf-8", suggestion=order)
+        try:
+            return _checked_utf8(raw), "utf-8"
+        except UnicodeDecodeError:
+            try:
+                text = raw.decode("cp1252")
+            except UnicodeDecodeError as exc:
+                exc.suggestion = guess(raw)
+                raise
+            _mojibake(raw, 0, "cp1252")
+            return text.encode("utf-8"), "cp1252"
+    name = codecs.lookup(encoding).name
+    if name in ("utf-8", "utf-8-sig"):
+        bom = raw.startswith(UTF8_BOM)
+        try:
+            return _checked_utf8(raw[3:] if bom else raw), "utf-8-sig" if bom else "utf-8"
+        except UnicodeDecodeError as exc:
+            shift = 3 if bom else 0
+            raise UnicodeDecodeError("utf-8", raw, exc.start + shift, exc.end + shift, exc.reason) from None
+    if name == "utf-16" and not raw.startswith(UTF16_BOMS):
+        name = utf16_order(raw[:8192]) or name
+    start = 3 if raw.startswith(UTF8_BOM) and not name.startswith("utf") else 0  # a BOM over cp1252
+    text = raw[start:].decode(name)
+    if name in _C1_LATIN:
+        at = c1_at(raw[start:])
+        if at is not None:
+            meant = raw[start + at:start + at + 1].decode("cp1252", errors="replace")
+            raise EncodingMismatch(f"is declared {encoding!r}, but byte {raw[start + at:start + at + 1]!r} "
+                                   f"is an invisible control character in {encoding} and {meant!r} in "
+                                   "Windows-1252: the file is cp1252", offset=start + at, length=1,
+                                   tried=name, suggestion="cp1252")
+    if name in _SINGLE_BYTE_WESTERN:
+        _mojibake(raw, start, encoding)
+    return text.removeprefix("\ufeff").encode("utf-8"), name
+
+
+def _checked_utf8(data: bytes, chunk: int = 4 << 20) -> bytes:
+    """`data` itself when it is valid UTF-8; raises UnicodeDecodeError (with its true offset) if not.
+    Checked in 4 MB pieces, so a cp1252 file fails fast without a decoded copy of the whole file."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view = memoryview(data)
+    for start in range(0, len(data), chunk):
+        pending = len(decoder.getstate()[0])  # bytes of a character split across the previous piece
+        try:
+            decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
+        except UnicodeDecodeError as exc:
+            offset = start - pending
+            raise UnicodeDecodeError("utf-8", bytes(data), offset + exc.start, offset + exc.end, exc.reason) from None
+    if not data:
+        decoder.decode(b"", final=True)
+    return data
