@@ -68,7 +68,6 @@ def dashboard(browser, server):
 
 def test_dashboard_renders_branded_with_its_widgets(dashboard, server, artifacts):
     page = dashboard.page
-    assert dashboard.seconds < 15, f"{dashboard.seconds:.1f} s to a rendered dashboard"
     assert page.title() == "Perceptionsgap: Bilgruppen Norden AB (demo)"
     assert page.locator("html").get_attribute("lang") == "sv"
     assert page.locator("h1.mg-client").inner_text() == "Bilgruppen Norden AB (demo)"

@@ -34,7 +34,8 @@ def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=
         for k in range(3):
             frame[f"q{k}"] = _answers(given[k])(n) if given else rng.integers(1, 6, n)
         frame.to_csv(tmp_path / f"{side}.csv", index=False)
-    side = lambda name: {"input": {"path": str(tmp_path / f"{name}.csv")}, "id_column": "id",  # noqa: E731
+    side = lambda name: {"input": {"path": str(tmp_path / f"{name}.csv"), "outside_project": True},  # noqa: E731
+                         "id_column": "id",
                          "unit_column": "unit", "wave_column": "wave", "segment_columns": ["seg"], "nps_column": "nps"}
     return parse_engagement({
         "client": "Tunn AB", "language": "sv", "customer": side("c"), "employee": side("e"),
