@@ -72,11 +72,11 @@ def test_every_row_is_used_or_excluded_with_its_reason():
     assert led.rows_used + len(led.excluded) == led.rows_in
     assert [(e["row"], e["reason"]) for e in led.excluded] == [
         (6, "no_respondent_id"), (5, "duplicate_respondent_id"), (7, "no_wave"),
-        (8, "no_item_answered"), (9, "no_item_answered")]
+        (8, "no_item_answered"), (9, "no_usable_answer")]
     assert clean.frame["respondent_id"].tolist() == ["a"]
-    # answers of excluded rows are not counted again in the item ledger
+    # valid answers are those used; why answers were unusable is counted for every row, excluded ones too
     assert {c.name: c.valid for c in led.columns}["extra"] == 1
-    assert sum(led.columns[0].missing.values()) == 0
+    assert led.columns[0].missing["dont_know"] == 1 and led.columns[0].missing["blank"] == 1
 
 
 def test_missing_columns_are_listed_at_once_with_did_you_mean():
@@ -99,7 +99,7 @@ def test_an_item_without_any_valid_answer_names_column_and_labels():
 
 def test_no_usable_row_is_an_error_not_an_empty_report():
     frame = customer_frame(c1=[NA] * 6, c2=["Vet ej"] * 6)
-    with pytest.raises(InputFileError, match="no usable customer answers .*no_item_answered: 6"):
+    with pytest.raises(InputFileError, match="no usable customer answers .*no_usable_answer: 6"):
         clean_side(raw_survey(frame), engagement(), "customer")
 
 
@@ -167,3 +167,20 @@ def test_repeated_ids_with_other_answers_are_told_apart_from_re_exports():
     assert dups == [(4, 2, True), (5, 3, False), (7, 2, False)]  # a blank NPS is a different answer
     assert led.duplicate_counts() == {"same_answers": 1, "different_answers": 2}
     assert led.to_dict()["duplicates"] == {"same_answers": 1, "different_answers": 2}
+
+
+def test_a_row_answered_only_with_unknown_labels_is_not_unanswered_and_its_labels_are_counted():
+    frame = customer_frame(c1=["Instämmer", "Jättebra", "Instämmer", NA, "Instämmer", "Instämmer"],
+                           c2=["Instämmer", "Sådär", "Instämmer", NA, "Instämmer", "Instämmer"])
+    led = clean_side(raw_survey(frame), engagement(), "customer").ledger
+    reasons = {e["row"]: e["reason"] for e in led.excluded}
+    assert reasons == {3: "no_usable_answer", 5: "no_item_answered"}
+    assert led.columns[0].unknown_labels == {"Jättebra": 1} and led.columns[1].unknown_labels == {"Sådär": 1}
+
+
+def test_when_nothing_is_usable_the_error_names_the_answers_seen():
+    frame = customer_frame(c1=["Jättebra", "Sådär", "Jättebra", "Jättebra", "Sådär", NA], c2=["Dålig"] * 6)
+    with pytest.raises(InputFileError) as info:
+        clean_side(raw_survey(frame), engagement(), "customer")
+    message = str(info.value)
+    assert "no_usable_answer: 6" in message and "'Jättebra'" in message and "'Dålig'" in message

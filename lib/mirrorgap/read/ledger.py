@@ -9,7 +9,9 @@ import pandas as pd
 # Why an answer became missing. Blank cells are counted too, but are not a data problem.
 MISSING_REASONS = ("blank", "dont_know", "user_missing", "out_of_range", "unknown_label")
 # Why a whole row was left out, in the order the checks run.
-EXCLUSION_REASONS = ("no_respondent_id", "duplicate_respondent_id", "no_wave", "no_item_answered")
+# no_item_answered: every mirror item blank; no_usable_answer: answered, but nothing usable (unknown labels,
+# don't know, out of range) — the reasons are then in the column counts, which count excluded rows too.
+EXCLUSION_REASONS = ("no_respondent_id", "duplicate_respondent_id", "no_wave", "no_item_answered", "no_usable_answer")
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import math
+from collections import Counter
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -126,9 +127,11 @@ class ScoredColumn:
     uniques: list
     reasons: list[str]  # per unique value: '' when valid, else a MISSING_REASONS entry
 
-    def count_into(self, ledger: ColumnLedger, rows: np.ndarray) -> None:
-        """Fill `ledger` with the valid and missing counts of the cells in `rows` (a boolean mask)."""
-        codes = self.codes[rows]
+    def count_into(self, ledger: ColumnLedger, rows: np.ndarray, *, reasons_of: np.ndarray | None = None) -> None:
+        """Fill `ledger` with the valid answers of the cells in `rows` (a boolean mask) and the missing
+        reasons of the cells in `reasons_of` (default: the same rows; a run passes every row, so that
+        the don't-knows and unknown labels of a row left out are counted too)."""
+        codes = self.codes[rows if reasons_of is None else reasons_of]
         counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques))
         for k, reason in enumerate(self.reasons):
             if reason and counts[k]:
@@ -376,11 +379,15 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     if spec.wave_column:
         out = _exclude(ledger, out, out["wave"].isna().to_numpy(), "no_wave")
     item_ids = [i.id for i in items]
-    out = _exclude(ledger, out, out[item_ids].isna().all(axis=1).to_numpy(), "no_item_answered")
+    unusable = out[item_ids].isna().all(axis=1).to_numpy()
+    all_blank = np.all([scored[i].codes < 0 for i in item_ids], axis=0)[out.index.to_numpy()]
+    out = _exclude(ledger, out, unusable & all_blank, "no_item_answered")
+    out = _exclude(ledger, out, out[item_ids].isna().all(axis=1).to_numpy(), "no_usable_answer")
     used = np.zeros(len(df), dtype=bool)
     used[out.index.to_numpy()] = True
+    every_row = np.ones(len(df), dtype=bool)
     for cl, column in zip(ledger.columns, scored.values()):
-        column.count_into(cl, used)
+        column.count_into(cl, used, reasons_of=every_row)
     _require_usable(raw, ledger, out, items, side, spec)
     return CleanSide(side=side, frame=out.reset_index(drop=True), items=list(items), scales=scales,
                      segments=list(spec.segment_columns), ledger=ledger, wave_order=wave_order)
@@ -420,7 +427,10 @@ def _labelled_text(raw, col: str) -> tuple[pd.Series, list[str] | None]:
 def _require_usable(raw, ledger: SideLedger, used: pd.DataFrame, items, side: str, spec) -> None:
     if used.empty:
         reasons = ", ".join(f"{r}: {n}" for r, n in ledger.exclusion_counts().items() if n)
-        raise InputFileError(raw.path, f"no usable {side} answers ({ledger.rows_in} rows read; {reasons or 'file has no data rows'})",
+        seen = sum((cl.unknown_labels + cl.out_of_range for cl in ledger.columns), Counter()).most_common(5)
+        shown = f"; answers seen that the params do not know: {', '.join(repr(k) for k, _ in seen)}" if seen else ""
+        raise InputFileError(raw.path, f"no usable {side} answers ({ledger.rows_in} rows read; "
+                             f"{reasons or 'file has no data rows'}{shown})",
                              fix="check that the file holds answers and that the item columns and answer labels in the params match it")
     for item, cl in zip(items, ledger.columns):
         if cl.valid == 0:
