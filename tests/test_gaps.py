@@ -114,7 +114,7 @@ def test_employee_results_under_min_n_are_suppressed_with_their_gap(sides):
     assert (table["classification"] == "suppressed").all()
     for col in ("employee_mean", "employee_ci_low", "employee_top_box", "gap", "gap_ci_low", "p_value", "hedges_g"):
         assert table[col].isna().all(), col
-    assert (table["employee_n"] == 4).all()
+    assert table["employee_n"].isna().all()  # not even the size of a group too small to show
     assert table["customer_mean"].notna().all()
 
 

@@ -96,3 +96,7 @@ def test_a_side_under_min_n_completes_and_says_nothing_could_be_compared(tmp_pat
     text = _text(out)
     assert "Ingen fråga kan jämföras: för få medarbetare svarade" in text["summary"]
     assert "Ingen fråga skiljer sig" not in text["summary"]
+    # the size of a side too small to show is not shown either
+    assert gaps["employee_n"].isna().all()
+    assert "färre än 5 medarbetare" in text["summary"] and f"{employees} medarbetare" not in text["summary"]
+    assert "Medarbetare: färre än 5" in " ".join(text["report"].split())

@@ -75,7 +75,8 @@ def side_summary(values, counts, *, scale_min: float, scale_max: float, top_box_
 
 
 def _suppressed(summary: dict) -> dict:
-    return {k: (v if k == "n" else np.nan) for k, v in summary.items()}
+    """A hidden side's figures, its n included: the exact size of a group too small to show is not shown."""
+    return {k: np.nan for k in summary}
 
 
 def untested_reason(row) -> str | None:
@@ -158,7 +159,7 @@ def gap_table_from_summaries(summaries: dict, scales: dict, items: list, analysi
                 s = _suppressed(s)
             sides[side] = s
             row.update({f"{side}_{k}": s[k] for k in _SIDE_STATS})
-        c, e = sides["customer"], sides["employee"]
+        c, e = ({**v, "n": 0 if np.isnan(v["n"]) else v["n"]} for v in (sides["customer"], sides["employee"]))
         w = welch_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"], conf=conf)
         row.update({"gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
                     "hedges_g": hedges_g_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"])})

@@ -13,7 +13,7 @@ import pandas as pd
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.texts import section
-from mirrorgap.render.findings import item_findings, nps_sentence, shared_findings
+from mirrorgap.render.findings import item_findings, nps_sentence, respondents_words, shared_findings
 from mirrorgap.stats.intervals import excludes_zero, intervals_overlap
 
 TOP = 3  # blind spots, hidden strengths and changes named in the summary
@@ -100,10 +100,10 @@ def summary_markdown(results: Results) -> str:
     sides = {"customer": words["subject_customer"], "employee": words["subject_employee"]}
     report = section(lang, "report")
     wave_label = results.wave if results.wave is not None else report["all_waves"]
+    shown = respondents_words(results.respondents, min_n=eng.analysis.min_n, language=lang)
     lines = [f"# {words['title'].format(client=eng.client)}", "",
-             words["intro"].format(customers=fmt_number(results.respondents["customer"], lang),
-                                   employees=fmt_number(results.respondents["employee"], lang),
-                                   wave_label=wave_label), ""]
+             words["intro"].format(customers=shown["customer"], employees=shown["employee"], wave_label=wave_label),
+             ""]
     loyalty = nps_sentence(results.nps, lang)
     if loyalty:
         lines += [f"## {words['loyalty_heading']}", "", loyalty, ""]

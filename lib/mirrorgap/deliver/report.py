@@ -16,7 +16,7 @@ from mirrorgap.config.paths import TEMPLATES_DIR
 from mirrorgap.config.texts import section, tree
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.read.ledger import EXCLUSION_REASONS, MISSING_REASONS
-from mirrorgap.render.findings import method_text
+from mirrorgap.render.findings import method_text, respondents_words
 
 # The insight sections, in report order: (id, texts section of its heading, title key, charts)
 INSIGHT_SECTIONS = (
@@ -101,8 +101,8 @@ def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) ->
     context = {
         "language": eng.language, "client": eng.client, "t": t, "run_id": run_id, "version": __version__,
         "wave_label": results.wave if results.wave is not None else t["report"]["all_waves"],
-        "customer_n": fmt_number(results.respondents["customer"], eng.language),
-        "employee_n": fmt_number(results.respondents["employee"], eng.language),
+        **{f"{side}_n": words for side, words in respondents_words(
+            results.respondents, min_n=eng.analysis.min_n, language=eng.language).items()},
         # The summary's own title is the section heading; its sub-headings sit one level down.
         "summary_html": Markup(mistune.html(summary_markdown(results).split("\n", 1)[1].replace("\n## ", "\n### "))),
         "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded),

@@ -21,7 +21,8 @@ from mirrorgap.config.texts import tree
 from mirrorgap.deliver.sheets import COUNT_COLUMNS, FORMATS, QUOTES, WIDE_TEXT, number_format, sheet_frame
 from mirrorgap.read.ledger import overview
 from mirrorgap.read.scrub import scrub_text
-from mirrorgap.render.findings import method_text
+from mirrorgap.render.findings import method_text, respondents_words
+from mirrorgap.stats.small_groups import hidden_for
 
 __all__ = ["SHEET_ORDER", "write_workbook"]
 
@@ -124,12 +125,14 @@ def _about(ws, results: Results, t: dict, sheets: list[tuple[str, str]]) -> None
     eng, a = results.engagement, t["deck"]
     rep = t["report"]
     wave = results.wave if results.wave is not None else rep["all_waves"]
+    shown = respondents_words(results.respondents, min_n=eng.analysis.min_n, language=eng.language)
     rows = [
         (a["about.title"], ""),
         (a["about.client"], eng.client),
         (a["about.wave"], wave),
-        (f"{a['about.respondents']}: {t['side']['customer']}", results.respondents["customer"]),
-        (f"{a['about.respondents']}: {t['side']['employee']}", results.respondents["employee"]),
+        *[(f"{a['about.respondents']}: {t['side'][side]}",
+           n if not hidden_for(side, n, eng.analysis.min_n) else shown[side])
+          for side, n in results.respondents.items()],
         ("", ""),
         (a["about.marker"].format(too_few=t["chart"]["too_few"], min_n=eng.analysis.min_n), ""),
         (a["about.pomp"], ""),

@@ -8,6 +8,7 @@ import pandas as pd
 from mirrorgap.analyse.gaps import UNTESTED
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.texts import section
+from mirrorgap.stats.small_groups import hidden_for
 
 
 def method_text(engagement) -> str:
@@ -23,6 +24,13 @@ def _item_sentence(row: pd.Series, template: str, language: str) -> str:
     low, high = sorted((abs(row.gap_ci_low), abs(row.gap_ci_high)))
     return template.format(label=row.label, gap=f(abs(row.gap)), customers=f(row.customer_mean),
                            employees=f(row.employee_mean), low=f(low), high=f(high))
+
+
+def respondents_words(respondents: dict[str, int], *, min_n: int, language: str) -> dict[str, str]:
+    """How many answered on each side, as the deliverables write it: the employees' exact number only
+    from `min_n` on ("färre än 5" below it: a side that small is a group too small to show)."""
+    fewer = section(language, "finding")["fewer_than"].format(min_n=min_n)
+    return {side: fewer if hidden_for(side, n, min_n) else fmt_number(n, language) for side, n in respondents.items()}
 
 
 def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str] | str]:

@@ -12,6 +12,7 @@ from mirrorgap.config.paths import resolve_input
 from mirrorgap.config.texts import tree
 from mirrorgap.deliver.deck.layout import CHART_TOP, CONTENT_W, FOOTER_TOP, MARGIN, NOTE_TOP, SLIDE_W, Box
 from mirrorgap.deliver.deck.shapes import WHITE, cell, para, rect, slide_number, textbox
+from mirrorgap.render.findings import respondents_words
 from mirrorgap.render.style import HOUSE_COLORS
 
 __all__ = ["Deck"]
@@ -88,8 +89,9 @@ class Deck:
         """"Answers: customers n, employees n · wave w" for the slides of the gap table."""
         r, side = self.results, self.t["side"]
         wave = r.wave if r.wave is not None else self.t["report"]["all_waves"]
-        return self.d["n_note"].format(customers=side["customer"], customer_n=self.f(r.respondents["customer"]),
-                                       employees=side["employee"], employee_n=self.f(r.respondents["employee"]),
+        shown = respondents_words(r.respondents, min_n=r.engagement.analysis.min_n, language=self.lang)
+        return self.d["n_note"].format(customers=side["customer"], customer_n=shown["customer"],
+                                       employees=side["employee"], employee_n=shown["employee"],
                                        wave_word=self.t["report"]["wave"], wave=wave)
 
     def header_row(self, grid, texts: list[str], *, size: float = 11) -> None:

@@ -10,7 +10,7 @@ from pptx.util import Inches, Pt
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.layout import CONTENT_W, MARGIN, SLIDE_W, Box
 from mirrorgap.deliver.deck.shapes import WHITE, para, rect, textbox
-from mirrorgap.render.findings import item_findings, nps_sentence, shared_findings
+from mirrorgap.render.findings import item_findings, nps_sentence, respondents_words, shared_findings
 from mirrorgap.render.style import HOUSE_COLORS
 
 __all__ = ["summary_slide", "title_slide"]
@@ -31,7 +31,8 @@ def title_slide(deck: Deck) -> None:
     frame.text = f"{rep['title']} — {rep['subtitle']}"
     wave = r.wave if r.wave is not None else rep["all_waves"]
     p = frame.add_paragraph()
-    n_c, n_e = deck.f(r.respondents["customer"]), deck.f(r.respondents["employee"])
+    shown = respondents_words(r.respondents, min_n=r.engagement.analysis.min_n, language=deck.lang)
+    n_c, n_e = shown["customer"], shown["employee"]
     p.text = (f"{rep['wave']} {wave} · {side['customer']}: {n_c} {rep['respondents']} · "
               f"{side['employee']}: {n_e} {rep['respondents']}")
     p.runs[0].font.size = Pt(15)
