@@ -7,12 +7,22 @@ import pickle
 import pytest
 
 import mirrorgap.errors as errors
-from mirrorgap.errors import AnalysisError, InputFileError, MirrorgapError, ParamsError
+from mirrorgap.errors import (
+    AnalysisError,
+    EncodingMismatch,
+    InputFileError,
+    LayoutMismatch,
+    MirrorgapError,
+    ParamsError,
+)
 
 EXAMPLES = {
     "ParamsError": lambda: ParamsError("params/acme.yaml", ["customer.id_colum: unknown key", "analysis.min_n: ≥ 2"]),
     "InputFileError": lambda: InputFileError("data/acme/k.csv", "an unknown label", fix="add it to answer_labels",
                                              row=12, column="q3", value="Ganska bra"),
+    "LayoutMismatch": lambda: LayoutMismatch(2, ["R_1", "4", "5"]),
+    "EncodingMismatch": lambda: EncodingMismatch("looks like CP949", offset=120, length=2, tried="cp1252",
+                                                 suggestion="cp949"),
 }
 
 

@@ -6,7 +6,7 @@ import pickle
 import pytest
 
 from conftest_readers import SWEDISH_ROWS, error_of, read, write_text
-from mirrorgap.read.encoding import EncodingMismatch
+from mirrorgap.errors import EncodingMismatch
 
 DASHES = ["id;enhet;kommentar", "1;Malmö;Bra – men dyrt", "2;Umeå;”Toppen”", "3;Luleå;ok"]
 

@@ -96,3 +96,34 @@ class RunFailed(MirrorgapError):
 
 class DashboardError(MirrorgapError):
     """The dashboard cannot be started as asked (no run yet, no aggregates, bad port…)."""
+
+
+# Signals inside the readers, each turned into an InputFileError (file, row, fix) where it is caught.
+
+class LayoutMismatch(MirrorgapError, ValueError):
+    """`format: qualtrics` was given, but the row that should hold question texts holds answers."""
+
+    def __init__(self, line: int, fields: list[str]):
+        self.line, self.fields = line, list(fields)
+        super().__init__(line, self.fields)
+
+    def __str__(self) -> str:
+        return f"row {self.line} holds answers"
+
+
+class LabelConflict(MirrorgapError, ValueError):
+    """The value labels of a column cannot be read as one scale; the message says which labels."""
+
+
+class EncodingMismatch(MirrorgapError, ValueError):
+    """The bytes decode, or fail to, in a way that shows the encoding is another one.
+
+    offset: the first byte that shows it (into the raw file). tried: the encoding read with.
+    suggestion: the `encoding:` to set, None when no encoding fits. reason: what is wrong, in words.
+    """
+
+    def __init__(self, reason: str, *, offset: int, length: int, tried: str, suggestion: str | None):
+        self.reason, self.offset, self.length = reason, offset, length
+        self.tried, self.suggestion = tried, suggestion
+        super().__init__(reason)
+        self._kwargs = {"offset": offset, "length": length, "tried": tried, "suggestion": suggestion}

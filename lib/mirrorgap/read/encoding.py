@@ -14,31 +14,13 @@ import codecs
 
 import numpy as np
 
+from mirrorgap.errors import EncodingMismatch
+
 UTF8_BOM = b"\xef\xbb\xbf"
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _SINGLE_BYTE_WESTERN = ("cp1252", "iso8859-1", "iso8859-15")
 _C1_LATIN = ("iso8859-1", "iso8859-15")  # decode 0x80–0x9F as invisible control characters
 _SAMPLE = 4 << 20  # mojibake is everywhere in a file: the first 4 MB tell
-
-
-class EncodingMismatch(ValueError):
-    """The bytes decode, or fail to, in a way that shows the encoding is another one.
-
-    offset: the first byte that shows it (into the raw file). tried: the encoding read with.
-    suggestion: the `encoding:` to set, None when no encoding fits. reason: what is wrong, in words.
-    """
-
-    def __init__(self, reason: str, *, offset: int, length: int, tried: str, suggestion: str | None):
-        self.reason, self.offset, self.length = reason, offset, length
-        self.tried, self.suggestion = tried, suggestion
-        super().__init__(reason)
-
-    def __reduce__(self):
-        return _rebuild, (self.reason, self.offset, self.length, self.tried, self.suggestion)
-
-
-def _rebuild(reason, offset, length, tried, suggestion):
-    return EncodingMismatch(reason, offset=offset, length=length, tried=tried, suggestion=suggestion)
 
 
 def utf16_order(head: bytes) -> str | None:

@@ -21,9 +21,9 @@ from openpyxl.utils import get_column_letter
 
 from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
-from mirrorgap.errors import InputFileError
+from mirrorgap.errors import EncodingMismatch, InputFileError, LayoutMismatch
 from mirrorgap.read import records, sniff, xlsx
-from mirrorgap.read.encoding import EncodingMismatch, decode_to_utf8
+from mirrorgap.read.encoding import decode_to_utf8
 
 _XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
             "format is not read (no maintained reader for it is part of mirrorgap)")
@@ -180,7 +180,7 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
         layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
                                     decimal=spec.decimal, qualtrics=spec.format == "qualtrics",
                                     surveymonkey=spec.format == "surveymonkey")
-    except sniff.LayoutMismatch as exc:
+    except LayoutMismatch as exc:
         shown = ", ".join(repr(f) for f in exc.fields if f.strip())[:120]
         raise InputFileError(path, f"`format: qualtrics` says rows 2–3 hold question texts, but row {exc.line} "
                                    f"holds answers ({shown}): it is a respondent, and would be lost",

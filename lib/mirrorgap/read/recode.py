@@ -17,10 +17,10 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from mirrorgap.config.params import Engagement, MirrorItem, Scale, SideSpec
-from mirrorgap.errors import InputFileError
+from mirrorgap.errors import InputFileError, LabelConflict
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
 from mirrorgap.read.ledger import ColumnLedger, SideLedger
-from mirrorgap.read.value_labels import IDENTITY, CodeMap, LabelConflict, code_map
+from mirrorgap.read.value_labels import IDENTITY, CodeMap, code_map
 from mirrorgap.stats.estimators import pomp
 
 NPS_SCALE = Scale(min=0, max=10)

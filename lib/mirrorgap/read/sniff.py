@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mirrorgap.errors import LayoutMismatch
 from mirrorgap.read.encoding import UTF16_BOMS, utf16_order
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, normalise_label
 
@@ -187,15 +188,6 @@ def _qualtrics_rows(recs: list[Record], h: int, forced: bool) -> int:
     return 2 if forced and second else 1
 
 
-class LayoutMismatch(ValueError):
-    """`format: qualtrics` was given, but the row that should hold question texts holds answers."""
-
-    def __init__(self, line: int, fields: list[str]):
-        self.line, self.fields = line, list(fields)
-        super().__init__(f"row {line} holds answers")
-
-    def __reduce__(self):
-        return LayoutMismatch, (self.line, self.fields)
 
 
 _DATA_CELL = re.compile(r"^[-+]?\d+(?:[.,]\d+)?$|^\d{4}-\d\d-\d\d|^\d{1,2}[./]\d{1,2}[./]\d{2,4}")

@@ -11,6 +11,8 @@ import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from mirrorgap.errors import LabelConflict
+
 
 @dataclass(frozen=True)
 class CodeMap:
@@ -31,10 +33,6 @@ class CodeMap:
 
 
 IDENTITY = CodeMap()
-
-
-class LabelConflict(ValueError):
-    """The value labels of a column cannot be read as one scale; the message says which labels."""
 
 
 def _number_text(x: float) -> str:
