@@ -349,3 +349,13 @@ def test_for_views_builds_the_five_panels_linked_to_the_bar_and_hands_them_new_v
     assert all(p.views is english for p in panels)
     assert [p.renders for p in panels] == [3, 0, 0, 0, 0]  # only the open tab redraws
     assert "Customers answered" in panels[0].cards.value
+
+
+def test_a_suppressed_selection_shows_too_few_answers_not_zero_blind_spots(demo):
+    bar, (overview,) = wired(demo.views, OverviewPanel, employee_segment=("avdelning", "Ledning"))
+    assert overview.gaps["classification"].eq("suppressed").all()
+    cards = re.findall(r'<div class="mg-kpi mg-kpi-(blind_spot|hidden_strength)">(.*?)</div></div>',
+                       overview.cards.value)
+    assert len(cards) == 2
+    for _, card in cards:
+        assert "för få svar" in card.lower() and 'class="mg-kpi-value">0<' not in card

@@ -47,9 +47,11 @@ class OverviewPanel(Panel):
                 ci = t["kpi_ci"].format(low=fmt_number(r.ci_low, lang, signed=True),
                                         high=fmt_number(r.ci_high, lang, signed=True))
                 cards.append(kpi_card(t[key], fmt_number(r.nps, lang, signed=True), ci, t=t))
+        # a selection where no item could be compared has no count of blind spots: "too few", not "0"
+        compared = gaps["classification"].isin(["blind_spot", "hidden_strength", "aligned"]).any()
         for cls, key in (("blind_spot", "kpi_blind_spots"), ("hidden_strength", "kpi_hidden_strengths")):
-            cards.append(kpi_card(t[key], str(int(counts.get(cls, 0))), t["kpi_of_items"].format(n=n_items), t=t,
-                                  css=f"mg-kpi-{cls}"))
+            cards.append(kpi_card(t[key], str(int(counts.get(cls, 0))) if compared else None,
+                                  t["kpi_of_items"].format(n=n_items), t=t, css=f"mg-kpi-{cls}"))
         notes = [t[f"{side}s_hidden"] for side in SIDES if gaps[f"{side}_mean"].isna().all()]
         self.cards.value = '<div class="mg-kpis">' + "".join(cards) + "</div>" + notes_html(notes)
         self.findings.value = findings_html(gaps, lang)
