@@ -91,3 +91,11 @@ def test_what_only_the_analysis_meets_is_stopped_by_the_check(tmp_path, edit, ki
     with pytest.raises(kind) as info:
         check(params)
     assert fragment in str(info.value) and isinstance(info.value, MirrorgapError)
+
+
+def test_rows_answered_only_with_unknown_labels_stop_with_their_rows_and_labels(tmp_path):
+    items = [c for c in DEMO_CUSTOMERS.read_bytes().decode("cp1252").splitlines()[0].split(";") if c[:1] == "K" and c[1:3].isdigit()]
+    path = _demo_customers_edited(tmp_path, lambda k, row: {**row, **{c: "Toppen" for c in items}} if k in (3, 8) else row)
+    [problem] = _problems(write_params(tmp_path, customer_file=path))
+    assert "2 row(s) answered every item with labels the params do not know ('Toppen')" in problem.problem
+    assert "rows 5, 10" in problem.problem and problem.row == 5 and "answer_labels" in problem.fix

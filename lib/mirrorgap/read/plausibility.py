@@ -8,6 +8,7 @@ goes for the client's own labels left out of the params, or averages delivered i
 from __future__ import annotations
 
 import math
+from collections import Counter
 
 import numpy as np
 
@@ -91,7 +92,25 @@ def plausibility_problems(clean: CleanSide) -> list[InputFileError]:
                         _fraction_problem(clean, led.column, item.id)):
             if problem is not None:
                 problems.append(problem)
-    return problems
+    rows = unknown_label_rows_problem(clean)
+    return problems + ([rows] if rows is not None else [])
+
+
+def unknown_label_rows_problem(clean: CleanSide) -> InputFileError | None:
+    """Rows answered only with labels the params do not know: a whole respondent lost to a labelling
+    the params miss (a label set of the client's own, another language)."""
+    rows = [e for e in clean.ledger.excluded if e["reason"] == "no_usable_answer" and e.get("unknown_labels")
+            and len(e["unknown_labels"]) == sum(e.get("answers", {}).values())]
+    if not rows:
+        return None
+    labels = Counter(label for e in rows for label in e["unknown_labels"])
+    shown = ", ".join(repr(k) for k, _ in labels.most_common(5))
+    where = ", ".join(str(e["row"]) for e in rows[:5]) + (" …" if len(rows) > 5 else "")
+    return InputFileError(
+        clean.ledger.file, f"{len(rows)} row(s) answered every item with labels the params do not know ({shown}); "
+        f"rows {where}", fix=f"add the labels with their codes under {clean.side}.answer_labels (or "
+        "dont_know:), so these respondents are not lost", row=rows[0]["row"],
+        value=labels.most_common(1)[0][0])
 
 
 def units_problem(customer: CleanSide, employee: CleanSide) -> InputFileError | None:

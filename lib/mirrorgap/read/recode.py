@@ -298,6 +298,19 @@ def formula_notes(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> li
             for c, refs in uncached.items() if c not in used]
 
 
+def _unusable_answers(scored: dict, item_ids: list[str], row: int) -> dict:
+    """What a row left out as no_usable_answer gave instead: its answers' reasons and unknown labels."""
+    reasons, labels = Counter(), []
+    for item in item_ids:
+        column = scored[item]
+        code = column.codes[row]
+        if code >= 0:
+            reasons[column.reasons[code]] += 1
+            if column.reasons[code] == "unknown_label":
+                labels.append(str(column.uniques[code]))
+    return {"answers": dict(reasons), "unknown_labels": labels}
+
+
 def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str,
              details: list[dict] | None = None) -> pd.DataFrame:
     for k, (row, rid) in enumerate(zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"])):
@@ -382,7 +395,9 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     unusable = out[item_ids].isna().all(axis=1).to_numpy()
     all_blank = np.all([scored[i].codes < 0 for i in item_ids], axis=0)[out.index.to_numpy()]
     out = _exclude(ledger, out, unusable & all_blank, "no_item_answered")
-    out = _exclude(ledger, out, out[item_ids].isna().all(axis=1).to_numpy(), "no_usable_answer")
+    nothing_usable = out[item_ids].isna().all(axis=1).to_numpy()
+    out = _exclude(ledger, out, nothing_usable, "no_usable_answer",
+                   details=[_unusable_answers(scored, item_ids, row) for row in out.index[nothing_usable]])
     used = np.zeros(len(df), dtype=bool)
     used[out.index.to_numpy()] = True
     every_row = np.ones(len(df), dtype=bool)
