@@ -100,3 +100,20 @@ def test_a_side_under_min_n_completes_and_says_nothing_could_be_compared(tmp_pat
     assert gaps["employee_n"].isna().all()
     assert "färre än 5 medarbetare" in text["summary"] and f"{employees} medarbetare" not in text["summary"]
     assert "Medarbetare: färre än 5" in " ".join(text["report"].split())
+
+
+def test_the_gap_chart_says_which_gaps_have_no_test_and_draws_no_whisker_for_them(tmp_path):
+    import matplotlib.pyplot as plt
+
+    from mirrorgap.config.texts import tree
+    from mirrorgap.render.charts.gap import gap_chart
+
+    varied = lambda n: np.random.default_rng(3).integers(1, 6, n)  # noqa: E731
+    eng = thin_engagement(tmp_path, customers=40, employees=20, customer_items=[4, varied, 2],
+                          employee_items=[4, varied, 5])
+    gaps = analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")).gaps
+    t = tree("sv")
+    fig, ax = plt.subplots()
+    gap_chart(gaps, ax=ax, texts={**t["chart"], **t["classification"]}, threshold=5)
+    notes = [x.get_text().strip() for x in ax.texts if x.get_gid() == "untested"]
+    assert notes == ["Ingen variation", "Ingen variation"]

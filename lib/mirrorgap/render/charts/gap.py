@@ -13,6 +13,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Patch
 from matplotlib.transforms import blended_transform_factory
 
+from mirrorgap.analyse.gaps import UNTESTED
 from mirrorgap.config.numbers import fmt_whole
 from mirrorgap.render.charts.parts import legend_on_top, note, title
 from mirrorgap.render.charts.rows import (
@@ -60,7 +61,7 @@ def gap_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None 
     if "gap_ci_low" in df.columns and "gap_ci_high" in df.columns:
         lo = df["gap_ci_low"].astype(float).to_numpy()[shown]
         hi = df["gap_ci_high"].astype(float).to_numpy()[shown]
-        xerr = np.vstack([np.nan_to_num(gap[shown] - lo), np.nan_to_num(hi - gap[shown])])
+        xerr = np.vstack([gap[shown] - lo, hi - gap[shown]])  # NaN (an untested gap): no whisker
         extent += [np.nanmax(np.abs(lo)) if lo.size else 0.0, np.nanmax(np.abs(hi)) if hi.size else 0.0]
     if threshold is not None:
         extent.append(float(threshold) * 1.5)
@@ -80,6 +81,10 @@ def gap_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None 
         if not shown[i]:
             ax.text(0, y[i], f"  {t['too_few']}", ha="left", va="center", fontsize=9, style="italic",
                     color=c["muted"], gid="too_few")
+        elif classes[i] in UNTESTED and t.get(classes[i]):
+            # no test for this gap (no variation, too few answers): say so beside the bar
+            ax.text(0, y[i], f"  {t[classes[i]]}  ", ha="right" if gap[i] >= 0 else "left", va="center",
+                    fontsize=9, style="italic", color=c["muted"], gid="untested")
         gap_label(ax, y[i], gap[i], classes[i])
     gap_header(ax, t)
     _direction_hints(ax, t, -0.85)
