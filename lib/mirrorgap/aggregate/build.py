@@ -16,17 +16,15 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
-from mirrorgap.analyse.disclosure import Decision, crossings, decide, dimensions
+from mirrorgap.analyse import disclosure
+from mirrorgap.analyse.disclosure import Decision, crossings, dimensions, measures, side_decision
 from mirrorgap.config.params import Engagement
 from mirrorgap.read.recode import CleanSide, waves_of
 
 __all__ = ["aggregate_meta", "build_aggregates", "crossings", "decision", "dimensions", "measures"]
 
 
-def measures(clean: CleanSide) -> list[str]:
-    """What is counted: the mirror items, NPS/eNPS, and the respondents themselves (so a view's
-    headcount is the report's, not the count of the most-answered question)."""
-    return [i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else []) + [RESPONDENTS]
+assert disclosure.RESPONDENTS == RESPONDENTS  # one name for the headcount measure, decided and stored
 
 
 def pooled(engagement: Engagement) -> bool:
@@ -36,8 +34,7 @@ def pooled(engagement: Engagement) -> bool:
 
 def decision(engagement: Engagement, clean: CleanSide) -> Decision:
     """The suppression decision the aggregates of a side are written with."""
-    return decide(clean, engagement, measures=measures(clean), respondents=RESPONDENTS,
-                  pooled=pooled(engagement))
+    return side_decision(clean, engagement, pooled=pooled(engagement))
 
 
 def _side_rows(clean: CleanSide, engagement: Engagement) -> list[tuple]:

@@ -39,9 +39,10 @@ from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.audit import LinkedTables
 from mirrorgap.stats.suppression import hidden_cells, hidden_groups, protect_linked
 
-__all__ = ["Decision", "Layout", "crossings", "decide", "dimensions"]
+__all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "measures", "side_decision"]
 
 TOTAL_KEY = (None, None, None, None)  # the key of a side's total cell in a layout
+RESPONDENTS = "respondents"  # the headcount measure (the aggregates' `store.RESPONDENTS`)
 
 
 def dimensions(engagement: Engagement, side: str) -> list[str]:
@@ -54,6 +55,17 @@ def crossings(engagement: Engagement, side: str) -> list[tuple[str, str]]:
     """Crossed breakdowns a dashboard filters by at once: unit × each segment."""
     spec = engagement.side(side)
     return [("unit", seg) for seg in spec.segment_columns] if spec.unit_column else []
+
+
+def measures(clean: CleanSide) -> list[str]:
+    """What is counted: the mirror items, NPS/eNPS, and the respondents themselves (so a view's
+    headcount is the report's, not the count of the most-answered question)."""
+    return [i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else []) + [RESPONDENTS]
+
+
+def side_decision(clean: CleanSide, engagement: Engagement, *, pooled: bool) -> "Decision":
+    """The decision for every measure of a side, as the aggregates are written with it (cached)."""
+    return decide(clean, engagement, measures=measures(clean), respondents=RESPONDENTS, pooled=pooled)
 
 
 @dataclass
