@@ -5,6 +5,10 @@ employees) leaks a hidden group by subtraction: total − the shown groups = the
 besides hiding every group under `min_n` (primary suppression), the hidden groups taken together
 must themselves reach `min_n` (complementary suppression): what an attacker can recover is then
 only the combined figure of at least `min_n` people, which is exactly what a shown group is.
+
+Those line rules are necessary, not sufficient: an attacker holding all the tables of a publication
+subtracts value by value and knows that counts are whole and ≥ 0. `protect_linked` therefore adds
+complements over linked tables until the attacker's audit (`stats.audit`) pins nothing of a small group.
 """
 from __future__ import annotations
 
