@@ -23,6 +23,7 @@ import pytest
 
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
 from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_aggregates, write_aggregates
+from mirrorgap.aggregate.views import AggregateViews, Filters
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.pipeline import load_side
 from mirrorgap.config.params import load_engagement, parse_engagement
@@ -325,12 +326,18 @@ def demo_sides():
     return eng, load_side(eng, "customer"), load_side(eng, "employee")
 
 
+@pytest.fixture(scope="module")
+def demo_published(demo_sides, tmp_path_factory):
+    """The demo's aggregates as written and read back."""
+    return published(*demo_sides, tmp_path_factory.mktemp("demo"))
+
+
 # ------------------------------------------------------------------------------------------------
 # the tests
 
-def test_the_demo_aggregates_give_the_attacker_nothing(demo_sides, tmp_path):
+def test_the_demo_aggregates_give_the_attacker_nothing(demo_sides, demo_published):
     eng, customer, employee = demo_sides
-    counts, meta = published(eng, customer, employee, tmp_path)
+    counts, meta = demo_published
     assert attack_run(counts, meta, [employee], min_n=eng.analysis.min_n) == []
 
 
@@ -371,6 +378,9 @@ def test_pooled_waves_give_the_attacker_nothing(seed, tmp_path):
     eng, customer, employee = random_engagement(100 + seed, pooled=True)
     counts, meta = published(eng, customer, employee, tmp_path)
     assert (counts["wave"] == ALL).any()  # the pool is published, next to the waves
+    views = AggregateViews(counts, meta)
+    assert views.waves() == ["2025", "2026", ALL]  # and a dashboard offers it
+    assert views.gap_table(Filters(wave=ALL))["employee_n"].notna().all()
     assert attack_run(counts, meta, [employee], min_n=5) == []
 
 
@@ -385,9 +395,8 @@ def test_the_demo_pooled_run_gives_the_attacker_nothing(demo_sides, tmp_path):
                       measures=[RESPONDENTS, "competence", "extra_mile"]) == []
 
 
-def test_no_count_of_a_suppressed_cell_is_written(demo_sides, tmp_path):
-    eng, customer, employee = demo_sides
-    counts, _ = published(eng, customer, employee, tmp_path)
+def test_no_count_of_a_suppressed_cell_is_written(demo_published):
+    counts, _ = demo_published
     hidden = counts[counts["suppressed"]]
     assert len(hidden) and hidden["count"].isna().all() and hidden["value"].isna().all()
     key = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure"]
