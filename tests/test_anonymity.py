@@ -3,7 +3,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mirrorgap.stats.suppression import TOTAL, hidden_cells, hidden_groups, with_margins
+from mirrorgap.stats.audit import Attacker, LinkedTables
+from mirrorgap.stats.suppression import (
+    TOTAL,
+    hidden_cells,
+    hidden_groups,
+    protect_linked,
+    small_cells,
+    with_margins,
+)
 
 
 def recoverable_by_subtraction(counts: pd.Series, hidden: pd.Series, min_n: int) -> bool:
@@ -129,3 +137,62 @@ def test_crossed_tables_with_margins_fixed_by_the_one_way_tables_never_leak(seed
     assert ((table >= min_n) | hidden).all().all()
     leaks = [cell for cell in determined_cells(table, hidden) if 0 < table.loc[cell] < min_n]
     assert not leaks, (counts, hidden, leaks)
+
+
+# ------------------------------------------------------------------------------------------------
+# the value-level audit (stats.audit) and the complements it asks for (suppression.protect_linked)
+
+def one_way(groups: list[list[int]]) -> LinkedTables:
+    """A total (cell 0) and its groups (cells 1…), counts per answer value."""
+    counts = np.array([np.sum(groups, axis=0)] + groups)
+    return LinkedTables(counts, [(0, list(range(1, len(counts))))], counts.shape[1])
+
+
+def test_a_lone_hidden_group_is_pinned_value_by_value_and_a_complement_fixes_it():
+    tables = one_way([[3, 4, 5], [2, 4, 6], [1, 0, 2]])  # the last group: 3 people
+    hidden = np.array([False, False, False, True])
+    attacker = Attacker(tables, ~hidden, min_n=5)
+    kinds = {f.kind for f in attacker.failures(small_cells(tables, min_n=5))}
+    assert {"value", "size"} <= kinds  # no no-answer column here: its answers are its respondents
+    done = protect_linked(tables, hidden, min_n=5)
+    assert len(done.added) == 1 and done.added[0] in (1, 2)  # one other group (both hold 12)
+    assert Attacker(tables, ~done.hidden, min_n=5).failures(small_cells(tables, min_n=5)) == []
+
+
+def test_a_small_group_whose_answers_could_only_be_one_value_is_a_failure():
+    # hidden together, the small group (2 people, both "3") and its complement (6, all "3") leave
+    # only the value 3 possible for it, though the total shows three values
+    tables = one_way([[4, 4, 0], [3, 5, 1], [0, 0, 6], [0, 0, 2]])
+    hidden = np.array([False, False, False, True, True])
+    failures = Attacker(tables, ~hidden, min_n=5).cell_failures(4)
+    assert [f.kind for f in failures] == ["single"]
+    done = protect_linked(tables, hidden, min_n=5)
+    assert Attacker(tables, ~done.hidden, min_n=5).cell_failures(4) == []
+
+
+def test_a_zero_the_attacker_can_prove_is_not_a_failure():
+    # nobody in the hidden pair answered "1": known, not sensitive; their other counts are not pinned
+    tables = one_way([[4, 4, 4], [0, 3, 3], [0, 1, 2], [0, 2, 1]])
+    hidden = np.array([False, False, False, True, True])
+    assert Attacker(tables, ~hidden, min_n=5).failures(small_cells(tables, min_n=5)) == []
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_random_crossed_tables_with_values_leave_the_lib_attacker_nothing(seed):
+    """2–4 × 2–4 crossed tables with their margins and a total, 3 answer values, small cells."""
+    rng = np.random.default_rng(9000 + seed)
+    rows, cols = int(rng.integers(2, 5)), int(rng.integers(2, 5))
+    inner = rng.integers(0, 4, (rows, cols, 3))
+    cells = [inner.sum(axis=(0, 1))] + [inner[i].sum(axis=0) for i in range(rows)] + \
+            [inner[:, j].sum(axis=0) for j in range(cols)] + [inner[i, j] for i in range(rows) for j in range(cols)]
+    row_cell, col_cell = (lambda i: 1 + i), (lambda j: 1 + rows + j)
+    grid = lambda i, j: 1 + rows + cols + i * cols + j  # noqa: E731
+    sums = [(0, [row_cell(i) for i in range(rows)]), (0, [col_cell(j) for j in range(cols)])]
+    sums += [(row_cell(i), [grid(i, j) for j in range(cols)]) for i in range(rows)]
+    sums += [(col_cell(j), [grid(i, j) for i in range(rows)]) for j in range(cols)]
+    tables = LinkedTables(np.array(cells), sums, 3)
+    hidden = tables.answers() < 5
+    if hidden[0]:
+        return
+    done = protect_linked(tables, hidden, min_n=5)
+    assert Attacker(tables, ~done.hidden, min_n=5).failures(small_cells(tables, min_n=5)) == []

@@ -168,6 +168,9 @@ class AggregateViews:
         return n, np.where(hidden, np.nan, ix.mean[seg]), np.where(hidden, np.nan, ix.sd[seg]), hidden
 
     def waves(self) -> list[str]:
-        """Waves both sides have, in order."""
+        """Waves both sides have, in order; then the pool ("all") when the run published one
+        (`analysis.wave: all`, audited jointly with the single waves)."""
         employee = set(self.meta["waves"]["employee"])
-        return [w for w in self.meta["waves"]["customer"] if w in employee] or [ALL]
+        shared = [w for w in self.meta["waves"]["customer"] if w in employee]
+        pooled = all(self._index.cell((side, ALL, ALL, ALL, "", "")) is not None for side in SIDES)
+        return shared + [ALL] if shared and pooled else shared or [ALL]

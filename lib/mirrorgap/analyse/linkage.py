@@ -141,13 +141,13 @@ def linkage_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
             status = "too_few_customers"
         else:
             status = "included"
-        rows.append({"unit": unit, "employee_n": e_n,
+        rows.append({"unit": unit, "employee_n": pd.NA if hidden[unit] else e_n,  # a hidden unit: not even its n
                      "employee_index": np.nan if hidden[unit] else emp.at[unit, "index"],
                      "customer_n": c_n, "customer_index": cus.at[unit, "index"],
                      "employee_suppressed": bool(hidden[unit]), "included": status == "included",
                      "status": status, "employee_index_kind": employee_index,
                      "customer_index_kind": customer_index})
-    return pd.DataFrame(rows, columns=LINKAGE_COLUMNS)
+    return pd.DataFrame(rows, columns=LINKAGE_COLUMNS).astype({"employee_n": "Int64"})
 
 
 # ----------------------------------------------------------------------------------------------

@@ -8,24 +8,24 @@ Welch's CI. How a group is compared depends on where its column lives:
 - a customer-only segment (customer type, visit type): the group's customers against ALL employees
   (`compared_with = "all_employees"`).
 
-Anonymity: per item, the groups' employee answers partition the item's employee total, which the gap
-table shows. So the employee cells are hidden with `anonymity.hidden_groups(total_shown=True)` per
-item: a group under min_n is hidden together with a complement, and total − shown groups never gives
-back fewer than min_n people. Employees without a group value form a group of their own ("not
-stated") for the same reason.
+Anonymity: the employee cells are hidden exactly as in the anonymised aggregates
+(`disclosure.side_decision`): per item a group under min_n is hidden with its complements, after an
+attacker's audit over every table of the wave (one-way, crossed, respondents) value by value; a pooled
+table (all waves) is audited jointly with the single waves. Employees without a group value form a
+group of their own ("not stated"), always hidden: the aggregates never publish it.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.disclosure import TOTAL_KEY, side_decision
 from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.errors import AnalysisError
-from mirrorgap.read.recode import CleanSide
+from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.estimators import mean_ci, welch_from_summary
-from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import hidden_groups
 
 __all__ = ["GROUP_COLUMNS", "UNITS_CSV_COLUMNS", "comparison", "group_gap_table", "group_order", "protect",
@@ -100,6 +100,14 @@ def protect(counts: pd.Series, min_n: int) -> pd.Series:
     return hidden
 
 
+def _decision(employee: CleanSide, engagement: Engagement, wave: str | None):
+    """(wave key, decision): the aggregates' suppression decision for the rows a table describes —
+    one wave, or all waves pooled (audited jointly with the single waves), or a side without waves."""
+    waves = [wave] if wave is not None else waves_of(employee)
+    pooled = len(waves) >= 2
+    return (None if pooled or not waves else waves[0]), side_decision(employee, engagement, pooled=pooled)
+
+
 def _group_labels(frame: pd.DataFrame, by: str, not_stated: str) -> pd.Series:
     """The group of every respondent as text; a missing value is the `not_stated` group."""
     labels = frame[by].astype("object")
@@ -131,15 +139,15 @@ def _row(by, group, item, label, compared_with, c: dict, e: dict, hidden: bool, 
            "employee_ci_high": e["ci_high"],
            "gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
            "suppressed": bool(hidden)}
-    if hidden:  # never the mean, CI or gap of a hidden employee group
-        row.update({k: np.nan for k in _EMPLOYEE_FIGURES})
+    if hidden:  # never the mean, CI or gap of a hidden employee group, nor how many it is
+        row.update({k: np.nan for k in _EMPLOYEE_FIGURES}, employee_n=pd.NA)
     return row
 
 
 def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *, by: str = "unit",
                     wave: str | None = None) -> pd.DataFrame:
     """Per group × mirror item: both sides' POMP means and the gap with its Welch CI (columns
-    `GROUP_COLUMNS`; `suppressed` True where the employee cell is hidden, its figures NaN).
+    `GROUP_COLUMNS`; `suppressed` True where the employee cell is hidden, its figures NaN and its n missing).
 
     customer, employee: the cleaned sides (`pipeline.load_side`).
     engagement: the params (language for labels, analysis.min_n and alpha, tenure_order for ordering).
@@ -160,22 +168,23 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
     both = pd.concat([c_groups, e_groups]) if c_groups is not None and e_groups is not None else shown_side
     groups = group_order(both, preferred=preferred, not_stated=not_stated)
 
+    key, decision = _decision(employee, engagement, wave)
     rows = []
     for item in customer.items:
         label = display_label(item, lang)
         c_all, e_all = c_rows[item.id].dropna(), e_rows[item.id].dropna()
         c_by, e_by = _split(c_all, c_groups), _split(e_all, e_groups)
         if e_by is not None:
-            hidden = protect(pd.Series({g: len(e_by.get(g, ())) for g in groups}, dtype=int), analysis.min_n)
+            hidden = pd.Series({g: decision.cell_hidden(key, item.id, (by, g, None, None)) for g in groups})
         else:
-            hidden = pd.Series(too_small(len(e_all), analysis.min_n), index=groups)
+            hidden = pd.Series(decision.cell_hidden(key, item.id, TOTAL_KEY), index=groups)
         c_whole, e_whole = _summary(c_all.to_numpy()), _summary(e_all.to_numpy())
         for group in groups:
             c = _summary(c_by.get(group, _NONE)) if c_by is not None else c_whole
             e = _summary(e_by.get(group, _NONE)) if e_by is not None else e_whole
             rows.append(_row(by, group, item, label, compared_with, c, e, bool(hidden[group]), conf))
     table = pd.DataFrame(rows, columns=GROUP_COLUMNS)
-    return table.astype({"customer_n": int, "employee_n": int, "suppressed": bool})
+    return table.astype({"customer_n": int, "employee_n": "Int64", "suppressed": bool})
 
 
 def units_csv_frame(unit_table: pd.DataFrame, linkage: pd.DataFrame) -> pd.DataFrame:

@@ -5,11 +5,19 @@ employees) leaks a hidden group by subtraction: total − the shown groups = the
 besides hiding every group under `min_n` (primary suppression), the hidden groups taken together
 must themselves reach `min_n` (complementary suppression): what an attacker can recover is then
 only the combined figure of at least `min_n` people, which is exactly what a shown group is.
+
+Those line rules are necessary, not sufficient: an attacker holding all the tables of a publication
+subtracts value by value and knows that counts are whole and ≥ 0. `protect_linked` therefore adds
+complements over linked tables until the attacker's audit (`stats.audit`) pins nothing of a small group.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import numpy as np
 import pandas as pd
+
+from mirrorgap.stats.audit import Attacker, LinkedTables
 
 
 def hidden_groups(counts: pd.Series, *, min_n: int, total_shown: bool = True) -> pd.Series:
@@ -151,3 +159,103 @@ def _protect_line(counts: np.ndarray, hidden: np.ndarray, *, total_hidden: bool,
         if safe() or hidden[k] or counts[k] == 0:
             break
         hidden[k] = True
+
+
+@dataclass
+class Protection:
+    """What `protect_linked` did: the hidden cells, the complements it added (in order), the cells
+    whose respondent counts it hid too, the cells it audited and the solver calls it took."""
+
+    hidden: np.ndarray
+    added: list[int]
+    audited: int
+    solves: int
+    sizes_hidden: list[int] = field(default_factory=list)
+
+
+def small_cells(tables: LinkedTables, *, min_n: int) -> np.ndarray:
+    """The cells to protect: groups of 1 to min_n − 1 answers or respondents."""
+    answers, sizes = tables.answers(), tables.sizes()
+    return ((answers > 0) & (answers < min_n)) | ((sizes > 0) & (sizes < min_n))
+
+
+def protect_linked(tables: LinkedTables, hidden: np.ndarray, *, min_n: int, width: int = 1,
+                   frozen: np.ndarray | None = None, cost: np.ndarray | None = None,
+                   size_cost: np.ndarray | None = None) -> Protection:
+    """Hide further cells of linked tables until the value-level audit (`audit.Attacker`) pins nothing
+    of any small group.
+
+    hidden: per cell, hidden before the audit (primary suppression and the line rules); every small
+    cell must be in it. frozen: cells whose state may not change (e.g. the per-wave cells when a pool
+    is audited with them). cost: per cell, what hiding one unit of it costs (default: its answers).
+    size_cost: the same for hiding a cell's published respondent count (None: those stay; else the
+    caller must stop publishing the counts in `sizes_hidden`).
+    Greedy, one failing figure at a time: the cheapest published cells whose hiding lets the attacker's
+    range of that figure reach the protection width (`Attacker.release`, an LP, else its integer
+    program) are hidden, and the figure is audited again; hiding only widens the attacker's ranges, so
+    a figure once safe stays safe. Should neither program find cells, the smallest published cell that
+    shares a sum with it (or with its hidden neighbours) is hidden; should nothing be left to hide
+    there, every cell that may change is.
+    """
+    hidden = np.asarray(hidden, dtype=bool).copy()
+    frozen = np.zeros(len(hidden), dtype=bool) if frozen is None else np.asarray(frozen, dtype=bool)
+    cost = tables.answers().astype(float) if cost is None else np.asarray(cost, dtype=float)
+    protect = small_cells(tables, min_n=min_n)
+    if (protect & ~hidden).any():
+        raise ValueError("every small cell must be hidden before the audit")
+    pending = [int(c) for c in np.flatnonzero(protect & hidden)]
+    attacker = Attacker(tables, ~hidden, width=width, min_n=min_n)
+    if pending:
+        attacker.explore(protect)
+    audited, added, sizes_hidden = len(pending), [], []
+    near = tables.neighbours()
+
+    def hide(cells, sizes=()) -> None:
+        for c in sorted(cells):
+            if attacker.shown[c]:
+                attacker.hide(c)
+                added.append(c)
+        for c in sorted(sizes):
+            if attacker.size_shown[c]:
+                attacker.hide_size(c)
+                sizes_hidden.append(c)
+
+    while pending:
+        cell = pending[0]
+        failures = attacker.cell_failures(cell)
+        if not failures:
+            pending.pop(0)
+            continue
+        may_hide = ~frozen & (attacker.shown | (attacker.size_shown if size_cost is not None else False))
+        if not may_hide.any():
+            raise RuntimeError("the frozen cells alone give a small group away")  # their own audit passed
+        found = attacker.release(failures[0], cost=cost, may_hide=may_hide, size_cost=size_cost)
+        if found is None:  # even hiding everything that may change would not do: hide it all
+            hide(np.flatnonzero(may_hide & attacker.shown), np.flatnonzero(may_hide & attacker.size_shown))
+            continue
+        if not any(found):  # the LP's table is not a whole-number one
+            found = attacker.release(failures[0], cost=cost, may_hide=may_hide, size_cost=size_cost,
+                                     integral=True) or (set(), set())
+        if not any(found):
+            near_cells = _candidates(cell, near, may_hide & attacker.shown)
+            if near_cells:
+                found = ({min(near_cells, key=lambda c: (cost[c], c))}, set())
+            else:
+                found = (set(np.flatnonzero(may_hide & attacker.shown)), set(np.flatnonzero(may_hide & attacker.size_shown)))
+        hide(*found)
+    return Protection(hidden=~attacker.shown, added=added, audited=audited, solves=attacker.solves,
+                      sizes_hidden=sizes_hidden)
+
+
+def _candidates(cell: int, near: list[set[int]], may_hide: np.ndarray) -> list[int]:
+    """The published cells that may be hidden nearest to `cell`: those sharing a sum with it, else
+    with the hidden cells it is linked to (ring by ring)."""
+    seen, ring = {cell}, [cell]
+    while ring:
+        touching = {n for c in ring for n in near[c]} - seen
+        found = [n for n in touching if may_hide[n]]
+        if found:
+            return found
+        seen |= touching
+        ring = [n for n in touching if not may_hide[n]]
+    return []

@@ -1,0 +1,322 @@
+"""Which cells of a side's tables may be published: the one suppression decision that the anonymised
+aggregates (and so the dashboard) and the report's breakdowns share.
+
+A side's tables in one wave are its *cells*: the total, the one-way groups of the unit and of each
+segment, the crossed unit × segment groups — and, never published, the respondents without a group
+value ("not stated"), which a subtraction would otherwise give back. Per measure (each mirror item,
+NPS, the respondents themselves) a cell holds a count per answer value and a count of respondents who
+gave no answer.
+
+The rules, in order (`stats.suppression`, `stats.audit`):
+1. Primary: a cell with fewer than min_n answers is hidden; a total under min_n hides everything.
+2. Lines: one-way groups get complements until the hidden ones together reach min_n
+   (`hidden_groups`); crossed tables get the line rules and the linear audit (`hidden_cells`), with
+   their margins fixed to what the one-way tables show.
+3. The attacker's audit: over every table of the wave and measure at once, with the respondent counts
+   of the cells (decided first, the same way), an attacker solving for the hidden counts value by
+   value (counts whole and ≥ 0) must not pin any count a small group has, nor its number of answers or
+   respondents, nor narrow its answers to a single value (`audit.Attacker`). Complements are added
+   greedily until it passes.
+4. Pools: when a run publishes waves pooled next to the single waves (`analysis.wave: all`), the pooled
+   cells go through 1–3 together with every wave's cells as published (those stay as they are): a
+   group is shown pooled only if the audit passes jointly.
+5. Distributions: a published cell publishes its whole answer distribution (the views compute means,
+   SDs and top box from it; with n, mean, SD and top box a 5-point distribution is known anyway), so
+   the audit runs on the distributions themselves and what it proves holds for the item drill-down.
+   No further rule for distributions is needed, and none would protect: a threshold for showing a
+   distribution alone would hide nothing the figures shown next to it do not give away.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from mirrorgap.config.params import Engagement
+from mirrorgap.read.recode import CleanSide, waves_of
+from mirrorgap.stats.audit import LinkedTables
+from mirrorgap.stats.small_groups import too_small
+from mirrorgap.stats.suppression import hidden_cells, hidden_groups, protect_linked
+
+__all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "measures", "side_decision"]
+
+TOTAL_KEY = (None, None, None, None)  # the key of a side's total cell in a layout
+RESPONDENTS = "respondents"  # the headcount measure (the aggregates' `store.RESPONDENTS`)
+
+
+def dimensions(engagement: Engagement, side: str) -> list[str]:
+    """One-way breakdowns of a side: the unit, then each segment column."""
+    spec = engagement.side(side)
+    return (["unit"] if spec.unit_column else []) + list(spec.segment_columns)
+
+
+def crossings(engagement: Engagement, side: str) -> list[tuple[str, str]]:
+    """Crossed breakdowns a dashboard filters by at once: unit × each segment."""
+    spec = engagement.side(side)
+    return [("unit", seg) for seg in spec.segment_columns] if spec.unit_column else []
+
+
+def measures(clean: CleanSide) -> list[str]:
+    """What is counted: the mirror items, NPS/eNPS, and the respondents themselves (so a view's
+    headcount is the report's, not the count of the most-answered question)."""
+    return [i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else []) + [RESPONDENTS]
+
+
+def side_decision(clean: CleanSide, engagement: Engagement, *, pooled: bool) -> "Decision":
+    """The decision for every measure of a side, as the aggregates are written with it (cached)."""
+    return decide(clean, engagement, measures=measures(clean), respondents=RESPONDENTS, pooled=pooled)
+
+
+@dataclass
+class Layout:
+    """The cells of one side's tables over some rows, and how they add up.
+
+    keys: per cell (dimension, group, dimension2, group2): the total is TOTAL_KEY, a one-way group
+        (dim, group, None, None), a crossed group (dim, group, dim2, group2); a group None is the
+        respondents without a value ("not stated"), a cell that is never published.
+    member: per table (the total, each dimension, each crossing), the cell of each row.
+    sums: (parent, children) — the parent's counts are its children's summed.
+    tables: per table name (None for the total, a dimension, or a (dim, dim2) crossing), its cells.
+    """
+
+    keys: list[tuple]
+    member: list[np.ndarray]
+    sums: list[tuple[int, list[int]]]
+    tables: dict = field(default_factory=dict)
+
+    @property
+    def published(self) -> np.ndarray:
+        """Cells the aggregates hold (shown or marked suppressed): every cell but the not-stated ones."""
+        return np.array([not ((k[0] is not None and k[1] is None) or (k[2] is not None and k[3] is None))
+                         for k in self.keys])
+
+    def count(self, codes: np.ndarray, n_columns: int) -> np.ndarray:
+        """cells × columns: how many rows of each cell have each column code (codes per row, 0-based)."""
+        out = np.zeros(len(self.keys) * n_columns, dtype=np.int64)
+        for member in self.member:
+            out += np.bincount(member * n_columns + codes, minlength=len(out))
+        return out.reshape(len(self.keys), n_columns)
+
+
+def layout(frame: pd.DataFrame, dims: list[str], crosses: list[tuple[str, str]]) -> Layout:
+    """The cells of the tables over `frame`'s rows: groups in sorted order, a not-stated cell only
+    where some row has no value."""
+    keys, member, sums, tables = [TOTAL_KEY], [np.zeros(len(frame), dtype=np.int64)], [], {None: [0]}
+    one_way = {}
+    for dim in dims:
+        codes, names = pd.factorize(frame[dim], sort=True)
+        cells = list(range(len(keys), len(keys) + len(names)))
+        keys += [(dim, g, None, None) for g in names]
+        if (codes < 0).any():
+            cells.append(len(keys))
+            keys.append((dim, None, None, None))
+        member.append(np.array(cells, dtype=np.int64)[np.where(codes >= 0, codes, len(cells) - 1)])
+        sums.append((0, cells))
+        tables[dim] = cells[:len(names)]
+        one_way[dim] = (codes, list(names), cells)
+    for d1, d2 in crosses:
+        (c1, n1, cells1), (c2, n2, cells2) = one_way[d1], one_way[d2]
+        rows, cols = len(cells1), len(cells2)  # incl. not stated, last, where present
+        grid = np.arange(len(keys), len(keys) + rows * cols).reshape(rows, cols)
+        keys += [(d1, n1[i] if i < len(n1) else None, d2, n2[j] if j < len(n2) else None)
+                 for i in range(rows) for j in range(cols)]
+        member.append(grid[np.where(c1 >= 0, c1, rows - 1), np.where(c2 >= 0, c2, cols - 1)])
+        sums += [(cells1[i], grid[i].tolist()) for i in range(rows)]
+        sums += [(cells2[j], grid[:, j].tolist()) for j in range(cols)]
+        tables[(d1, d2)] = grid[:len(n1), :len(n2)]
+    return Layout(keys=keys, member=member, sums=sums, tables=tables)
+
+
+# What hiding a cell costs, per answer in it: a crossed cell is what a viewer sees least of, a one-way
+# group (a unit, a department) is a filter of its own, the total is the headline.
+LEVEL_COST = {"crossed": 1.0, "one_way": 25.0, "total": 1000.0}
+
+
+SIZE_COST = 2.0  # a cell's respondent count (the dashboard's headcount) costs twice its answers' figures
+
+
+def _cost(lay: Layout, answers: np.ndarray) -> np.ndarray:
+    """Per cell what the audit pays per answer for hiding it (`LEVEL_COST`); 1 per empty cell."""
+    level = np.array([LEVEL_COST["total" if k == TOTAL_KEY else "one_way" if k[2] is None else "crossed"]
+                      for k in lay.keys])
+    return level * np.maximum(answers, 1)
+
+
+def _line_rules(lay: Layout, answers: np.ndarray, min_n: int) -> np.ndarray:
+    """Hidden per cell after rules 1–2 (primary suppression and the line rules)."""
+    hidden = ~lay.published | too_small(answers, min_n)
+    if too_small(answers[0], min_n):
+        return np.ones(len(answers), dtype=bool)
+    hidden_one_way = {}
+    for name, cells in lay.tables.items():
+        if name is None or isinstance(name, tuple):
+            continue
+        groups = pd.Series(answers[cells], index=[lay.keys[c][1] for c in cells])
+        hidden_one_way[name] = hidden_groups(groups, min_n=min_n)
+        hidden[cells] = hidden_one_way[name].to_numpy()
+    for name, grid in lay.tables.items():
+        if not isinstance(name, tuple):
+            continue
+        d1, d2 = name
+        index, columns = hidden_one_way[d1].index, hidden_one_way[d2].index
+        table = pd.DataFrame(answers[grid], index=index, columns=columns)
+        mask = hidden_cells(table, min_n=min_n, row_hidden=hidden_one_way[d1], col_hidden=hidden_one_way[d2])
+        hidden[grid] = mask.loc[list(index), list(columns)].to_numpy()
+    return hidden
+
+
+@dataclass
+class Decision:
+    """The suppression decision of one side: per (wave, measure) the cells' counts and hidden state.
+    The wave None stands for the side's only rows when it has no wave column, or for the pool.
+
+    layouts: wave -> Layout; values: (wave, measure) -> the answer values of the count columns;
+    counts: (wave, measure) -> cells × (values, then no answer); hidden: (wave, measure) -> per cell.
+    audited, added, solves: small cells audited, complements the audit added, solver calls.
+    """
+
+    layouts: dict = field(default_factory=dict)
+    values: dict = field(default_factory=dict)
+    counts: dict = field(default_factory=dict)
+    hidden: dict = field(default_factory=dict)
+    audited: int = 0
+    added: int = 0
+    solves: int = 0
+
+    def cell_hidden(self, wave, measure: str, key: tuple) -> bool:
+        """Whether a cell (key as in `Layout.keys`) is hidden for a measure; a cell without rows is."""
+        lay = self.layouts.get(wave)
+        if lay is None or (wave, measure) not in self.hidden:
+            return True
+        try:
+            return bool(self.hidden[(wave, measure)][lay.keys.index(key)])
+        except ValueError:
+            return True
+
+
+def _codes(scores: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per row the column of its answer: the value's position, or len(values) for no answer."""
+    ok = np.isfinite(scores)
+    codes = np.full(len(scores), len(values), dtype=np.int64)
+    codes[ok] = np.searchsorted(values, scores[ok])
+    return codes
+
+
+def _tables(lay: Layout, scores: np.ndarray | None, values: np.ndarray | None) -> LinkedTables:
+    """The linked tables of one measure: scores None counts the respondents (one column)."""
+    if scores is None:
+        return LinkedTables(lay.count(np.zeros(len(lay.member[0]), dtype=np.int64), 1), lay.sums, 1)
+    return LinkedTables(lay.count(_codes(scores, values), len(values) + 1), lay.sums, len(values))
+
+
+_CACHE: dict[int, tuple[weakref.ref, dict]] = {}  # id(frame) -> (the frame, its decisions by settings)
+
+
+def decide(clean: CleanSide, engagement: Engagement, *, measures: list[str], respondents: str,
+           pooled: bool, width: int = 1) -> Decision:
+    """The suppression decision of a side for every wave and measure (and the pool when `pooled` and
+    the side has two waves or more). measures: frame columns counted, and `respondents`, the name of
+    the headcount measure (decided first: its hidden cells' respondent counts are what the items'
+    audits may not learn). Cached per frame: the report's breakdowns and the aggregates ask alike."""
+    min_n = engagement.analysis.min_n
+    key = (len(clean.frame), tuple(measures), respondents, pooled, width, min_n, tuple(dimensions(engagement, clean.side)),
+           tuple(crossings(engagement, clean.side)))
+    held = _CACHE.get(id(clean.frame))
+    if held is None or held[0]() is not clean.frame:
+        held = _CACHE[id(clean.frame)] = (weakref.ref(clean.frame), {})
+        weakref.finalize(clean.frame, _CACHE.pop, id(clean.frame), None)
+    cache = held[1]
+    if key not in cache:
+        cache[key] = _decide(clean, engagement, measures, respondents, pooled, width, min_n)
+    return cache[key]
+
+
+def _decide(clean, engagement, measures, respondents, pooled, width, min_n) -> Decision:
+    frame, side = clean.frame, clean.side
+    dims, crosses = dimensions(engagement, side), crossings(engagement, side)
+    waves = waves_of(clean)
+    decision = Decision()
+    parts = {w: frame[frame["wave"] == w] for w in waves} if waves else {None: frame}
+    for wave, part in parts.items():
+        lay = decision.layouts[wave] = layout(part, dims, crosses)
+        _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n)
+    if pooled and len(waves) >= 2:
+        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n)
+    return decision
+
+
+def _scores(part: pd.DataFrame, measure: str, respondents: str) -> np.ndarray | None:
+    return None if measure == respondents else part[measure].to_numpy(dtype=float)
+
+
+def _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n) -> None:
+    """One wave (or a side without waves): the respondents first, then every other measure with the
+    respondents' decision as what it publishes of the cells' sizes."""
+    size_shown = None
+    for measure in [respondents] + [m for m in measures if m != respondents]:
+        scores = _scores(part, measure, respondents)
+        values = None if scores is None else np.unique(scores[np.isfinite(scores)])
+        tables = _tables(lay, scores, values)
+        if size_shown is not None:
+            tables.size_shown = size_shown
+        hidden = _line_rules(lay, tables.answers(), min_n)
+        cost = _cost(lay, tables.answers())
+        done = protect_linked(tables, hidden, min_n=min_n, width=width, cost=cost,
+                              size_cost=None if scores is None else SIZE_COST * cost)
+        decision.values[(wave, measure)] = np.array([1.0]) if values is None else values
+        decision.counts[(wave, measure)] = tables.counts
+        decision.hidden[(wave, measure)] = done.hidden
+        _tally(decision, done)
+        if scores is None:
+            size_shown = ~done.hidden
+        elif done.sizes_hidden:  # respondent counts the audit stopped publishing (safe for all before)
+            size_shown[done.sizes_hidden] = False
+            decision.hidden[(wave, respondents)][done.sizes_hidden] = True
+
+
+def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n) -> None:
+    """The pool of all waves, audited with every wave as published (rule 4): one set of linked tables
+    holding each wave's cells and the pooled cells, a pooled cell being the sum of its waves' cells."""
+    pool = decision.layouts[None] = layout(frame, dims, crosses)
+    offsets, sums, n = {}, [], 0
+    for wave in parts:
+        offsets[wave] = n
+        sums += [(p + n, [c + n for c in ch]) for p, ch in decision.layouts[wave].sums]
+        n += len(decision.layouts[wave].keys)
+    sums += [(p + n, [c + n for c in ch]) for p, ch in pool.sums]
+    for cell, key in enumerate(pool.keys):
+        sums.append((cell + n, [offsets[w] + decision.layouts[w].keys.index(key)
+                                for w in parts if key in decision.layouts[w].keys]))
+    frozen = np.r_[np.ones(n, dtype=bool), np.zeros(len(pool.keys), dtype=bool)]
+    size_shown = None
+    for measure in [respondents] + [m for m in measures if m != respondents]:
+        scores = _scores(frame, measure, respondents)
+        values = None if scores is None else np.unique(scores[np.isfinite(scores)])
+        blocks = [_tables(decision.layouts[w], _scores(parts[w], measure, respondents), values) for w in parts]
+        pooled_tables = _tables(pool, scores, values)
+        tables = LinkedTables(np.vstack([b.counts for b in blocks] + [pooled_tables.counts]), sums,
+                              pooled_tables.n_values)
+        if size_shown is not None:
+            tables.size_shown = size_shown
+        hidden = np.r_[np.concatenate([decision.hidden[(w, measure)] for w in parts]),
+                       _line_rules(pool, pooled_tables.answers(), min_n)]
+        cost = np.r_[np.zeros(n), _cost(pool, pooled_tables.answers())]  # the waves' cells are frozen anyway
+        done = protect_linked(tables, hidden, min_n=min_n, width=width, frozen=frozen, cost=cost,
+                              size_cost=None if scores is None else SIZE_COST * cost)
+        decision.values[(None, measure)] = np.array([1.0]) if values is None else values
+        decision.counts[(None, measure)] = pooled_tables.counts
+        decision.hidden[(None, measure)] = done.hidden[n:]
+        _tally(decision, done)
+        if scores is None:
+            size_shown = ~done.hidden
+        elif done.sizes_hidden:
+            size_shown[done.sizes_hidden] = False
+            decision.hidden[(None, respondents)][np.asarray(done.sizes_hidden) - n] = True
+
+
+def _tally(decision: Decision, done) -> None:
+    decision.audited += done.audited
+    decision.added += len(done.added) + len(done.sizes_hidden)
+    decision.solves += done.solves
