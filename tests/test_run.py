@@ -58,7 +58,8 @@ def test_quality_ledger_accounts_for_every_row(demo_run):
         assert sum(led["excluded_by_reason"].values()) == len(led["excluded"])
     assert quality["customer"]["excluded_by_reason"]["duplicate_respondent_id"] == 3
     assert quality["customer"]["excluded_by_reason"]["no_item_answered"] == 5
-    assert quality["employee"]["excluded_by_reason"]["no_item_answered"] == 2
+    # two employees answered "don't know" (9) to every item: answered, but nothing usable
+    assert quality["employee"]["excluded_by_reason"]["no_usable_answer"] == 2
     unknown = {k for c in quality["customer"]["columns"] for k in c["unknown_labels"]}
     assert unknown == {"Instämmer delvis", "Instämmer till viss del"}
     assert quality["customer"]["read_as"]["encoding"] == "cp1252"

@@ -29,6 +29,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from mirrorgap.stats.small_groups import too_small
+
 __all__ = ["Attacker", "Failure", "LinkedTables"]
 
 _TOL = 1e-6
@@ -374,7 +376,7 @@ class Attacker:
         checks = [("value", k, [k]) for k in range(len(truth)) if truth[k] > 0]
         if len(truth) > t.n_values and truth[:t.n_values].sum() > 0:
             checks.append(("answers", -1, values))
-        small = self.min_n is None or truth.sum() < self.min_n
+        small = self.min_n is None or too_small(truth.sum(), self.min_n)
         if len(truth) > 1 and not self.size_shown[cell] and truth.sum() > 0 and small:
             checks.append(("size", -1, list(range(len(truth)))))
         for kind, k, columns in checks:
