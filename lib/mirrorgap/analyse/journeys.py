@@ -83,8 +83,8 @@ def touchpoint_table(customer: CleanSide, employee: CleanSide, engagement: Engag
                "gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
                "suppressed": hidden}
         if hidden:
-            row.update({k: np.nan for k in ("employee_mean", "employee_ci_low", "employee_ci_high", "gap",
-                                            "gap_ci_low", "gap_ci_high", "p_value")})
+            row.update({k: np.nan for k in ("employee_n", "employee_mean", "employee_ci_low", "employee_ci_high",
+                                            "gap", "gap_ci_low", "gap_ci_high", "p_value")})
         rows.append(row)
     table = pd.DataFrame(rows)
     table["q_value"] = benjamini_hochberg(table["p_value"].to_numpy(dtype=float))

@@ -172,7 +172,9 @@ def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
 
 def _item_change(side: str, w1: str, w2: str, s1: tuple, s2: tuple, *, conf: float, hide: bool,
                  hide_from: bool, hide_to: bool) -> dict:
-    row = {"kind": "item_change", "side": side, "wave_from": w1, "wave_to": w2, "n_from": s1[0], "n_to": s2[0],
+    # a hidden wave's n is not shown either: the size of a group too small to show
+    row = {"kind": "item_change", "side": side, "wave_from": w1, "wave_to": w2,
+           "n_from": math.nan if hide_from else s1[0], "n_to": math.nan if hide_to else s2[0],
            "mean_from": math.nan if hide_from else s1[1], "mean_to": math.nan if hide_to else s2[1],
            "significant": False, "suppressed": hide, "gap_direction": ""}
     if hide:
