@@ -1,1 +1,2 @@
-"""The client's read-only Voilà dashboard: server launch, guard, widgets (never imports read/)."""
+"""The client's read-only Voilà dashboard: server launch and guard, filters, panels, the board that links
+them (never imports read/)."""
