@@ -7,7 +7,7 @@ writes <out>/<client>/ with
   notebooks/       the dashboard notebook (no outputs)
   voila/           the Voilà config (voila.json, voila.py) and the branded template
   templates/lang/  the page texts per language
-  lib/mirrorgap/   the package's source (code only; the kernel imports it from here)
+  lib/mirrorgap/   the package's source without its readers (the kernel imports it from here)
   page.json        the page's branding (logo inlined) and texts, the login page's included
   requirements.txt the pins of requirements.txt the dashboard needs
   Dockerfile       python slim base, a non-root user, `sh run.sh` as the command
@@ -121,7 +121,10 @@ def write_bundle(client: str, out: Path = DIST_DIR, *, output_root: Path = OUTPU
     shutil.copy2(NOTEBOOKS_DIR / "dashboard.ipynb", target / NOTEBOOK)
     shutil.copytree(TEMPLATES_DIR / "voila", target / VOILA, ignore=_IGNORED)
     shutil.copytree(TEMPLATES_DIR / "lang", target / "templates" / "lang", ignore=_IGNORED)
-    shutil.copytree(PACKAGE_DIR, target / LIB / "mirrorgap", ignore=_IGNORED)
+    # the package without its readers: the dashboard never imports them (pyproject's contracts), and
+    # a server holding no reading code cannot be talked into reading rows
+    shutil.copytree(PACKAGE_DIR, target / LIB / "mirrorgap",
+                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "read", "pipeline.py"))
     (target / PAGE).write_text(json.dumps(bundle_page(meta), ensure_ascii=False, indent=2), encoding="utf-8")
     (target / "requirements.txt").write_text("\n".join(needed_requirements()) + "\n", encoding="utf-8")
     (target / "run.sh").write_text(RUN_SH, encoding="utf-8")
