@@ -11,7 +11,7 @@ JOBS ?=
 FORCE ?=
 PYTEST_ARGS ?=
 
-.PHONY: help demo run batch check new dashboard explore test test-fast lint bench demo-data system-deps clean
+.PHONY: publish host account help demo run batch check new dashboard explore test test-fast lint bench demo-data system-deps clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-12s %s\n", $$1, $$2}'
@@ -66,3 +66,12 @@ demo-data: $(STAMP) ## regenerate the synthetic demo engagement in data/demo/
 
 clean: ## remove runs and caches (keeps .venv)
 	rm -rf output bench/out .pytest_cache
+
+publish: $(STAMP) ## write a client's self-contained dashboard bundle (aggregates, code, Dockerfile): make publish CLIENT=acme [OUT=dist]
+	@$(PY) -m mirrorgap.publish.bundle $(CLIENT) --out $(or $(OUT),dist)
+
+account: $(STAMP) ## add a login to a published client: make account CLIENT=acme LOGIN=anna [UNIT="Malmö"]
+	@$(PY) -m mirrorgap.publish.accounts add $(CLIENT) $(LOGIN) $(if $(UNIT),--unit "$(UNIT)")
+
+host: $(STAMP) ## serve every bundle in dist/ behind a login, each client at /<client>/: make host [PORT=8800]
+	@$(PY) -m mirrorgap.publish.host --bundles dist --port $(or $(PORT),8800)
