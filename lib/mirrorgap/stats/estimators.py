@@ -26,6 +26,7 @@ import numpy as np
 from scipy.special import ndtri, stdtr, stdtrit
 
 from mirrorgap.stats.nps import NPSResult, _as_count, nps, nps_difference, nps_from_counts
+from mirrorgap.stats.survey import SIMPLE, Design
 
 __all__ = [
     "MeanCI", "Proportion", "WelchResult", "NPSResult",
@@ -85,7 +86,7 @@ class MeanCI:
     ci_high: float
 
 
-def mean_ci_from_summary(n, mean, sd, *, conf: float = 0.95) -> MeanCI:
+def mean_ci_from_summary(n, mean, sd, *, conf: float = 0.95, design: Design = SIMPLE) -> MeanCI:
     """t-based confidence interval for a mean from its sufficient statistics.
 
     Parameters
@@ -94,8 +95,10 @@ def mean_ci_from_summary(n, mean, sd, *, conf: float = 0.95) -> MeanCI:
     mean : sample mean.
     sd : sample standard deviation with ddof=1 (non-negative or NaN).
     conf : confidence level in (0, 1), default 0.95.
+    design : weights and headcount (`stats.survey.Design`): n_eff replaces n in se and df, and the
+        finite-population factor multiplies se; the default is a simple random sample.
 
-    Returns MeanCI with ``mean ± t_{(1+conf)/2, n-1} · sd/√n``.
+    Returns MeanCI with ``mean ± t_{(1+conf)/2, n-1} · sd/√n`` (n: the design's n_eff, se × fpc).
     n == 0 -> mean, sd and CI are NaN; n == 1 -> CI is NaN (mean kept). No exception either way.
     """
     conf = _check_conf(conf)
@@ -105,9 +108,10 @@ def mean_ci_from_summary(n, mean, sd, *, conf: float = 0.95) -> MeanCI:
     mean, sd = float(mean), float(sd)
     if sd < 0:
         raise ValueError(f"sd must be non-negative, got {sd!r}")
-    if n < 2 or math.isnan(sd):
+    n_var = design.n_var(n)
+    if n < 2 or math.isnan(sd) or n_var <= 1:
         return MeanCI(n, mean, sd, _NAN, _NAN)
-    half = float(stdtrit(n - 1, (1.0 + conf) / 2.0)) * sd / math.sqrt(n)
+    half = float(stdtrit(n_var - 1, (1.0 + conf) / 2.0)) * sd / math.sqrt(n_var) * design.fpc
     return MeanCI(n, mean, sd, mean - half, mean + half)
 
 
@@ -172,7 +176,7 @@ class Proportion:
     ci_high: float
 
 
-def wilson_ci(successes, n, *, conf: float = 0.95) -> Proportion:
+def wilson_ci(successes, n, *, conf: float = 0.95, design: Design = SIMPLE) -> Proportion:
     """Wilson score interval for a share (e.g. the top-box share).
 
     Parameters
@@ -184,18 +188,24 @@ def wilson_ci(successes, n, *, conf: float = 0.95) -> Proportion:
     With p = successes/n: centre = (p + z²/2n)/(1 + z²/n),
     half = z/(1 + z²/n) · √(p(1−p)/n + z²/4n²). The bounds are exactly 0 at successes == 0 and
     exactly 1 at successes == n. n == 0 -> share and CI are NaN (no exception).
+    design: with weights, successes is the weighted count (share · n, need not be whole) and the
+    formula's n is n_eff/fpc² (the Kish-adjusted Wilson interval; fpc 0, a census, gives the point).
     """
     conf = _check_conf(conf)
-    successes, n = _as_count(successes, "successes"), _as_count(n, "n")
+    n = _as_count(n, "n")
+    successes = _as_count(successes, "successes") if design.n_eff is None else float(successes)
     if successes > n:
         raise ValueError(f"successes ({successes}) cannot exceed n ({n})")
     if n == 0:
         return Proportion(0, 0, _NAN, _NAN, _NAN)
     z = float(ndtri((1.0 + conf) / 2.0))
     p = successes / n
-    denom = 1.0 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z / denom * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n))
+    if design.fpc == 0:
+        return Proportion(n, successes, p, p, p)
+    m = design.n_var(n) / design.fpc ** 2  # the n of a simple sample as precise as this design
+    denom = 1.0 + z * z / m
+    centre = (p + z * z / (2 * m)) / denom
+    half = z / denom * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m))
     low = 0.0 if successes == 0 else max(0.0, centre - half)
     high = 1.0 if successes == n else min(1.0, centre + half)
     return Proportion(n, successes, p, low, high)
@@ -216,7 +226,8 @@ class WelchResult:
     p_value: float
 
 
-def welch_from_summary(n1, mean1, sd1, n2, mean2, sd2, *, conf: float = 0.95) -> WelchResult:
+def welch_from_summary(n1, mean1, sd1, n2, mean2, sd2, *, conf: float = 0.95, design1: Design = SIMPLE,
+                       design2: Design = SIMPLE) -> WelchResult:
     """Welch's t-test and CI for ``diff = mean1 − mean2`` from sufficient statistics.
 
     Parameters
@@ -230,6 +241,8 @@ def welch_from_summary(n1, mean1, sd1, n2, mean2, sd2, *, conf: float = 0.95) ->
     CI = diff ± t_{(1+conf)/2, df} · se.
     Either n < 2, a NaN sd, or se == 0 (both groups constant) -> t, df, p and CI are NaN; diff is
     kept whenever both means exist. No exception.
+    design1, design2: each group's weights and headcount: its n_eff replaces n (in se and df), its
+    fpc multiplies sd/√n.
     """
     conf = _check_conf(conf)
     n1, n2 = _as_count(n1, "n1"), _as_count(n2, "n2")
@@ -245,7 +258,10 @@ def welch_from_summary(n1, mean1, sd1, n2, mean2, sd2, *, conf: float = 0.95) ->
             raise ValueError(f"{name} must be non-negative, got {s!r}")
     if math.isnan(s1) or math.isnan(s2):
         return nan_result
-    v1, v2 = s1 * s1 / n1, s2 * s2 / n2
+    n1, n2 = design1.n_var(n1), design2.n_var(n2)
+    if n1 <= 1 or n2 <= 1:
+        return nan_result
+    v1, v2 = (s1 * design1.fpc) ** 2 / n1, (s2 * design2.fpc) ** 2 / n2
     se2 = v1 + v2
     if se2 == 0:
         return nan_result

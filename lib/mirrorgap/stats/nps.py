@@ -29,7 +29,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import ndtri
 
-__all__ = ["NPS_COLUMNS", "NPSResult", "nps_groups", "nps_from_counts", "nps", "nps_difference"]
+from mirrorgap.stats.survey import check_weights, kish_n_eff
+
+__all__ = ["NPS_COLUMNS", "NPSResult", "nps_groups", "nps_from_counts", "nps", "nps_weighted", "nps_difference"]
 
 # The NPS/eNPS table (nps.csv, the dashboard), one row per side, in this order.
 NPS_COLUMNS = ["side", "label", "n", "promoters", "passives", "detractors", "promoter_share",
@@ -86,7 +88,7 @@ def _adjusted(promoters: int, detractors: int, n: int) -> tuple[float, float]:
     return p - d, (p + d - (p - d) ** 2) / n_adj
 
 
-def nps_from_counts(promoters, passives, detractors, *, conf: float = 0.95) -> NPSResult:
+def nps_from_counts(promoters, passives, detractors, *, conf: float = 0.95, fpc: float = 1.0) -> NPSResult:
     """NPS and its adjusted-Wald CI from category counts.
 
     Parameters
@@ -99,6 +101,8 @@ def nps_from_counts(promoters, passives, detractors, *, conf: float = 0.95) -> N
     The point estimate is the plain NPS; the CI is the adjusted-Wald interval described in the
     module docstring (n+3, P+3/4, D+3/4, centred on the adjusted NPS, clipped to [−100, 100]).
     n == 0 -> shares, NPS and CI are NaN.
+    fpc : the finite-population factor on the standard error (`stats.survey.fpc_share`), 1 without
+        a headcount.
     """
     conf = _check_conf(conf)
     P = _as_count(promoters, "promoters")
@@ -108,13 +112,36 @@ def nps_from_counts(promoters, passives, detractors, *, conf: float = 0.95) -> N
     if n == 0:
         return NPSResult(0, 0, 0, 0, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN)
     est, var = _adjusted(P, D, n)
-    half = _z(conf) * math.sqrt(var)
-    low = max(-100.0, 100.0 * (est - half))
-    high = min(100.0, 100.0 * (est + half))
+    low, high = _bounds(est, var * fpc * fpc, conf)
     return NPSResult(n, P, A, D, P / n, A / n, D / n, 100.0 * (P - D) / n, low, high)
 
 
-def nps(scores, *, conf: float = 0.95) -> NPSResult:
+def _bounds(est: float, var: float, conf: float) -> tuple[float, float]:
+    half = _z(conf) * math.sqrt(var)
+    return max(-100.0, 100.0 * (est - half)), min(100.0, 100.0 * (est + half))
+
+
+def nps_weighted(scores, weights, *, conf: float = 0.95, fpc: float = 1.0) -> NPSResult:
+    """Weighted NPS: shares are weighted, and the adjusted-Wald interval takes Kish's effective n in
+    place of n (n* = n_eff + 3, P* = p_w·n_eff + 3/4, D* = d_w·n_eff + 3/4). The counts and n stay
+    the plain numbers of answers. Answers without a score are dropped with their weights."""
+    conf = _check_conf(conf)
+    arr = np.asarray(scores, dtype=float).ravel()
+    w = np.asarray(weights, dtype=float).ravel()
+    keep = ~np.isnan(arr)
+    arr, w = arr[keep], check_weights(w[keep])
+    plain = nps(arr, conf=conf)
+    if plain.n == 0 or w.sum() == 0:
+        return plain
+    promoters, passives, detractors = (float(w[g].sum() / w.sum()) for g in nps_groups(arr))
+    n_eff = kish_n_eff(w)
+    est, var = _adjusted(promoters * n_eff, detractors * n_eff, n_eff)
+    low, high = _bounds(est, var * fpc * fpc, conf)
+    return NPSResult(plain.n, plain.promoters, plain.passives, plain.detractors, promoters, passives, detractors,
+                     100.0 * (promoters - detractors), low, high)
+
+
+def nps(scores, *, conf: float = 0.95, fpc: float = 1.0) -> NPSResult:
     """NPS and its adjusted-Wald CI from raw 0–10 answers.
 
     Parameters
@@ -138,7 +165,7 @@ def nps(scores, *, conf: float = 0.95) -> NPSResult:
                          f"({int(bad.sum())} such value(s))")
     promoters, _, detractors = nps_groups(arr)
     P, D = int(promoters.sum()), int(detractors.sum())
-    return nps_from_counts(P, arr.size - P - D, D, conf=conf)
+    return nps_from_counts(P, arr.size - P - D, D, conf=conf, fpc=fpc)
 
 
 def nps_groups(scores) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
