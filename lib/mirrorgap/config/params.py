@@ -84,7 +84,6 @@ class SideSpec(_Strict):
     answer_labels: dict[str, float] = {}
     standard_labels: bool = True  # also accept the built-in sv/da/nb/en agree-scale labels
     dont_know: list[str | int | float] = []
-    weight_column: str | None = None  # a design or raking weight per respondent (issue 13): Kish's n_eff in every CI
 
     @model_validator(mode="after")
     def _journey_columns_are_segments(self) -> "SideSpec":
@@ -172,7 +171,6 @@ class Engagement(_Strict):
     employee: SideSpec
     items: Annotated[list[MirrorItem], Field(min_length=1)]
     pulse: PulseSpec | None = None
-    headcount: "HeadcountSpec | None" = None  # employees invited per unit: response rates and the finite-population correction
     scrub_names: list[str] = []  # names to remove from comments (staff, customers), besides e-mails, phones, ID numbers
     codebook: str = "templates/codebook.yaml"  # comment themes and their keywords per language (consultant-editable)
     branding: Branding = Branding()
@@ -224,21 +222,6 @@ class Engagement(_Strict):
 
     def side(self, side: str) -> SideSpec:
         return getattr(self, side)
-
-
-# --- headcount (issue 13: response rates, finite-population correction) ----------------------------
-class HeadcountSpec(_Strict):
-    """The number of employees invited per unit (optionally per segment group and wave): a file with
-    one row per unit (× group × wave) and a whole number of invited employees."""
-
-    input: InputFile
-    unit_column: str
-    invited_column: str
-    segment_column: str | None = None  # one of employee.segment_columns, e.g. the department
-    wave_column: str | None = None  # left out: the same headcount for every wave
-
-
-Engagement.model_rebuild()
 
 
 def _field_names(model: type[BaseModel]) -> list[str]:
