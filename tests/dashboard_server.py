@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import re
 import signal
 import socket
@@ -79,12 +80,13 @@ def write_demo_run(root: Path, *, full: bool = False):
 
 
 @contextmanager
-def dashboard_server(root: Path, *args: str, stock_voila: bool = False, up_within: float = 90):
+def dashboard_server(root: Path, *args: str, stock_voila: bool = False, up_within: float = 90, env=None):
     """`serve demo` on root's latest run with extra command-line args, until the block ends; then
     SIGTERM (Voilà shuts its kernels down) and kill whatever is left. stock_voila=True runs stock
     `voila` instead, with the launcher's arguments, config and environment and one pooled kernel (to
-    show what it lacks)."""
+    show what it lacks). env: extra environment for the server and so its kernels (e.g. a scope)."""
     port = free_port()
+    extra = dict(env or {})
     log = root / f"server-{port}.log"
     if stock_voila:
         from mirrorgap.dashboard.serve import launch_spec
@@ -94,7 +96,7 @@ def dashboard_server(root: Path, *args: str, stock_voila: bool = False, up_withi
     else:
         argv = [sys.executable, "-m", "mirrorgap.dashboard.serve", "serve", "demo", "--port", str(port),
                 "--output-root", str(root), *args]
-        env = None
+        env = {**os.environ, **extra} if extra else None
     proc = subprocess.Popen(argv, cwd=PROJ_ROOT, env=env, stdout=open(log, "wb"), stderr=subprocess.STDOUT,
                             start_new_session=True)
     server = SimpleNamespace(port=port, url=f"http://127.0.0.1:{port}/", root=root, log=log, proc=proc,

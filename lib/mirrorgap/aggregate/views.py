@@ -2,6 +2,7 @@
 table, NPS/eNPS, answer distributions and a unit heatmap for any filter a dashboard offers."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 
 import numpy as np
@@ -63,8 +64,13 @@ class AggregateViews:
         """The views of one run's aggregates folder (what a dashboard kernel opens)."""
         return cls(read_count_columns(folder), read_meta(folder))
 
+    scope: str | None = None  # the one unit a scoped manager sees (`scoped_views`); None: all
+
     def _cell(self, side: str, filters: Filters) -> dict[str, int] | None:
-        """measure -> segment of the cell a filter selects on a side (None: no such cell)."""
+        """measure -> segment of the cell a filter selects on a side (None: no such cell, or a unit
+        outside the scope)."""
+        if self.scope and filters.unit not in (None, self.scope):
+            return None
         dim, group, dim2, group2 = filters.cell(side)
         return self._index.cell((side, str(filters.wave), dim, str(group), dim2 or "", str(group2 or "")))
 
@@ -174,3 +180,27 @@ class AggregateViews:
         shared = [w for w in self.meta["waves"]["customer"] if w in employee]
         pooled = all(self._index.cell((side, ALL, ALL, ALL, "", "")) is not None for side in SIDES)
         return shared + [ALL] if shared and pooled else shared or [ALL]
+
+
+class UnknownScope(ValueError):
+    """A scope names a unit the run's aggregates do not know."""
+
+
+def scoped_views(views: AggregateViews, unit: str | None) -> AggregateViews:
+    """The views a manager of one unit sees: that unit and the company total, nothing of other units.
+    Built on the same audited index (no new cell: every figure is one of the full views'); only the
+    meta's unit lists shrink to `unit`, so the filter options and the unit heatmap name no other unit,
+    and a filter naming another unit finds no cell. unit None or "" is the whole company."""
+    if not unit:
+        return views
+    known = [str(u) for u in views.meta["groups"]["customer"].get("unit", [])
+             if u in set(views.meta["groups"]["employee"].get("unit", []))]
+    if unit not in known:
+        raise UnknownScope(f"the unit scope {unit!r} is not a unit of this run's aggregates "
+                           f"(known: {', '.join(known)}); fix the account's unit")
+    scoped = copy.copy(views)
+    meta = copy.deepcopy(views.meta)
+    for side in SIDES:
+        meta["groups"][side]["unit"] = [unit]
+    scoped.meta, scoped.scope = meta, unit
+    return scoped

@@ -41,6 +41,7 @@ from mirrorgap.errors import DashboardError, MirrorgapError, exit_code
 
 ENV_AGGREGATES = "MIRRORGAP_AGGREGATES"  # the aggregates folder a dashboard kernel reads
 ENV_FORBIDDEN = "MIRRORGAP_FORBIDDEN"  # extra paths the kernel may not open (os.pathsep-separated)
+ENV_SCOPE_UNIT = "MIRRORGAP_SCOPE_UNIT"  # the one unit a manager's kernel shows (empty: the company)
 ENV_PAGE = "MIRRORGAP_PAGE"  # the page's branding and texts (JSON) for the template
 DASHBOARD_NOTEBOOK = NOTEBOOKS_DIR / "dashboard.ipynb"
 VOILA_DIR = TEMPLATES_DIR / "voila"  # JUPYTER_PATH root: voila/templates/mirrorgap/ + voila.json
@@ -141,13 +142,21 @@ def hide_tracebacks() -> None:
 
 
 def aggregates_from_env():
-    """The `AggregateViews` of the folder named in $MIRRORGAP_AGGREGATES (set by `serve`)."""
-    from mirrorgap.aggregate.views import AggregateViews
+    """The `AggregateViews` of the folder named in $MIRRORGAP_AGGREGATES (set by `serve`), scoped to
+    the unit in $MIRRORGAP_SCOPE_UNIT when the login host sets one (a manager's account). A unit the
+    run does not know stops the kernel with a DashboardError (its message goes to the server log, the
+    page shows the template's localized "could not be shown")."""
+    from mirrorgap.aggregate.views import AggregateViews, UnknownScope, scoped_views
 
     folder = os.environ.get(ENV_AGGREGATES)
     if not folder:
         raise DashboardError(f"${ENV_AGGREGATES} is not set: start the dashboard with `make dashboard CLIENT=<name>`")
-    return AggregateViews.from_folder(folder)
+    views = AggregateViews.from_folder(folder)
+    try:
+        return scoped_views(views, os.environ.get(ENV_SCOPE_UNIT, "").strip() or None)
+    except UnknownScope as err:
+        print(f"dashboard refused: ${ENV_SCOPE_UNIT}: {err}", file=sys.__stderr__, flush=True)
+        raise DashboardError(f"${ENV_SCOPE_UNIT}: {err}") from None
 
 
 def settle_memory() -> None:

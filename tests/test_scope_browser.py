@@ -1,0 +1,83 @@
+"""The demo served with $MIRRORGAP_SCOPE_UNIT to headless Chromium at a phone's width (390 × 844): the
+page shows the manager's unit and the company total only, and every tab fits the screen. Screenshots
+of each tab at 390 px and at desktop width go to tests/_artifacts/scope_*.png."""
+import pytest
+
+from dashboard_server import dashboard_server, write_demo_run
+
+pytestmark = pytest.mark.browser
+
+SCOPE = "Malmö Bulltofta"
+TABS = ["Översikt", "Spegeln", "Gaptabell", "Enheter", "Fråga för fråga"]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scope_runs")
+    write_demo_run(root)
+    with dashboard_server(root, "--pool-size", "1", env={"MIRRORGAP_SCOPE_UNIT": SCOPE}) as server:
+        yield server
+
+
+def _open(browser, server, width, height):
+    page = browser.new_page(viewport={"width": width, "height": height})
+    page.goto(server.url)
+    page.wait_for_selector(".mg-kpis .mg-kpi-value", timeout=60_000)
+    return page
+
+
+def _tab(page, title):
+    page.locator(".mg-tabs .lm-TabBar-tab", has_text=title).click()
+    page.locator(".mg-panel >> visible=true").first.wait_for(timeout=20_000)
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
+                           ".every(i => i.complete && i.naturalWidth > 600)", timeout=30_000)
+    page.wait_for_timeout(300)  # the panel's HTML widgets arrive with the same update
+
+
+def _boxes_apart(boxes):
+    for k, a in enumerate(boxes):
+        for b in boxes[k + 1:]:
+            apart = (a["x"] + a["width"] <= b["x"] + 0.5 or b["x"] + b["width"] <= a["x"] + 0.5
+                     or a["y"] + a["height"] <= b["y"] + 0.5 or b["y"] + b["height"] <= a["y"] + 0.5)
+            assert apart, (a, b)
+
+
+def test_a_manager_sees_only_their_unit_and_the_phone_layout_fits(browser, server, artifacts):
+    from helpers import demo_aggregates
+
+    others = [u for u in demo_aggregates().meta["groups"]["employee"]["unit"] if u != SCOPE]
+    page = _open(browser, server, 390, 844)
+    units = page.locator(".mg-filter-grid select").nth(1).locator("option").all_inner_texts()
+    units = [u.replace("\xa0", " ") for u in units]  # the dropdown shows spaces as no-break spaces
+    assert units[1:] == [SCOPE] and len(units) == 2
+    for title in TABS:
+        _tab(page, title)
+        html = page.content().replace("\xa0", " ").replace("&nbsp;", " ")
+        assert not [u for u in others if u in html], title
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), title
+        for img in page.locator(".mg-panel img >> visible=true").all():
+            box = img.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 0.5 and box["width"] > 300, title
+        sizes = page.evaluate("() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent &&"
+                              " [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))"
+                              ".map(e => parseFloat(getComputedStyle(e).fontSize))")
+        assert sizes and min(sizes) >= 12, (title, page.evaluate("() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent && parseFloat(getComputedStyle(e).fontSize) < 12 && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => e.className).slice(0, 5)"))
+        page.screenshot(path=str(artifacts / f"scope_phone_{TABS.index(title)}.png"), full_page=True)
+    selects = page.locator(".mg-filter-grid select")
+    boxes = [selects.nth(k).bounding_box() for k in range(selects.count())]
+    assert all(b["width"] > 0 and b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in boxes)
+    _boxes_apart(boxes)
+    tabs = [t.bounding_box() for t in page.locator(".mg-tabs .lm-TabBar-tab").all()]
+    _boxes_apart(tabs)
+    assert all(t["height"] > 0 for t in tabs)
+    assert SCOPE in page.inner_text(".mg-heatmap") if page.locator(".mg-heatmap").count() else True
+    page.close(run_before_unload=True)
+
+
+def test_the_scoped_board_at_desktop_width(browser, server, artifacts):
+    page = _open(browser, server, 1280, 900)
+    for title in TABS:
+        _tab(page, title)
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth"), title
+        page.screenshot(path=str(artifacts / f"scope_desktop_{TABS.index(title)}.png"), full_page=True)
+    page.close(run_before_unload=True)
