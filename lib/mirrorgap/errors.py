@@ -98,6 +98,10 @@ class DashboardError(MirrorgapError):
     """The dashboard cannot be started as asked (no run yet, no aggregates, bad port…)."""
 
 
+class UnknownScope(DashboardError, ValueError):
+    """A manager's scope names a unit the run's aggregates do not know."""
+
+
 # Signals inside the readers, each turned into an InputFileError (file, row, fix) where it is caught.
 
 class LayoutMismatch(MirrorgapError, ValueError):

@@ -14,6 +14,7 @@ from mirrorgap.analyse.gaps import display_label, gap_table_from_summaries
 from mirrorgap.analyse.top_box import gap_table_for_metric
 from mirrorgap.config.params import Analysis, MirrorItem
 from mirrorgap.config.texts import section
+from mirrorgap.errors import UnknownScope
 from mirrorgap.stats.estimators import welch_ci_arrays
 from mirrorgap.stats.nps import NPS_COLUMNS, nps_from_counts
 from mirrorgap.stats.small_groups import too_small
@@ -180,10 +181,6 @@ class AggregateViews:
         shared = [w for w in self.meta["waves"]["customer"] if w in employee]
         pooled = all(self._index.cell((side, ALL, ALL, ALL, "", "")) is not None for side in SIDES)
         return shared + [ALL] if shared and pooled else shared or [ALL]
-
-
-class UnknownScope(ValueError):
-    """A scope names a unit the run's aggregates do not know."""
 
 
 def scoped_views(views: AggregateViews, unit: str | None) -> AggregateViews:
