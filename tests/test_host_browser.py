@@ -2,25 +2,11 @@
 under /demo/, the other client's path sends back to its own login, logout ends the session."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from test_host import PASSWORD, host  # noqa: F401 - the module's fixture
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not shutil.which("chromium"):
-        pytest.skip("Debian's chromium is not installed (make system-deps)")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=shutil.which("chromium"), headless=True)
-        yield b
-        b.close()
 
 
 def test_login_dashboard_other_client_and_logout(host, browser):  # noqa: F811
