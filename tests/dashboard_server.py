@@ -242,6 +242,8 @@ class KernelSocket:
                 raw = self.ws.recv()
             except websocket.WebSocketTimeoutException:
                 continue
+            if raw == "":  # websocket-client hands a close frame over as an empty string
+                raise websocket.WebSocketConnectionClosedException("the server closed the socket")
             msg = self._decode(raw)
             got.append(msg)
             if until is not None and until(msg):
