@@ -62,7 +62,8 @@ def gap_chart(gaps: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None 
         lo = df["gap_ci_low"].astype(float).to_numpy()[shown]
         hi = df["gap_ci_high"].astype(float).to_numpy()[shown]
         xerr = np.vstack([gap[shown] - lo, hi - gap[shown]])  # NaN (an untested gap): no whisker
-        extent += [np.nanmax(np.abs(lo)) if lo.size else 0.0, np.nanmax(np.abs(hi)) if hi.size else 0.0]
+        ends = np.abs(np.concatenate([lo, hi]))
+        extent += [ends[np.isfinite(ends)].max(initial=0.0)]  # untested gaps have no ends to fit
     if threshold is not None:
         extent.append(float(threshold) * 1.5)
     lim = max(5.0, np.ceil(max(extent) * 1.08 / 5.0) * 5.0)
