@@ -205,3 +205,32 @@ def test_the_backends_refuse_whoever_is_not_the_host(host):
     ws.close()
     # the backend's own login cookie, set after the token, never reaches the browser
     assert not [k for k in maja.cookies if k.startswith("username-")]
+
+
+def test_sigterm_stops_the_host_and_its_dashboards(host):
+    """The backends run in sessions of their own (a Ctrl-C in the terminal reaches the host only): a
+    service manager's SIGTERM to the host stops them too, rather than leaving them listening."""
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.publish.host", "--bundles", str(host.dist),
+                             "--accounts", str(host.dist / "accounts.json"), "--port", str(port)], cwd=PROJ_ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        for _ in range(100):
+            try:
+                if http_request(port, "/demo/login")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.3)
+        viewer = Viewer(port)
+        viewer.request_page("/demo/login", method="POST", body=f"user=anna&password={PASSWORD.replace(' ', '+')}",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert viewer.open_page("/demo/")[0] == 200
+        backends = [p for p in psutil.Process(proc.pid).children()
+                    if "mirrorgap.dashboard.hardened" in " ".join(p.cmdline())]
+        assert backends
+        proc.terminate()
+        assert proc.wait(timeout=40) == 0
+        gone, alive = psutil.wait_procs(backends, timeout=20)
+        assert not alive
+    finally:
+        stop_server(proc)

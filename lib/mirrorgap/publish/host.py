@@ -19,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -314,8 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app(args.bundles, args.accounts, https=args.https, secret=secret)
     app.listen(args.port, args.ip, xheaders=False)
     print(f"host: http://{args.ip}:{args.port}/<client>/  (bundles: {args.bundles}; Ctrl-C stops it)", flush=True)
+    loop = tornado.ioloop.IOLoop.current()
+    # a service manager's SIGTERM (and Ctrl-C) stop the dashboards too: they run in sessions of their own
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.asyncio_loop.add_signal_handler(signum, loop.stop)
     try:
-        tornado.ioloop.IOLoop.current().start()
+        loop.start()
     except KeyboardInterrupt:
         pass
     finally:
