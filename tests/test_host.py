@@ -39,8 +39,15 @@ def host(tmp_path_factory):
     accounts.add("demo", "anna", PASSWORD)
     accounts.add("demo", "maja", PASSWORD, unit="Malmö Bulltofta")
     accounts.add("nordbank", "ola", PASSWORD)
-    port = free_port()
     log = root / "host.log"
+    port, proc = start_host(dist, log)
+    yield type("Host", (), {"port": port, "dist": dist, "log": log, "proc": proc})
+    stop_server(proc)
+
+
+def start_host(dist, log) -> tuple[int, subprocess.Popen]:
+    """`python -m mirrorgap.publish.host` on `dist` and a free port, once it answers: (port, process)."""
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.publish.host", "--bundles", str(dist), "--accounts",
                              str(dist / "accounts.json"), "--port", str(port)], cwd=PROJ_ROOT,
                             stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
@@ -50,8 +57,7 @@ def host(tmp_path_factory):
                 break
         except OSError:
             time.sleep(0.3)
-    yield type("Host", (), {"port": port, "dist": dist, "log": log, "proc": proc})
-    stop_server(proc)
+    return port, proc
 
 
 def login(host, client, user, password=PASSWORD):
@@ -210,17 +216,8 @@ def test_the_backends_refuse_whoever_is_not_the_host(host):
 def test_sigterm_stops_the_host_and_its_dashboards(host):
     """The backends run in sessions of their own (a Ctrl-C in the terminal reaches the host only): a
     service manager's SIGTERM to the host stops them too, rather than leaving them listening."""
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.publish.host", "--bundles", str(host.dist),
-                             "--accounts", str(host.dist / "accounts.json"), "--port", str(port)], cwd=PROJ_ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    port, proc = start_host(host.dist, host.log.with_name("host-sigterm.log"))
     try:
-        for _ in range(100):
-            try:
-                if http_request(port, "/demo/login")[0] == 200:
-                    break
-            except OSError:
-                time.sleep(0.3)
         viewer = Viewer(port)
         viewer.request_page("/demo/login", method="POST", body=f"user=anna&password={PASSWORD.replace(' ', '+')}",
                             headers={"Content-Type": "application/x-www-form-urlencoded"})
