@@ -31,7 +31,7 @@ import tornado.ioloop
 import tornado.web
 import tornado.websocket
 
-from mirrorgap.dashboard.serve import ENV_BACKEND_TOKEN
+from mirrorgap.dashboard.serve import ENV_BACKEND_TOKEN, ENV_PAGE
 from mirrorgap.publish.accounts import DEFAULT_FILE, Accounts
 from mirrorgap.publish.bundle import DIST_DIR
 from mirrorgap.publish.serve_bundle import bundle_spec, page
@@ -78,6 +78,7 @@ class Backends:
         argv, env = bundle_spec(self.bundles / client, port=port, base_url=f"/{client}/", unit=unit,
                                 behind_proxy=True, pool_size=1)
         env[ENV_BACKEND_TOKEN] = token
+        env[ENV_PAGE] = json.dumps({**json.loads(env[ENV_PAGE]), "logout_url": f"/{client}/logout"})  # a link
         proc = subprocess.Popen(argv, env=env, cwd=self.bundles / client, start_new_session=True)
         client_http = tornado.httpclient.AsyncHTTPClient()
         for _ in range(300):
