@@ -17,7 +17,8 @@ from mirrorgap.render.phone import MIN_FONT_PT, PHONE_WIDTH, css_px, fit_for_pho
 from mirrorgap.render.style import set_theme
 from mirrorgap.render.words import chart_texts
 
-SHOWN_PX = 358  # a chart's width on a 390 px phone (tests/test_scope_browser.py measures it)
+SHOWN_PX = 338  # a chart's width on a 390 px phone behind the host (tests/test_scope_browser.py measures it)
+SHOWN_PX_360 = 308  # and on a 360 px one
 CHARTS = {0: "overview (NPS)", 1: "mirror", 4: "item by item"}
 
 
@@ -49,8 +50,9 @@ def test_phone_charts_are_narrow_and_their_text_legible_at_390_px(board):
     for k, what in CHARTS.items():
         # nothing sticks out of the figure (savefig adds 0.1 in of margin each side)
         assert phone[k] <= (PHONE_WIDTH + 0.2) * DPI, (what, phone[k])
-        assert css_px(MIN_FONT_PT, dpi=DPI, natural_px=phone[k], shown_px=SHOWN_PX) >= 9, what
-        assert css_px(MIN_FONT_PT, dpi=DPI, natural_px=desktop[k], shown_px=SHOWN_PX) < 6, what  # the problem
+        assert css_px(MIN_FONT_PT, dpi=DPI, natural_px=phone[k], shown_px=SHOWN_PX) >= 9.5, what
+        assert css_px(MIN_FONT_PT, dpi=DPI, natural_px=phone[k], shown_px=SHOWN_PX_360) >= 9, what
+        assert css_px(8.5, dpi=DPI, natural_px=desktop[k], shown_px=SHOWN_PX) < 6, what  # the desktop's notes
 
 
 def test_only_the_open_panel_redraws_when_the_page_turns_narrow(board):
@@ -77,6 +79,6 @@ def test_fit_for_phone_keeps_every_text_in_the_figure_and_no_smaller(demo):
     assert box.x0 >= -0.1 and box.x1 <= PHONE_WIDTH + 0.1, (box.x0, box.x1)  # inches; tight_layout is approximate
     after = sorted(t.get_fontsize() for t in fig.findobj(lambda a: hasattr(a, "get_fontsize") and
                                                          getattr(a, "get_text", lambda: "")()))
-    assert after[0] >= MIN_FONT_PT and after[0] == sizes[0]
+    assert sizes[0] < MIN_FONT_PT <= after[0]  # the notes grew to the phone's smallest size
     legend = ax.get_legend()
     assert legend._ncols == 2

@@ -1,8 +1,8 @@
 """Charts for a phone's screen: a chart drawn by the usual functions on a narrow figure
 (`PHONE_WIDTH` inches), then re-laid so that nothing sticks out of it: item labels on short lines, the
-legend in two columns, the title and notes wrapped. Shown 350–370 CSS px wide on a 390 px phone, the
-smallest text of the house style (`MIN_FONT_PT`) stays at about 10 CSS px; a desktop chart (10 in)
-scaled to the same width would show it at 4.
+legend in two columns, the title and notes wrapped, no text under `MIN_FONT_PT`. Shown 330–360 CSS px
+wide on a 390 px phone (about 300 on a 360 px one), that smallest text is 9–10.5 CSS px; a desktop
+chart (10 in, notes at 8.5 pt) scaled to the same width shows its notes at 4.
 
 Used by the dashboard's panels while they draw for a narrow page (`Panel.narrow`); the chart
 functions themselves are unchanged, so desktop drawings cost what they did.
@@ -19,7 +19,7 @@ from mirrorgap.render.charts.parts import title
 __all__ = ["MIN_FONT_PT", "PHONE_WIDTH", "css_px", "fit_for_phone", "phone_size"]
 
 PHONE_WIDTH = 4.3  # inches: the figure's width on a phone
-MIN_FONT_PT = 8.5  # the smallest text the house charts draw (notes)
+MIN_FONT_PT = 9.5  # the smallest text of a phone chart (the house charts' notes are 8.5 pt)
 LABEL_CHARS = 18  # characters per line of a row label on a phone
 LEGEND_COLUMNS = 2
 TITLE_PT = 13  # `parts.title`'s size
@@ -55,11 +55,15 @@ def _beside(text: Text) -> bool:
 
 
 def fit_for_phone(fig: Figure) -> Figure:
-    """Re-lay a drawn chart for `PHONE_WIDTH`: row labels on `LABEL_CHARS`-character lines, the right-hand
-    column's texts broken before a bracket, the legend in `LEGEND_COLUMNS` columns (the title moved up
-    above it), then the axes fitted inside the figure (`tight_layout`) and the title and long notes
-    wrapped to the width right of the row labels. Returns `fig`."""
+    """Re-lay a drawn chart for `PHONE_WIDTH`: no text under `MIN_FONT_PT`, row labels on
+    `LABEL_CHARS`-character lines, the right-hand column's texts broken before a bracket, the legend
+    in `LEGEND_COLUMNS` columns (the title moved up above it), then the axes fitted inside the figure
+    (`tight_layout`) and the title and long notes wrapped to the width right of the row labels.
+    Returns `fig`."""
     width_pt = fig.get_figwidth() * 72
+    for text in fig.findobj(Text):
+        if text.get_text() and text.get_fontsize() < MIN_FONT_PT:
+            text.set_fontsize(MIN_FONT_PT)
     legend_rows = {}
     for ax in fig.axes:
         labels = [t.get_text() for t in ax.get_yticklabels()]
