@@ -13,7 +13,8 @@ from mirrorgap.aggregate.views import Filters
 from mirrorgap.dashboard.board import Dashboard
 from mirrorgap.dashboard.panels.base import DPI, chart_figure
 from mirrorgap.render.charts.mirror import mirror_chart
-from mirrorgap.render.phone import MIN_FONT_PT, PHONE_WIDTH, css_px, fit_for_phone
+from mirrorgap.render.charts.nps import nps_chart
+from mirrorgap.render.phone import MIN_FONT_PT, PHONE_WIDTH, crowded_labels, css_px, fit_for_phone
 from mirrorgap.render.style import set_theme
 from mirrorgap.render.words import chart_texts
 
@@ -64,6 +65,18 @@ def test_only_the_open_panel_redraws_when_the_page_turns_narrow(board):
     assert all(p.narrow for p in board.panels)
     board.phone.value = False
     assert not any(p.narrow for p in board.panels) and _width(board.panels[1].image.value) > 1000
+
+
+def test_a_share_too_wide_for_its_bar_is_left_out_on_a_phone(demo):
+    set_theme()
+    nps = demo.views.nps_table(Filters(wave=demo.views.waves()[-1]))
+    fig, ax = chart_figure(PHONE_WIDTH, 3)
+    nps_chart(nps, ax=ax, texts=chart_texts("sv", "mean"))
+    fit_for_phone(fig)
+    assert not crowded_labels(fig)
+    shares = {t.get_text(): t.get_visible() for t in ax.texts if t.get_gid() == "share_label"}
+    assert [k[:2] for k, shown in shares.items() if not shown] == ["17"]  # the demo's detractors' narrow bar
+    assert sum(shares.values()) == len(shares) - 1  # the others stay
 
 
 def test_fit_for_phone_keeps_every_text_in_the_figure_and_no_smaller(demo):

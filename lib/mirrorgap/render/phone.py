@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import textwrap
 
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
 from mirrorgap.render.charts.parts import title
 
-__all__ = ["MIN_FONT_PT", "PHONE_WIDTH", "css_px", "fit_for_phone", "phone_size"]
+__all__ = ["MIN_FONT_PT", "PHONE_WIDTH", "crowded_labels", "css_px", "fit_for_phone", "phone_size"]
 
 PHONE_WIDTH = 4.3  # inches: the figure's width on a phone
 MIN_FONT_PT = 9.5  # the smallest text of a phone chart (the house charts' notes are 8.5 pt)
@@ -91,4 +93,26 @@ def fit_for_phone(fig: Figure) -> Figure:
             if not _beside(text) and len(text.get_text()) > 30:
                 text.set_text(_wrap(text.get_text(), room * 0.95, text.get_fontsize()))
     fig.tight_layout(pad=0.4)
+    for text in crowded_labels(fig):
+        text.set_visible(False)
     return fig
+
+
+def crowded_labels(fig: Figure) -> list[Text]:
+    """The visible labels drawn inside a bar (e.g. an NPS chart's shares) that are wider than their bar."""
+    renderer = FigureCanvasAgg(fig).get_renderer()  # widths in pixels at the figure's dpi: ratios hold at any
+    crowded = []
+    for ax in fig.axes:
+        bars = [p for p in ax.patches if isinstance(p, Rectangle)]
+        for text in ax.texts:
+            if not text.get_visible() or text.get_transform() != ax.transData:
+                continue
+            x, y = text.get_position()
+            bar = next((b for b in bars if b.get_x() <= x <= b.get_x() + b.get_width()
+                        and b.get_y() <= y <= b.get_y() + b.get_height()), None)
+            if bar is None:
+                continue
+            left, right = (ax.transData.transform((v, y))[0] for v in (bar.get_x(), bar.get_x() + bar.get_width()))
+            if text.get_window_extent(renderer).width + 4 > right - left:
+                crowded.append(text)
+    return crowded
