@@ -39,8 +39,15 @@ def host(tmp_path_factory):
     accounts.add("demo", "anna", PASSWORD)
     accounts.add("demo", "maja", PASSWORD, unit="Malmö Bulltofta")
     accounts.add("nordbank", "ola", PASSWORD)
-    port = free_port()
     log = root / "host.log"
+    port, proc = start_host(dist, log)
+    yield type("Host", (), {"port": port, "dist": dist, "log": log, "proc": proc})
+    stop_server(proc)
+
+
+def start_host(dist, log) -> tuple[int, subprocess.Popen]:
+    """`python -m mirrorgap.publish.host` on `dist` and a free port, once it answers: (port, process)."""
+    port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "mirrorgap.publish.host", "--bundles", str(dist), "--accounts",
                              str(dist / "accounts.json"), "--port", str(port)], cwd=PROJ_ROOT,
                             stdout=open(log, "wb"), stderr=subprocess.STDOUT, start_new_session=True)
@@ -50,8 +57,7 @@ def host(tmp_path_factory):
                 break
         except OSError:
             time.sleep(0.3)
-    yield type("Host", (), {"port": port, "dist": dist, "log": log, "proc": proc})
-    stop_server(proc)
+    return port, proc
 
 
 def login(host, client, user, password=PASSWORD):
@@ -154,3 +160,74 @@ def test_revoked_account_is_out_on_its_next_request(host):
     assert viewer.request("/nordbank/api/kernels")[0] == 403
     assert not re.search("tmp", (host.dist / "accounts.json").read_text())
     assert CSS  # the static route the backends are awaited on
+
+
+def _backends(host) -> dict[str, tuple[int, psutil.Process]]:
+    """The Voilà servers the host started: scope ("" or the unit) -> (loopback port, process)."""
+    found = {}
+    for proc in psutil.Process(host.proc.pid).children():
+        cmdline = proc.cmdline()
+        if "mirrorgap.dashboard.hardened" in cmdline and "/demo/" in " ".join(cmdline):
+            port = int(next(a for a in cmdline if a.startswith("--port=")).split("=")[1])
+            found[proc.environ().get("MIRRORGAP_SCOPE_UNIT", "")] = (port, proc)
+    return found
+
+
+def test_the_backends_refuse_whoever_is_not_the_host(host):
+    """Each (client, unit) Voilà listens on loopback behind a token only the host knows: a local process
+    that calls the port directly, even with a viewer's own cookies and kernel id, is refused (page,
+    kernel API, kernel websocket), while the same viewer through the host gets all three."""
+    import websocket
+
+    maja, _, _, _ = login(host, "demo", "maja")
+    status, kernel = maja.open_page("/demo/")
+    assert status == 200 and kernel
+    backends = _backends(host)
+    assert "Malmö Bulltofta" in backends
+    port, proc = backends["Malmö Bulltofta"]
+    assert not any("token" in a for a in proc.cmdline())  # not on the command line, where `ps` shows it
+    # (its start environment, like its memory, is readable by its own user only); kernels do not inherit it
+    for child in proc.children(recursive=True):
+        assert "MIRRORGAP_BACKEND_TOKEN" not in child.environ()
+    own = maja.cookie_header()  # her viewer cookie (the session cookie means nothing to the backend)
+    direct = Viewer(port)
+    direct.cookies = dict(maja.cookies)
+    status, headers, page = direct.request_page("/demo/")
+    assert status in (302, 403) and "kernelId" not in page, status
+    assert direct.request(f"/demo/api/kernels/{kernel}")[0] == 403
+    status, listing = direct.request("/demo/api/kernels")
+    assert status in (302, 403) and kernel not in listing
+    assert direct.request(f"/demo/api/kernels/{kernel}", method="DELETE")[0] == 403
+    assert direct.request(f"/demo/api/kernels/{kernel}", headers={"Authorization": "token guessed"})[0] == 403
+    with pytest.raises(websocket.WebSocketBadStatusException) as refused:
+        websocket.create_connection(f"ws://127.0.0.1:{port}/demo/api/kernels/{kernel}/channels?session_id=x",
+                                    subprotocols=["v1.kernel.websocket.jupyter.org"], cookie=own, timeout=20)
+    assert refused.value.status_code == 403
+    # through the host: the page, her kernel and its websocket
+    assert maja.request(f"/demo/api/kernels/{kernel}")[0] == 200
+    ws = websocket.create_connection(f"ws://127.0.0.1:{host.port}/demo/api/kernels/{kernel}/channels?session_id=y",
+                                     subprotocols=["v1.kernel.websocket.jupyter.org"], cookie=own, timeout=20)
+    assert ws.subprotocol == "v1.kernel.websocket.jupyter.org"
+    ws.close()
+    # the backend's own login cookie, set after the token, never reaches the browser
+    assert not [k for k in maja.cookies if k.startswith("username-")]
+
+
+def test_sigterm_stops_the_host_and_its_dashboards(host):
+    """The backends run in sessions of their own (a Ctrl-C in the terminal reaches the host only): a
+    service manager's SIGTERM to the host stops them too, rather than leaving them listening."""
+    port, proc = start_host(host.dist, host.log.with_name("host-sigterm.log"))
+    try:
+        viewer = Viewer(port)
+        viewer.request_page("/demo/login", method="POST", body=f"user=anna&password={PASSWORD.replace(' ', '+')}",
+                            headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert viewer.open_page("/demo/")[0] == 200
+        backends = [p for p in psutil.Process(proc.pid).children()
+                    if "mirrorgap.dashboard.hardened" in " ".join(p.cmdline())]
+        assert backends
+        proc.terminate()
+        assert proc.wait(timeout=40) == 0
+        gone, alive = psutil.wait_procs(backends, timeout=20)
+        assert not alive
+    finally:
+        stop_server(proc)

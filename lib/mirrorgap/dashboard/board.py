@@ -4,6 +4,9 @@ client's dashboard notebook and the analysts' explorer notebook.
     dashboard = Dashboard.for_views(views)          # the bar and the five panels, filters linked
     dlink((explorer, "views"), (dashboard, "views"))  # (explorer) new settings redraw the panels
 
+The page tells the kernel whether it is a phone's (the template's script ticks the hidden `phone`
+checkbox while the page is at most 600 px wide): the panels then draw their charts for that width.
+
 Every figure comes from an `AggregateViews` (anonymised counts; `mirrorgap.aggregate.views`), never
 from raw rows. Only the open tab's panel is `shown`, so only it draws.
 """
@@ -40,7 +43,11 @@ class Dashboard(widgets.VBox):
         self.tabs.observe(self._tab_changed, names="selected_index")
         self.tabs.selected_index = 0
         self._tab_changed({"new": 0})
-        self.children = [bar, self.tabs]
+        # ticked by the page's script (templates/voila/.../index.html.j2) while the page is a phone's
+        self.phone = widgets.Checkbox(value=False, indent=False, layout=widgets.Layout(display="none"))
+        self.phone.add_class("mg-phone-switch")
+        self.phone.observe(self._phone_changed, names="value")
+        self.children = [bar, self.tabs, self.phone]
         self.add_class("mg-dashboard")
 
     @classmethod
@@ -61,6 +68,10 @@ class Dashboard(widgets.VBox):
     def _views_changed(self, change) -> None:
         for panel in getattr(self, "panels", []):
             panel.views = change["new"]
+
+    def _phone_changed(self, change) -> None:
+        for panel in self.panels:
+            panel.narrow = bool(change["new"])
 
     def _tab_changed(self, change) -> None:
         for k, panel in enumerate(self.panels):

@@ -19,11 +19,17 @@ with the same arguments and config as `voila`.
   beacon or read its request info; other kernel ids are 403. `shutdown_request` is not forwarded over
   the websocket (a kernel that exits is restarted fresh by the kernel restarter, without the raw-data
   guard of the dashboard notebook); interrupt and restart have no route.
+- Behind the host (`mirrorgap.publish.host`), the server requires a token only the host knows: it is
+  handed over in the environment (`MIRRORGAP_BACKEND_TOKEN`, never on the command line, where any local
+  user could read it), removed from the environment before a kernel starts, and the host sends it as
+  `Authorization: token …` with every request and websocket it forwards. A local process that calls the
+  loopback port directly gets the login redirect or 403.
 """
 from __future__ import annotations
 
 import ipaddress
 import json
+import os
 import re
 import secrets
 import sys
@@ -41,7 +47,7 @@ from voila.shutdown_kernel_handler import VoilaShutdownKernelHandler
 from voila.tornado.handler import TornadoVoilaHandler
 from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
 
-from mirrorgap.dashboard.serve import DEFAULT_MAX_KERNELS, DEFAULT_MAX_PER_ADDRESS
+from mirrorgap.dashboard.serve import DEFAULT_MAX_KERNELS, DEFAULT_MAX_PER_ADDRESS, ENV_BACKEND_TOKEN
 
 V1_PROTOCOL = "v1.kernel.websocket.jupyter.org"
 VIEWER_COOKIE = "mirrorgap_viewer"
@@ -337,6 +343,13 @@ class DashboardVoila(Voila):
                          help="host names this server answers to besides loopback addresses and localhost")
     behind_proxy = Bool(False, config=True,
                         help="take the client address from X-Forwarded-For (set by a proxy on this host)")
+
+    def initialize(self, argv=None):
+        # the host's secret: taken out of the environment before any kernel inherits it
+        token = os.environ.pop(ENV_BACKEND_TOKEN, "")
+        if token:
+            self.token = token
+        super().initialize(argv)
 
     def init_settings(self):
         settings = super().init_settings()

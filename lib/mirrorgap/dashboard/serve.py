@@ -43,6 +43,7 @@ ENV_AGGREGATES = "MIRRORGAP_AGGREGATES"  # the aggregates folder a dashboard ker
 ENV_FORBIDDEN = "MIRRORGAP_FORBIDDEN"  # extra paths the kernel may not open (os.pathsep-separated)
 ENV_SCOPE_UNIT = "MIRRORGAP_SCOPE_UNIT"  # the one unit a manager's kernel shows (empty: the company)
 ENV_PAGE = "MIRRORGAP_PAGE"  # the page's branding and texts (JSON) for the template
+ENV_BACKEND_TOKEN = "MIRRORGAP_BACKEND_TOKEN"  # the host's secret for a server behind it (read once, removed)
 DASHBOARD_NOTEBOOK = NOTEBOOKS_DIR / "dashboard.ipynb"
 VOILA_DIR = TEMPLATES_DIR / "voila"  # JUPYTER_PATH root: voila/templates/mirrorgap/ + voila.json
 BRANDING_DIR = TEMPLATES_DIR / "branding"

@@ -4,7 +4,8 @@
 
 A tornado process that owns the login and the session (a signed, HttpOnly, SameSite=Strict cookie
 per client path, Secure behind https) and forwards HTTP and websockets under /<client>/ to a hardened
-Voilà started lazily from that client's bundle on loopback, one per (client, unit): a manager's
+Voilà started lazily from that client's bundle on loopback, one per (client, unit), each behind a random
+token of its own that only the host sends (a local process calling the port directly is refused): a manager's
 requests only ever reach the Voilà whose kernels were started with their unit. Every request and
 websocket is checked: a session of another client, a revoked account or an expired session gets
 the login page (pages) or 403 (anything else). Wrong passwords slow down and then lock the account
@@ -18,6 +19,7 @@ import json
 import os
 import re
 import secrets
+import signal
 import subprocess
 import sys
 import time
@@ -29,6 +31,7 @@ import tornado.ioloop
 import tornado.web
 import tornado.websocket
 
+from mirrorgap.dashboard.serve import ENV_BACKEND_TOKEN, ENV_PAGE
 from mirrorgap.publish.accounts import DEFAULT_FILE, Accounts
 from mirrorgap.publish.bundle import DIST_DIR
 from mirrorgap.publish.serve_bundle import bundle_spec, page
@@ -39,19 +42,24 @@ MAX_FAILURES, LOCK_SECONDS, FAILURE_DELAY = 5, 60, 1.0
 MAX_FAILURES_PER_ADDRESS = 20  # an office behind one address is not locked out by one user
 _CLIENT = re.compile(r"[a-z0-9][a-z0-9_-]*")
 _HOP = {"connection", "keep-alive", "transfer-encoding", "upgrade", "proxy-authorization", "te", "trailer",
-        "content-length", "host", "cookie"}
+        "content-length", "host", "cookie", "authorization"}
+BACKEND_LOGIN_COOKIE = "username-"  # jupyter_server's login cookie, set after a token: the browser never gets it
 
 
 class Backends:
-    """The per-(client, unit) Voilà processes, started on first use on a free loopback port."""
+    """The per-(client, unit) Voilà processes, started on first use on a free loopback port, each with a
+    random token that only this process knows (handed over in the environment, not on the command line)
+    and sends as `Authorization: token …` with everything it forwards: a local process that calls the
+    port directly is refused."""
 
     def __init__(self, bundles: Path):
         self.bundles, self.running, self._starting = Path(bundles), {}, {}
 
-    async def port(self, client: str, unit: str) -> int:
+    async def backend(self, client: str, unit: str) -> tuple[int, str]:
+        """(port, token) of the (client, unit) server, started if it is not running."""
         key = (client, unit)
         if key in self.running and self.running[key][1].poll() is None:
-            return self.running[key][0]
+            return self.running[key][0], self.running[key][2]
         if key not in self._starting:
             self._starting[key] = asyncio.ensure_future(self._start(client, unit))
         try:
@@ -60,35 +68,50 @@ class Backends:
             if self._starting.get(key) is not None and self._starting[key].done():
                 del self._starting[key]
 
-    async def _start(self, client: str, unit: str) -> int:
+    async def _start(self, client: str, unit: str) -> tuple[int, str]:
         import socket
 
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             port = s.getsockname()[1]
+        token = secrets.token_urlsafe(32)
         argv, env = bundle_spec(self.bundles / client, port=port, base_url=f"/{client}/", unit=unit,
                                 behind_proxy=True, pool_size=1)
+        env[ENV_BACKEND_TOKEN] = token
+        env[ENV_PAGE] = json.dumps({**json.loads(env[ENV_PAGE]), "logout_url": f"/{client}/logout"})  # a link
         proc = subprocess.Popen(argv, env=env, cwd=self.bundles / client, start_new_session=True)
         client_http = tornado.httpclient.AsyncHTTPClient()
         for _ in range(300):
             if proc.poll() is not None:
                 raise tornado.web.HTTPError(502, f"the dashboard of {client} did not start")
             try:
-                await client_http.fetch(f"http://127.0.0.1:{port}/{client}/voila/templates/mirrorgap/static/mirrorgap.css")
+                await client_http.fetch(f"http://127.0.0.1:{port}/{client}/voila/templates/mirrorgap/static/mirrorgap.css",
+                                        headers=authorization(token))
                 break
             except (OSError, tornado.httpclient.HTTPClientError):
                 await asyncio.sleep(0.3)
-        self.running[(client, unit)] = (port, proc)
-        return port
+        self.running[(client, unit)] = (port, proc, token)
+        return port, token
 
     def stop(self) -> None:
-        for _, proc in self.running.values():
+        for _, proc, _ in self.running.values():
             proc.terminate()
-        for _, proc in self.running.values():
+        for _, proc, _ in self.running.values():
             try:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def authorization(token: str) -> dict[str, str]:
+    """The header that admits the host to its backend."""
+    return {"Authorization": f"token {token}"}
+
+
+def backend_cookies(request) -> str:
+    """The browser's cookies a backend may see: not the host's session, not a backend login cookie."""
+    return "; ".join(f"{k}={v.value}" for k, v in request.cookies.items()
+                     if k != SESSION_COOKIE and not k.startswith(BACKEND_LOGIN_COOKIE))
 
 
 class Failures:
@@ -193,12 +216,12 @@ class ProxyHandler(_Base):
             return
         if self.request.headers.get("Upgrade", "").lower() == "websocket":
             return  # handled by SocketHandler's route
-        port = await self.settings["backends"].port(client, self.account.unit)
+        port, token = await self.settings["backends"].backend(client, self.account.unit)
         headers = {k: v for k, v in self.request.headers.get_all() if k.lower() not in _HOP}
-        headers["X-Forwarded-For"] = self.request.remote_ip
-        cookies = [f"{k}={v.value}" for k, v in self.request.cookies.items() if k != SESSION_COOKIE]
+        headers.update(authorization(token), **{"X-Forwarded-For": self.request.remote_ip})
+        cookies = backend_cookies(self.request)
         if cookies:
-            headers["Cookie"] = "; ".join(cookies)
+            headers["Cookie"] = cookies
         body = self.request.body if self.request.method in ("POST", "PUT", "PATCH") else None
         response = await tornado.httpclient.AsyncHTTPClient().fetch(
             f"http://127.0.0.1:{port}{self.request.uri}", method=self.request.method, headers=headers, body=body,
@@ -206,7 +229,8 @@ class ProxyHandler(_Base):
         self.set_status(response.code, response.reason)
         self._headers = tornado.httputil.HTTPHeaders()
         for k, v in response.headers.get_all():
-            if k.lower() not in _HOP | {"content-encoding"}:
+            if k.lower() not in _HOP | {"content-encoding"} and not (
+                    k.lower() == "set-cookie" and v.startswith(BACKEND_LOGIN_COOKIE)):
                 self.add_header(k, v)
         self.finish(response.body if response.body else None)
 
@@ -225,13 +249,12 @@ class SocketHandler(_Base, tornado.websocket.WebSocketHandler):
         if self.account is None:
             tornado.web.app_log.warning("Refused a websocket %s without a session of %s", self.request.path, client)
             raise tornado.web.HTTPError(403)
-        port = await self.settings["backends"].port(client, self.account.unit)
-        cookies = [f"{k}={v.value}" for k, v in self.request.cookies.items() if k != SESSION_COOKIE]
+        port, token = await self.settings["backends"].backend(client, self.account.unit)
         offered = [p.strip() for p in self.request.headers.get("Sec-WebSocket-Protocol", "").split(",") if p.strip()]
         request = tornado.httpclient.HTTPRequest(
             f"ws://127.0.0.1:{port}{self.request.uri}", headers={
-                "Cookie": "; ".join(cookies), "X-Forwarded-For": self.request.remote_ip,
-                "Origin": f"http://127.0.0.1:{port}"})
+                "Cookie": backend_cookies(self.request), "X-Forwarded-For": self.request.remote_ip,
+                "Origin": f"http://127.0.0.1:{port}", **authorization(token)})
         try:
             self.upstream = await tornado.websocket.websocket_connect(
                 request, subprotocols=offered or None, on_message_callback=self._from_upstream,
@@ -293,8 +316,12 @@ def main(argv: list[str] | None = None) -> int:
     app = make_app(args.bundles, args.accounts, https=args.https, secret=secret)
     app.listen(args.port, args.ip, xheaders=False)
     print(f"host: http://{args.ip}:{args.port}/<client>/  (bundles: {args.bundles}; Ctrl-C stops it)", flush=True)
+    loop = tornado.ioloop.IOLoop.current()
+    # a service manager's SIGTERM (and Ctrl-C) stop the dashboards too: they run in sessions of their own
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.asyncio_loop.add_signal_handler(signum, loop.stop)
     try:
-        tornado.ioloop.IOLoop.current().start()
+        loop.start()
     except KeyboardInterrupt:
         pass
     finally:

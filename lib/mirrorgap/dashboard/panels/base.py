@@ -1,8 +1,12 @@
 """What every dashboard panel is: a widget that draws one view from `views` for `filters`, but only
 while `shown` (its tab is open); hidden panels are marked stale and drawn when their tab is opened,
 so a filter change costs one chart, not five. `renders` counts the redraws (tests and benchmarks
-read it). Charts are drawn outside pyplot and sent as PNG."""
+read it). Charts are drawn outside pyplot and sent as PNG; while `narrow` (the page is a phone's) a
+panel's charts are drawn for a phone's width (`mirrorgap.render.phone`), the same chart functions on
+a narrow figure, so their text stays legible at 390 px."""
 from __future__ import annotations
+
+import contextvars
 
 import ipywidgets as widgets
 from matplotlib.axes import Axes
@@ -11,6 +15,7 @@ from traitlets import Any, Bool, Instance, Int, observe
 
 from mirrorgap.aggregate.views import Filters
 from mirrorgap.dashboard.words import dashboard_texts
+from mirrorgap.render.phone import fit_for_phone, phone_size
 from mirrorgap.render.style import png_bytes, set_theme
 from mirrorgap.render.words import chart_texts
 
@@ -19,6 +24,7 @@ __all__ = ["DPI", "Panel", "chart_figure", "chart_png"]
 DPI = 130  # screen resolution of the chart PNGs: sharp at 1100 px wide, light over the websocket
 
 _STYLED = []
+_PHONE = contextvars.ContextVar("mirrorgap_phone_charts", default=False)  # set while a narrow panel draws
 
 
 def _house_style() -> None:
@@ -31,15 +37,21 @@ def _house_style() -> None:
 def chart_png(fig: Figure) -> bytes:
     """The chart as PNG; then the figure is emptied. A figure is a reference cycle that only Python's
     occasional full collection frees, and each one left behind holds its artists and pixel buffer:
-    a dozen filter changes on a 30-item engagement kept ~90 MB in a kernel that way."""
+    a dozen filter changes on a 30-item engagement kept ~90 MB in a kernel that way. Drawn for a phone
+    (a narrow panel), the chart is first re-laid to fit its narrow figure."""
     try:
+        if _PHONE.get():
+            fit_for_phone(fig)
         return png_bytes(fig, dpi=DPI)
     finally:
         fig.clear()
 
 
 def chart_figure(width: float, height: float) -> tuple[Figure, Axes]:
-    """A figure outside pyplot: nothing is kept in a global registry, nothing is shown by a backend."""
+    """A figure outside pyplot: nothing is kept in a global registry, nothing is shown by a backend.
+    `width` × `height` inches; while a narrow panel draws, a phone's width (`phone_size`)."""
+    if _PHONE.get():
+        width, height = phone_size(width, height)
     fig = Figure(figsize=(width, height))
     return fig, fig.subplots()
 
@@ -50,6 +62,7 @@ class Panel(widgets.VBox):
     views = Any()
     filters = Instance(Filters, allow_none=True)
     shown = Bool(False)
+    narrow = Bool(False)  # the page is a phone's: charts drawn for its width (set by the Dashboard)
     renders = Int(0)
     title_key = "tab_overview"
 
@@ -80,7 +93,7 @@ class Panel(widgets.VBox):
     def chart_texts(self) -> dict[str, str]:
         return chart_texts(self.language, self.metric)
 
-    @observe("views", "filters")
+    @observe("views", "filters", "narrow")
     def _inputs_changed(self, change):
         self._stale = True
         if self.shown:
@@ -95,8 +108,12 @@ class Panel(widgets.VBox):
         """Redraw now (when filters are set); the widget front-end gets one update."""
         if self.filters is None or self.views is None:
             return
-        with self.hold_sync():
-            self.render()
+        phone = _PHONE.set(self.narrow)
+        try:
+            with self.hold_sync():
+                self.render()
+        finally:
+            _PHONE.reset(phone)
         self._stale = False
         self.renders += 1
 
