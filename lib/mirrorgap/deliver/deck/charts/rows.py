@@ -117,8 +117,10 @@ def trend_rows(trends: pd.DataFrame) -> pd.DataFrame:
 
 
 def pulse_rows(pulse: pd.DataFrame) -> pd.DataFrame:
-    """The pulse line: period, mean (pulse scale; NaN where suppressed), n — the total only."""
+    """The pulse line: period, mean (pulse scale; NaN where suppressed), n (missing where suppressed) —
+    the total only."""
     total = pulse[pulse["group"] == "(all)"] if "group" in pulse else pulse
-    mean = total["mean"].astype(float).where(~total["suppressed"].astype(bool))
-    return pd.DataFrame({"period": total["period"].astype(str).to_numpy(), "mean": mean.to_numpy(),
-                         "n": total["n"].to_numpy()})
+    shown = ~total["suppressed"].astype(bool)
+    return pd.DataFrame({"period": total["period"].astype(str).to_numpy(),
+                         "mean": total["mean"].astype(float).where(shown).to_numpy(),
+                         "n": total["n"].astype("Int64").where(shown).to_numpy()})
