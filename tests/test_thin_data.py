@@ -17,15 +17,19 @@ from mirrorgap.config.params import parse_engagement
 from mirrorgap.deliver.outputs import write_outputs
 
 SCALE_1_5 = np.random.default_rng(11)
+COMMENTS = ["Personalen är trevlig och kunnig", "Priset är för högt", "Lång väntetid i telefon",
+            "Bra service vid leveransen"]
 
 
 def _answers(values):
     return values if callable(values) else (lambda n: np.full(n, values))
 
 
-def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None):
+def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None,
+                    analysis=None, pulse=None, comments=None):
     """Customers and employees in two units and two segments; items q0–q2 on 1–5 (random unless given:
-    a number is everyone's answer)."""
+    a number is everyone's answer). analysis: settings over the defaults. pulse: {period: answers} for a
+    weekly pulse file. comments: {side: how many comment} (the first rows of that side)."""
     rng = np.random.default_rng(5)
     for side, n, given in (("c", customers, customer_items), ("e", employees, employee_items)):
         frame = pd.DataFrame({"id": [f"{side}{i}" for i in range(n)], "unit": [["A", "B"][i % 2] for i in range(n)],
@@ -33,18 +37,28 @@ def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=
                               "nps": rng.integers(0, 11, n)})
         for k in range(3):
             frame[f"q{k}"] = _answers(given[k])(n) if given else rng.integers(1, 6, n)
+        said = (comments or {}).get({"c": "customer", "e": "employee"}[side], 0)
+        frame["comment"] = [COMMENTS[i % len(COMMENTS)] if i < said else "" for i in range(n)]
         frame.to_csv(tmp_path / f"{side}.csv", index=False)
     side = lambda name: {"input": {"path": str(tmp_path / f"{name}.csv"), "outside_project": True},  # noqa: E731
-                         "id_column": "id",
-                         "unit_column": "unit", "wave_column": "wave", "segment_columns": ["seg"], "nps_column": "nps"}
-    return parse_engagement({
+                         "id_column": "id", "unit_column": "unit", "wave_column": "wave", "segment_columns": ["seg"],
+                         "nps_column": "nps", **({"comment_columns": ["comment"]} if comments else {})}
+    params = {
         "client": "Tunn AB", "language": "sv", "customer": side("c"), "employee": side("e"),
         "items": [{"id": f"i{k}", "label": {"sv": f"Fråga {k}"}, "customer_column": f"q{k}",
                    "employee_column": f"q{k}"} for k in range(3)],
-        "analysis": {"bootstrap": 50}})
+        "analysis": {"bootstrap": 50, **(analysis or {})}}
+    if pulse:
+        rows = [{"id": f"p{i}", "week": period, "score": int(rng.integers(1, 11))}
+                for period, answers in pulse.items() for i in range(answers)]
+        pd.DataFrame(rows).to_csv(tmp_path / "pulse.csv", index=False)
+        params["pulse"] = {"input": {"path": str(tmp_path / "pulse.csv"), "outside_project": True},
+                           "id_column": "id", "period_column": "week", "score_column": "score"}
+    return parse_engagement(params)
 
 
 def run(tmp_path, **kw):
+    """The thin engagement analysed and every deliverable written (`thin_engagement`'s keywords); the output folder."""
     eng = thin_engagement(tmp_path, **kw)
     results = add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
     out = tmp_path / "out"

@@ -48,7 +48,7 @@ from mirrorgap.analyse.pipeline import in_wave
 from mirrorgap.config.params import Engagement
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.stats.small_groups import too_small
+from mirrorgap.stats.small_groups import hidden_for, too_small
 
 __all__ = [
     "DRIVER_COLUMNS", "MISSING", "DriverModel", "bootstrap_counts", "bootstrap_intervals", "little_bootstrap_intervals", "driver_analysis", "drivers_csv_frame",
@@ -387,6 +387,9 @@ def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: 
         df.loc[hidden, figures] = np.nan
         df.loc[hidden, "rank"] = pd.NA
         df["suppressed"] = df["suppressed"] | hidden
+        # nor the size of a group too small to show: the item's answers, the model's respondents
+        df["n"] = df["n"].astype("Int64").mask(hidden | hidden_for(clean.side, df["n"].fillna(0), a.min_n))
+        df["n_respondents"] = df["n_respondents"].astype("Int64").mask(hidden)
     return df.sort_values(["rank", "item"], na_position="last", kind="stable")[DRIVER_COLUMNS]
 
 

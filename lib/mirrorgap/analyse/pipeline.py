@@ -72,7 +72,8 @@ def in_wave(clean: CleanSide, wave: str | None) -> CleanSide:
 
 
 def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) -> pd.DataFrame:
-    """NPS (customers) and eNPS (employees) side by side; eNPS from fewer than min_n answers is suppressed."""
+    """NPS (customers) and eNPS (employees) side by side; eNPS from fewer than min_n answers is suppressed,
+    its n too (missing: the size of a group too small to show is not shown)."""
     labels = section(engagement.language, "side")
     conf = 1 - engagement.analysis.alpha
     rows = []
@@ -82,9 +83,9 @@ def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) 
         r = nps(clean.frame["nps"].to_numpy(dtype=float), conf=conf)
         row = {"side": clean.side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}}
         if hidden_for(clean.side, r.n, engagement.analysis.min_n):
-            row.update({k: np.nan for k in NPS_COLUMNS[3:]})
+            row.update({k: np.nan for k in NPS_COLUMNS[2:]})
         rows.append(row)
-    return pd.DataFrame(rows, columns=NPS_COLUMNS)
+    return pd.DataFrame(rows, columns=NPS_COLUMNS).astype({"n": "Int64"})
 
 
 def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide) -> Results:

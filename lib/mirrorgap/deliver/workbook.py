@@ -18,8 +18,9 @@ from openpyxl.utils import get_column_letter
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import tree
+from mirrorgap.deliver.quality import client_ledger
 from mirrorgap.deliver.sheets import COUNT_COLUMNS, FORMATS, QUOTES, WIDE_TEXT, number_format, sheet_frame
-from mirrorgap.read.ledger import overview
+from mirrorgap.read.ledger import MISSING_REASONS
 from mirrorgap.read.scrub import scrub_text
 from mirrorgap.render.findings import method_text, respondents_words
 from mirrorgap.stats.small_groups import hidden_for
@@ -45,18 +46,27 @@ def _shown_label(label: str, engagement) -> str:
     return text if len(text) <= SHOWN_LABEL_CHARS else text[: SHOWN_LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _quality_frames(results: Results, t: dict) -> dict[str, pd.DataFrame]:
-    """The ledger in two sheets: rows in/used/left out per side, and answers set to missing per item."""
+def _quality_frames(results: Results, t: dict, hidden_text: str) -> dict[str, pd.DataFrame]:
+    """The ledger in two sheets: rows in/used/left out per side, and answers set to missing per item;
+    `hidden_text` where a count would give a hidden group's size (`deliver.quality`)."""
     sides = (results.customer, results.employee)
-    rows = overview([clean.ledger for clean in sides]).reset_index()
-    rows["side"] = rows["side"].map(t["side"])
-    columns = [clean.ledger.column_table() for clean in sides]
-    for clean, table in zip(sides, columns):
+    shown = client_ledger(results)
+    rows = pd.DataFrame([{"side": t["side"][s], "rows_in": led["rows_in"], "rows_used": led["rows_used"],
+                          **led["excluded_by_reason"]} for s, led in shown.items()])
+    columns = []
+    for clean in sides:
+        ledger = shown[clean.side]
+        table = pd.DataFrame([{"name": c["name"], "column": c["column"], "valid": c["valid"], **c["missing"]}
+                              for c in ledger["columns"]], columns=["name", "column", "valid", *MISSING_REASONS])
         # labels as written can be free text (a comment typed into an answer column): scrubbed and cut
         table["unknown_labels"] = [", ".join(f"{_shown_label(k, results.engagement)!r}×{v}"
                                              for k, v in c.unknown_labels.most_common()) for c in clean.ledger.columns]
+        table["out_of_range_values"] = [", ".join(f"{k!r}×{v}" for k, v in c.out_of_range.most_common())
+                                        for c in clean.ledger.columns]
         table.insert(0, "side", t["side"][clean.side])
-    return {"quality": rows, "quality_columns": pd.concat(columns, ignore_index=True)}
+        columns.append(table)
+    return {name: frame.astype(object).where(frame.notna(), hidden_text)
+            for name, frame in (("quality", rows), ("quality_columns", pd.concat(columns, ignore_index=True)))}
 
 
 def _header(table: str, column: str, t: dict) -> str:
@@ -180,7 +190,7 @@ def write_workbook(results: Results, path: Path) -> Path:
         _write_sheet(wb.create_sheet(title), name, frame, formats, t, hidden_text=hidden_text,
                      header_color=eng.branding.primary_color)
         written.append((name, title))
-    quality = _quality_frames(results, t)
+    quality = _quality_frames(results, t, hidden_text)
     for name in ("quality", "quality_columns"):
         frame = quality[name]
         title = _sheet_name(name, t, taken)

@@ -68,7 +68,7 @@ def touchpoint_rows(touchpoints: pd.DataFrame, texts: dict) -> pd.DataFrame:
 
 def nps_rows(nps: pd.DataFrame, texts: dict) -> pd.DataFrame:
     """The NPS/eNPS chart's rows: side, category, detractors, passives, promoters (shares 0–100; NaN
-    when suppressed), nps, ci_low, ci_high, n, suppressed."""
+    when suppressed), nps, ci_low, ci_high, n (missing when suppressed), suppressed."""
     rows = []
     for r in nps.itertuples():
         hidden = bool(pd.isna(r.nps))
@@ -78,7 +78,7 @@ def nps_rows(nps: pd.DataFrame, texts: dict) -> pd.DataFrame:
             "passives": np.nan if hidden else 100 * float(r.passive_share),
             "promoters": np.nan if hidden else 100 * float(r.promoter_share),
             "nps": np.nan if hidden else float(r.nps), "ci_low": np.nan if hidden else float(r.ci_low),
-            "ci_high": np.nan if hidden else float(r.ci_high), "n": int(r.n), "suppressed": hidden,
+            "ci_high": np.nan if hidden else float(r.ci_high), "n": r.n, "suppressed": hidden,
         })
     return pd.DataFrame(rows, columns=["side", "category", "detractors", "passives", "promoters", "nps",
                                        "ci_low", "ci_high", "n", "suppressed"])

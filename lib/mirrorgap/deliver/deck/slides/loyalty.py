@@ -9,6 +9,7 @@ from mirrorgap.deliver.deck.charts.rows import nps_rows
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.layout import CONTENT_W, MARGIN, Box
 from mirrorgap.deliver.deck.shapes import para, rect, textbox
+from mirrorgap.render.findings import size_words
 from mirrorgap.render.style import HOUSE_COLORS
 
 __all__ = ["nps_slide"]
@@ -32,7 +33,8 @@ def nps_slide(deck: Deck) -> None:
         name = deck.d["outcome_enps" if r.side == "employee" else "outcome_nps"]
         if r.suppressed:
             para(frame, f"{name}: {deck.t['chart']['too_few']}", size=20, bold=True, first=True)
-            para(frame, deck.t["table"]["n_value"].format(n=deck.f(r.n)), size=11, color=HOUSE_COLORS["neutral"], space_after=0)
+            n = size_words(r.n, side=r.side, min_n=deck.eng.analysis.min_n, language=deck.eng.language)
+            para(frame, deck.t["table"]["n_value"].format(n=n), size=11, color=HOUSE_COLORS["neutral"], space_after=0)
         else:
             para(frame, f"{name} {deck.f(r.nps, signed=True)}", size=30, bold=True, first=True, space_after=0)
             detail = deck.d["kpi_detail"].format(low=deck.f(r.ci_low, signed=True),
