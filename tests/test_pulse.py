@@ -291,3 +291,17 @@ def test_pulse_chart_by_group_leaves_gaps_and_marks_hidden_points(demo):
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Ledning (too few answers)" in legend and "All employees" in legend
     assert "× too few answers" in " ".join(t.get_text() for t in ax.texts)
+
+
+def test_pulse_chart_with_every_other_week_hidden_shows_each_points_interval_and_no_hidden_n():
+    rng = np.random.default_rng(4)
+    frame = pulse_frame(rng, {"2026-W05": {"X": 12}, "2026-W06": {"X": 3}, "2026-W07": {"X": 14}, "2026-W08": {"X": 2}})
+    series = pulse_series(frame, ENG)
+    assert series["suppressed"].tolist() == [False, True, False, True]
+    ax = pulse_chart(series, texts=section("sv", "trends"))
+    bars = next(c for c in ax.collections if c.get_gid() == "ci_alone")
+    shown = series[~series["suppressed"]]
+    drawn = sorted((round(float(s[0][1]), 9), round(float(s[1][1]), 9)) for s in bars.get_segments())
+    assert drawn == sorted(zip(shown["ci_low"].round(9), shown["ci_high"].round(9)))
+    texts = [t.get_text() for t in ax.texts if t.get_gid() in ("n_label", "hidden_mark")]
+    assert texts == ["12", "×", "14", "×"]  # 3 and 2 answered: not shown
