@@ -82,7 +82,7 @@ def _xlsx_numbers(data: bytes) -> set[int]:
 
 def deliverable_numbers(out: Path) -> dict[str, set[int]]:
     """Per client deliverable (and per part of the deck: slides, charts' data, their embedded sheets),
-    the whole numbers it shows. PNG charts are checked by their own tests, the PDF is the report printed."""
+    the whole numbers it shows. The PNG charts are read from the figures' texts, the PDF is the report printed."""
     found = {}
     for path in sorted(out.rglob("*")):
         name = str(path.relative_to(out))
@@ -120,9 +120,12 @@ def test_no_deliverable_shows_the_size_of_a_hidden_group(tmp_path, scenario):
     employees = s["employees"]
     i2 = lambda n: np.where(np.arange(n) < 143, np.arange(n) % 5 + 1, np.nan)  # noqa: E731  143 answer item i2
     items = [lambda n: np.arange(n) % 5 + 1, lambda n: (np.arange(n) * 7) % 5 + 1, i2]
+    charts = {}
     out = run(tmp_path, customers=30, employees=employees, pulse=PULSE, employee_items=items,
-              comments={"customer": 30, "employee": COMMENTERS}, analysis=MIN_N)
+              comments={"customer": 30, "employee": COMMENTERS}, analysis=MIN_N, chart_texts=charts)
     found = deliverable_numbers(out)
+    found.update({f"{name}.png": _numbers(" ".join(texts)) for name, texts in charts.items()})
+    assert {"pulse.png", "nps.png", "mirror.png"} <= set(found) and {163, 167} <= found["pulse.png"]
     assert {"report.html", "gaps.xlsx", "quality.json", "pulse.csv", "themes.csv", "summary.sv.md"} <= set(found)
     assert any(k.startswith("deck.pptx:ppt/embeddings/") for k in found)
     leaks = {name: sorted(numbers & s["hidden"]) for name, numbers in found.items() if numbers & s["hidden"]}

@@ -9,11 +9,13 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 from openpyxl import load_workbook
 
 from mirrorgap.analyse.insights import add_insights
 from mirrorgap.analyse.pipeline import analyse, load_side
 from mirrorgap.config.params import parse_engagement
+from mirrorgap.deliver.figures import chart_pngs, make_figures
 from mirrorgap.deliver.outputs import write_outputs
 
 SCALE_1_5 = np.random.default_rng(11)
@@ -57,12 +59,16 @@ def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=
     return parse_engagement(params)
 
 
-def run(tmp_path, **kw):
-    """The thin engagement analysed and every deliverable written (`thin_engagement`'s keywords); the output folder."""
+def run(tmp_path, *, chart_texts: dict | None = None, **kw):
+    """The thin engagement analysed and every deliverable written (`thin_engagement`'s keywords); the output
+    folder. chart_texts: a dict to fill with every text each chart draws (name -> texts)."""
     eng = thin_engagement(tmp_path, **kw)
     results = add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
     out = tmp_path / "out"
-    written = write_outputs(results, out, run_id="r1", charts=None)
+    figures = make_figures(results)
+    if chart_texts is not None:
+        chart_texts.update({name: [t.get_text() for t in fig.findobj(Text)] for name, fig in figures.items()})
+    written = write_outputs(results, out, run_id="r1", charts=chart_pngs(results, figures=figures))
     for name in ("report.html", "deck.pptx", "gaps.xlsx", "gaps.csv", "summary.sv.md", "aggregates"):
         assert written[name].exists(), name
     return out
