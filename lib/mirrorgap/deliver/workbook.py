@@ -20,7 +20,7 @@ from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import tree
 from mirrorgap.deliver.quality import client_ledger
 from mirrorgap.deliver.sheets import COUNT_COLUMNS, FORMATS, QUOTES, WIDE_TEXT, number_format, sheet_frame
-from mirrorgap.read.ledger import MISSING_REASONS
+from mirrorgap.read.ledger import overview
 from mirrorgap.read.scrub import scrub_text
 from mirrorgap.render.findings import method_text, respondents_words
 from mirrorgap.stats.small_groups import hidden_for
@@ -51,22 +51,20 @@ def _quality_frames(results: Results, t: dict, hidden_text: str) -> dict[str, pd
     `hidden_text` where a count would give a hidden group's size (`deliver.quality`)."""
     sides = (results.customer, results.employee)
     shown = client_ledger(results)
-    rows = pd.DataFrame([{"side": t["side"][s], "rows_in": led["rows_in"], "rows_used": led["rows_used"],
-                          **led["excluded_by_reason"]} for s, led in shown.items()])
-    columns = []
-    for clean in sides:
-        ledger = shown[clean.side]
-        table = pd.DataFrame([{"name": c["name"], "column": c["column"], "valid": c["valid"], **c["missing"]}
-                              for c in ledger["columns"]], columns=["name", "column", "valid", *MISSING_REASONS])
+    rows = overview([clean.ledger for clean in sides]).reset_index().astype(object)
+    for i, clean in enumerate(sides):
+        rows.loc[i, [k for k in ("rows_in", "rows_used") if shown[clean.side][k] is None]] = hidden_text
+    rows["side"] = rows["side"].map(t["side"])
+    columns = [clean.ledger.column_table().astype(object) for clean in sides]
+    for clean, table in zip(sides, columns):
+        for i, column in enumerate(shown[clean.side]["columns"]):
+            counts = {"valid": column["valid"], **column["missing"]}
+            table.loc[i, [k for k, v in counts.items() if v is None]] = hidden_text
         # labels as written can be free text (a comment typed into an answer column): scrubbed and cut
         table["unknown_labels"] = [", ".join(f"{_shown_label(k, results.engagement)!r}×{v}"
                                              for k, v in c.unknown_labels.most_common()) for c in clean.ledger.columns]
-        table["out_of_range_values"] = [", ".join(f"{k!r}×{v}" for k, v in c.out_of_range.most_common())
-                                        for c in clean.ledger.columns]
         table.insert(0, "side", t["side"][clean.side])
-        columns.append(table)
-    return {name: frame.astype(object).where(frame.notna(), hidden_text)
-            for name, frame in (("quality", rows), ("quality_columns", pd.concat(columns, ignore_index=True)))}
+    return {"quality": rows, "quality_columns": pd.concat(columns, ignore_index=True)}
 
 
 def _header(table: str, column: str, t: dict) -> str:

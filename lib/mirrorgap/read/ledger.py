@@ -4,6 +4,8 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 # Why an answer became missing. Blank cells are counted too, but are not a data problem.
 MISSING_REASONS = ("blank", "dont_know", "user_missing", "out_of_range", "unknown_label")
 # Why a whole row was left out, in the order the checks run.
@@ -75,3 +77,20 @@ class SideLedger:
             "excluded_by_reason": self.exclusion_counts(), "excluded": self.excluded,
             "reader_notes": self.reader_notes, "columns": [c.to_dict() for c in self.columns],
         }
+
+    def column_table(self) -> pd.DataFrame:
+        """One row per scored column: valid answers and each missing reason (for reports)."""
+        rows = []
+        for c in self.columns:
+            row = {"name": c.name, "column": c.column, "valid": c.valid}
+            row.update({r: int(c.missing.get(r, 0)) for r in MISSING_REASONS})
+            row["unknown_labels"] = ", ".join(f"{k!r}×{v}" for k, v in c.unknown_labels.most_common())
+            row["out_of_range_values"] = ", ".join(f"{k!r}×{v}" for k, v in c.out_of_range.most_common())
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+
+def overview(ledgers: list[SideLedger]) -> pd.DataFrame:
+    """One row per side: rows in, rows used and rows left out per reason."""
+    return pd.DataFrame([{"side": led.side, "rows_in": led.rows_in, "rows_used": led.rows_used,
+                          **led.exclusion_counts()} for led in ledgers]).set_index("side")
