@@ -51,6 +51,10 @@ SCENARIOS = {
     # the side (257) shown; its units and segments (129, 128), item i2 (answered by 143), the commenters
     # and two pulse weeks hidden
     "groups-hidden": dict(employees=257, hidden={129, 128, 143, 131, 127, 121}, shown={257, 163, 167}),
+    # 2026 as above; the employees' earlier wave (131) hidden, with its count in the ledger (rows used would
+    # be 131 + 257) and the answers to i2 (143, of which 12 in 2026)
+    "wave-hidden": dict(employees=257, earlier={"customer": 30, "employee": 131},
+                        hidden={131, 129, 128, 143, 127, 121, 388}, shown={257, 163, 167}),
 }
 _NUMBER = re.compile(r"(?<![\d.,\u00a0\u202f])\d+(?![\d]|[.,\u00a0\u202f]\d)")
 
@@ -122,7 +126,8 @@ def test_no_deliverable_shows_the_size_of_a_hidden_group(tmp_path, scenario):
     items = [lambda n: np.arange(n) % 5 + 1, lambda n: (np.arange(n) * 7) % 5 + 1, i2]
     charts = {}
     out = run(tmp_path, customers=30, employees=employees, pulse=PULSE, employee_items=items,
-              comments={"customer": 30, "employee": COMMENTERS}, analysis=MIN_N, chart_texts=charts)
+              comments={"customer": 30, "employee": COMMENTERS}, analysis=MIN_N, chart_texts=charts,
+              earlier=s.get("earlier"))
     found = deliverable_numbers(out)
     found.update({f"{name}.png": _numbers(" ".join(texts)) for name, texts in charts.items()})
     assert {"pulse.png", "nps.png", "mirror.png"} <= set(found) and {163, 167} <= found["pulse.png"]

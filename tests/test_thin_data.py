@@ -28,18 +28,22 @@ def _answers(values):
 
 
 def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None,
-                    analysis=None, pulse=None, comments=None):
+                    analysis=None, pulse=None, comments=None, earlier=None):
     """Customers and employees in two units and two segments; items q0–q2 on 1–5 (random unless given:
     a number is everyone's answer). analysis: settings over the defaults. pulse: {period: answers} for a
-    weekly pulse file. comments: {side: how many comment} (the first rows of that side)."""
+    weekly pulse file. comments: {side: how many comment} (the first rows of that side). earlier: {side:
+    respondents} of an earlier wave, 2025, before the 2026 ones (the first rows of that side)."""
     rng = np.random.default_rng(5)
     for side, n, given in (("c", customers, customer_items), ("e", employees, employee_items)):
+        name = {"c": "customer", "e": "employee"}[side]
+        before = (earlier or {}).get(name, 0)
+        n += before
         frame = pd.DataFrame({"id": [f"{side}{i}" for i in range(n)], "unit": [["A", "B"][i % 2] for i in range(n)],
-                              "wave": "2026", "seg": [["x", "y"][i % 2] for i in range(n)],
-                              "nps": rng.integers(0, 11, n)})
+                              "wave": ["2025"] * before + ["2026"] * (n - before),
+                              "seg": [["x", "y"][i % 2] for i in range(n)], "nps": rng.integers(0, 11, n)})
         for k in range(3):
             frame[f"q{k}"] = _answers(given[k])(n) if given else rng.integers(1, 6, n)
-        said = (comments or {}).get({"c": "customer", "e": "employee"}[side], 0)
+        said = (comments or {}).get(name, 0)
         frame["comment"] = [COMMENTS[i % len(COMMENTS)] if i < said else "" for i in range(n)]
         frame.to_csv(tmp_path / f"{side}.csv", index=False)
     side = lambda name: {"input": {"path": str(tmp_path / f"{name}.csv"), "outside_project": True},  # noqa: E731
