@@ -23,7 +23,7 @@ def add_insights(results: Results) -> Results:
     eng, wave = results.engagement, results.wave
     c, e = results.customer, results.employee
     tables = results.tables
-    tables["drivers"] = drivers_table(c, e, eng, wave=wave)
+    tables["drivers"] = drivers_table(c, e, eng, wave=wave, hidden_totals=results.hidden_totals)
     customer_drivers = tables["drivers"][tables["drivers"]["side"] == "customer"]
     tables["priority"] = priority_table(customer_drivers, results.gaps)
     if len(_waves(c)) > 1:

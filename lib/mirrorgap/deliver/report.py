@@ -17,7 +17,8 @@ from mirrorgap.config.texts import section, tree
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.quality import client_ledger, missing_totals
 from mirrorgap.read.ledger import EXCLUSION_REASONS, MISSING_REASONS
-from mirrorgap.render.findings import method_text, respondents_words, size_words
+from mirrorgap.render.findings import method_text, respondents_words
+from mirrorgap.render.style import is_missing
 
 # The insight sections, in report order: (id, texts section of its heading, title key, charts)
 INSIGHT_SECTIONS = (
@@ -56,12 +57,12 @@ def _quality(results: Results, t: dict) -> list[dict]:
 
 
 def _kpis(results: Results, t: dict) -> list[dict]:
-    lang, min_n = results.engagement.language, results.engagement.analysis.min_n
+    lang = results.engagement.language
     kpis = []
     for r in results.nps.itertuples():
         value = t["chart"]["too_few"] if r.nps != r.nps else fmt_number(r.nps, lang, signed=True)
-        n = t["table"]["n_value"].format(n=size_words(r.n, side=r.side, min_n=min_n, language=lang))
-        kpis.append({"value": value, "label": f"{r.label} · {n}"})
+        n = "" if is_missing(r.n) else f" · {t['table']['n_value'].format(n=fmt_number(r.n, lang))}"  # hidden: no n
+        kpis.append({"value": value, "label": f"{r.label}{n}"})
     return kpis
 
 

@@ -139,7 +139,7 @@ def _about(ws, results: Results, t: dict, sheets: list[tuple[str, str]]) -> None
         (a["about.client"], eng.client),
         (a["about.wave"], wave),
         *[(f"{a['about.respondents']}: {t['side'][side]}",
-           n if not hidden_for(side, n, eng.analysis.min_n) else shown[side])
+           shown[side] if n is None or hidden_for(side, n, eng.analysis.min_n) else n)
           for side, n in results.respondents.items()],
         ("", ""),
         (a["about.marker"].format(too_few=t["chart"]["too_few"], min_n=eng.analysis.min_n), ""),

@@ -27,10 +27,14 @@ def _item_sentence(row: pd.Series, template: str, language: str) -> str:
 
 
 def size_words(n, *, side: str, min_n: int, language: str) -> str:
-    """A group's size as the deliverables write it: the number, or "färre än 5" where the group is too
-    small to show (an employee group under `min_n`) or its table already left the size out (missing)."""
-    if n is None or pd.isna(n) or hidden_for(side, n, min_n):
-        return section(language, "finding")["fewer_than"].format(min_n=min_n)
+    """A group's size as the deliverables write it: the number, "färre än 5" where the group is too
+    small to show (an employee group under `min_n`), "ett ej redovisat antal" where its table left the
+    size out (None or missing: hidden for what it would give away, e.g. a pooled total)."""
+    words = section(language, "finding")
+    if n is None or pd.isna(n):
+        return words["size_hidden"]
+    if hidden_for(side, n, min_n):
+        return words["fewer_than"].format(min_n=min_n)
     return fmt_number(n, language)
 
 
