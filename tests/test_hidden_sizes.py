@@ -60,11 +60,12 @@ SCENARIOS = {
     "pooled": dict(employees=257, earlier={"customer": 30, "employee": 131}, wave="all",
                    hidden={131, 129, 128, 143, 127, 121, 388}, shown={257, 163, 167}),
 }
-_NUMBER = re.compile(r"(?<![\d.,\u00a0\u202f])\d+(?![\d]|[.,\u00a0\u202f]\d)")
+_NUMBER = re.compile(r"(?<![\d.,\u00a0\u202f])(\d+)(?:[.,]0+)?(?![\d]|[.,\u00a0\u202f]\d)")
 
 
 def _numbers(text: str) -> set[int]:
-    """The whole numbers written in a text (not the digits of a decimal or a longer number)."""
+    """The whole numbers written in a text, "388.0" and "388,0" too (not the digits of a decimal or a
+    longer number)."""
     return {int(m) for m in _NUMBER.findall(text)}
 
 
@@ -131,7 +132,7 @@ def test_no_deliverable_shows_the_size_of_a_hidden_group(tmp_path, scenario):
     charts = {}
     out = run(tmp_path, customers=30, employees=employees, pulse=PULSE, employee_items=items,
               comments={"customer": 30, "employee": COMMENTERS}, chart_texts=charts,
-              analysis={**MIN_N, "wave": s.get("wave", "latest")},
+              analysis={**MIN_N, "wave": s.get("wave", "latest")}, touchpoints=["reception", "reception", "workshop"],
               earlier=s.get("earlier"))
     found = deliverable_numbers(out)
     found.update({f"{name}.png": _numbers(" ".join(texts)) for name, texts in charts.items()})

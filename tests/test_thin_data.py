@@ -28,11 +28,12 @@ def _answers(values):
 
 
 def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None,
-                    analysis=None, pulse=None, comments=None, earlier=None):
+                    analysis=None, pulse=None, comments=None, earlier=None, touchpoints=None):
     """Customers and employees in two units and two segments; items q0–q2 on 1–5 (random unless given:
     a number is everyone's answer). analysis: settings over the defaults. pulse: {period: answers} for a
     weekly pulse file. comments: {side: how many comment} (the first rows of that side). earlier: {side:
-    respondents} of an earlier wave, 2025, before the 2026 ones (the first rows of that side)."""
+    respondents} of an earlier wave, 2025, before the 2026 ones (the first rows of that side). touchpoints:
+    each item's touchpoint (q0–q2 in order)."""
     rng = np.random.default_rng(5)
     for side, n, given in (("c", customers, customer_items), ("e", employees, employee_items)):
         name = {"c": "customer", "e": "employee"}[side]
@@ -52,7 +53,8 @@ def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=
     params = {
         "client": "Tunn AB", "language": "sv", "customer": side("c"), "employee": side("e"),
         "items": [{"id": f"i{k}", "label": {"sv": f"Fråga {k}"}, "customer_column": f"q{k}",
-                   "employee_column": f"q{k}"} for k in range(3)],
+                   "employee_column": f"q{k}", **({"touchpoint": touchpoints[k]} if touchpoints else {})}
+                  for k in range(3)],
         "analysis": {"bootstrap": 50, **(analysis or {})}}
     if pulse:
         rows = [{"id": f"p{i}", "week": period, "score": int(rng.integers(1, 11))}

@@ -61,7 +61,7 @@ def _add_units(results: Results, customer, employee) -> None:
     if segments:
         tables["segments"] = pd.concat(segments, ignore_index=True)
     if any(i.touchpoint for i in eng.analysed_items):
-        tables["touchpoints"] = touchpoint_table(customer, employee, eng)
+        tables["touchpoints"] = touchpoint_table(customer, employee, eng, hidden_totals=results.hidden_totals)
     if eng.employee.tenure_column or eng.employee.customer_facing_column:
         tables["journeys"] = employee_journey_table(customer, employee, eng)
 
