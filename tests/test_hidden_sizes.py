@@ -141,6 +141,10 @@ def test_no_deliverable_shows_the_size_of_a_hidden_group(tmp_path, scenario):
     assert any(k.startswith("deck.pptx:ppt/embeddings/") for k in found)
     leaks = {name: sorted(numbers & s["hidden"]) for name, numbers in found.items() if numbers & s["hidden"]}
     assert leaks == {}, f"sizes of hidden groups shown: {leaks}"
+    # the deck's pulse marks a hidden week as its note says, and shows no n
+    with zipfile.ZipFile(out / "deck.pptx") as deck:
+        charts = " ".join(deck.read(n).decode() for n in deck.namelist() if n.startswith("ppt/charts/chart"))
+    assert "2026-W06\n×" in charts and "2026-W07\n×" not in charts
     # the search does find sizes that may be shown (a search that finds nothing proves nothing)
     everywhere = set().union(*found.values())
     assert s["shown"] <= everywhere
