@@ -21,6 +21,7 @@ from mirrorgap.analyse.themes import (  # noqa: E402
     match_themes,
     parse_codebook,
     shorten_quote,
+    side_comments,
     theme_table,
 )
 from mirrorgap.config.params import LANGUAGES, load_engagement  # noqa: E402
@@ -208,7 +209,7 @@ def test_quotes_only_for_themes_at_least_min_n_commenters_mention():
     assert emp.loc["leadership", "quote_1"] == "Bra chef" and emp.loc["leadership", "quote_2"] == ""  # one distinct text
 
 
-def test_an_employee_side_under_the_comment_minimum_shows_nothing_but_its_size():
+def test_an_employee_side_under_the_comment_minimum_shows_nothing_not_even_its_size():
     e = _engagement(min_n_comments=10)
     secret = "Min chef Kalle är hemsk"
     employees = _clean("employee", [secret] * 9 + [np.nan] * 20)  # 9 commented: under 10
@@ -219,7 +220,7 @@ def test_an_employee_side_under_the_comment_minimum_shows_nothing_but_its_size()
     for col in ("share", "share_ci_low", "share_ci_high"):
         assert emp[col].isna().all()
     assert (emp[["quote_1", "quote_2"]] == "").all().all()
-    assert (emp["commenters"] == 9).all()
+    assert emp["commenters"].isna().all()  # 9 commented: the size of a hidden group is not shown either
     # attacker: nothing in the whole table (or its CSV) carries the employees' words or theme counts
     csv = table.to_csv(index=False)
     assert "Kalle" not in csv and "hemsk" not in csv
@@ -320,7 +321,8 @@ def test_demo_employee_side_of_one_branch_and_wave_is_suppressed(demo):
                     items=m.items, scales=m.scales, segments=m.segments, ledger=m.ledger)
     table = theme_table(c, one, e, wave="2026")
     emp = table[table["side"] == "employee"]
-    assert emp["commenters"].iloc[0] < e.analysis.min_n_comments
+    assert len(side_comments(one, e.employee.comment_columns, wave="2026")) < e.analysis.min_n_comments
+    assert emp["commenters"].isna().all()
     assert emp["suppressed"].all() and emp["comments"].isna().all() and (emp["quote_1"] == "").all()
 
 

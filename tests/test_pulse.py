@@ -115,7 +115,8 @@ def test_weekly_total_is_a_t_interval_on_the_scale_and_on_pomp():
         assert row["mean_pomp"] == pytest.approx((x.mean() - 1) / 9 * 100)
         assert row["ci_high_pomp"] == pytest.approx((high - 1) / 9 * 100)
     small = series.set_index("period").loc["2026-W9"]
-    assert small["suppressed"] and small["n"] == 3 and np.isnan(small[["mean", "ci_low", "mean_pomp"]].astype(float)).all()
+    assert small["suppressed"] and np.isnan(small[["mean", "ci_low", "mean_pomp"]].astype(float)).all()
+    assert pd.isna(small["n"])  # 3 answered: the size of a hidden week is not shown either
 
 
 def weekly_sums(series: pd.DataFrame) -> pd.DataFrame:
@@ -141,12 +142,13 @@ def test_week_total_minus_shown_groups_never_gives_back_a_hidden_group():
         rest_n = total["n"] - shown["n"].sum()
         rest_sum = total["n"] * total["mean"] - (shown["n"] * shown["mean"]).sum()
         # the attacker gets the hidden groups together: at least min_n people, never one hidden group
-        assert rest_n == hidden["n"].sum() >= MIN_N and len(hidden) >= 2
+        sizes = frame[frame["period"] == week].groupby("dept").size()  # the truth, which the series hides
+        assert rest_n == sizes[hidden["group"]].sum() >= MIN_N and len(hidden) >= 2
         truth = frame[(frame["period"] == week) & frame["dept"].isin(hidden["group"])]["score"].sum()
         assert rest_sum == pytest.approx(truth)
-        for _, h in hidden.iterrows():
-            assert h["n"] != rest_n
-        assert hidden[["mean", "sd", "ci_low", "ci_high", "mean_pomp"]].isna().all().all()
+        for group in hidden["group"]:
+            assert sizes[group] != rest_n
+        assert hidden[["n", "mean", "sd", "ci_low", "ci_high", "mean_pomp"]].isna().all().all()
 
 
 def row_space(equations: np.ndarray) -> np.ndarray:
@@ -181,7 +183,7 @@ def hidden_targets(views, cells):
     for by, series in views.items():
         if by is None:
             continue
-        for _, r in series[series["suppressed"] & (series["n"] > 0)].iterrows():
+        for _, r in series[series["suppressed"]].iterrows():  # every row is a group someone answered in
             yield by, r, _membership(cells, by, r["period"], r["group"])
 
 
@@ -248,7 +250,9 @@ def test_demo_pulse_reads_every_row_and_hides_ledning_every_week_with_a_compleme
         assert not part.loc[part["group"] == TOTAL, "suppressed"].any()
         hidden = part.loc[part["suppressed"], "group"].tolist()
         assert "Ledning" in hidden and len(hidden) >= 2, week
-        assert part.loc[part["suppressed"], "n"].sum() >= eng.analysis.min_n
+        sizes = frame[frame["period"] == week].groupby("avdelning").size()
+        assert sizes[hidden].sum() >= eng.analysis.min_n
+        assert part.loc[part["suppressed"], "n"].isna().all()
 
 
 # ------------------------------------------------------------------------------ the chart
@@ -276,6 +280,9 @@ def test_pulse_chart_by_group_leaves_gaps_and_marks_hidden_points(demo):
     assert np.isnan(np.asarray(ledning.get_ydata(), dtype=float)).all()
     marks = [t for t in ax.texts if t.get_gid() == "hidden_mark"]
     assert len(marks) == int(series["suppressed"].sum())
+    # the table under the axis gives n of the shown points only: a hidden point is "×", not its size
+    n_labels = [t.get_text() for t in ax.texts if t.get_gid() == "n_label"]
+    assert sorted(n_labels) == sorted(str(n) for n in series.loc[~series["suppressed"], "n"])
     for group in series["group"].unique():
         drawn = next(ln for ln in ax.lines if ln.get_gid() == f"line_{group}")
         expected = series.loc[series["group"] == group].set_index("period")
@@ -284,3 +291,17 @@ def test_pulse_chart_by_group_leaves_gaps_and_marks_hidden_points(demo):
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert "Ledning (too few answers)" in legend and "All employees" in legend
     assert "× too few answers" in " ".join(t.get_text() for t in ax.texts)
+
+
+def test_pulse_chart_with_every_other_week_hidden_shows_each_points_interval_and_no_hidden_n():
+    rng = np.random.default_rng(4)
+    frame = pulse_frame(rng, {"2026-W05": {"X": 12}, "2026-W06": {"X": 3}, "2026-W07": {"X": 14}, "2026-W08": {"X": 2}})
+    series = pulse_series(frame, ENG)
+    assert series["suppressed"].tolist() == [False, True, False, True]
+    ax = pulse_chart(series, texts=section("sv", "trends"))
+    bars = next(c for c in ax.collections if c.get_gid() == "ci_alone")
+    shown = series[~series["suppressed"]]
+    drawn = sorted((round(float(s[0][1]), 9), round(float(s[1][1]), 9)) for s in bars.get_segments())
+    assert drawn == sorted(zip(shown["ci_low"].round(9), shown["ci_high"].round(9)))
+    texts = [t.get_text() for t in ax.texts if t.get_gid() in ("n_label", "hidden_mark")]
+    assert texts == ["12", "×", "14", "×"]  # 3 and 2 answered: not shown

@@ -9,46 +9,72 @@ import zipfile
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.text import Text
 from openpyxl import load_workbook
 
 from mirrorgap.analyse.insights import add_insights
 from mirrorgap.analyse.pipeline import analyse, load_side
 from mirrorgap.config.params import parse_engagement
+from mirrorgap.deliver.figures import chart_pngs, make_figures
 from mirrorgap.deliver.outputs import write_outputs
 
 SCALE_1_5 = np.random.default_rng(11)
+COMMENTS = ["Personalen är trevlig och kunnig", "Priset är för högt", "Lång väntetid i telefon",
+            "Bra service vid leveransen"]
 
 
 def _answers(values):
     return values if callable(values) else (lambda n: np.full(n, values))
 
 
-def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None):
+def thin_engagement(tmp_path, *, customers: int, employees: int, customer_items=None, employee_items=None,
+                    analysis=None, pulse=None, comments=None, earlier=None, touchpoints=None):
     """Customers and employees in two units and two segments; items q0–q2 on 1–5 (random unless given:
-    a number is everyone's answer)."""
+    a number is everyone's answer). analysis: settings over the defaults. pulse: {period: answers} for a
+    weekly pulse file. comments: {side: how many comment} (the first rows of that side). earlier: {side:
+    respondents} of an earlier wave, 2025, before the 2026 ones (the first rows of that side). touchpoints:
+    each item's touchpoint (q0–q2 in order)."""
     rng = np.random.default_rng(5)
     for side, n, given in (("c", customers, customer_items), ("e", employees, employee_items)):
+        name = {"c": "customer", "e": "employee"}[side]
+        before = (earlier or {}).get(name, 0)
+        n += before
         frame = pd.DataFrame({"id": [f"{side}{i}" for i in range(n)], "unit": [["A", "B"][i % 2] for i in range(n)],
-                              "wave": "2026", "seg": [["x", "y"][i % 2] for i in range(n)],
-                              "nps": rng.integers(0, 11, n)})
+                              "wave": ["2025"] * before + ["2026"] * (n - before),
+                              "seg": [["x", "y"][i % 2] for i in range(n)], "nps": rng.integers(0, 11, n)})
         for k in range(3):
             frame[f"q{k}"] = _answers(given[k])(n) if given else rng.integers(1, 6, n)
+        said = (comments or {}).get(name, 0)
+        frame["comment"] = [COMMENTS[i % len(COMMENTS)] if i < said else "" for i in range(n)]
         frame.to_csv(tmp_path / f"{side}.csv", index=False)
     side = lambda name: {"input": {"path": str(tmp_path / f"{name}.csv"), "outside_project": True},  # noqa: E731
-                         "id_column": "id",
-                         "unit_column": "unit", "wave_column": "wave", "segment_columns": ["seg"], "nps_column": "nps"}
-    return parse_engagement({
+                         "id_column": "id", "unit_column": "unit", "wave_column": "wave", "segment_columns": ["seg"],
+                         "nps_column": "nps", **({"comment_columns": ["comment"]} if comments else {})}
+    params = {
         "client": "Tunn AB", "language": "sv", "customer": side("c"), "employee": side("e"),
         "items": [{"id": f"i{k}", "label": {"sv": f"Fråga {k}"}, "customer_column": f"q{k}",
-                   "employee_column": f"q{k}"} for k in range(3)],
-        "analysis": {"bootstrap": 50}})
+                   "employee_column": f"q{k}", **({"touchpoint": touchpoints[k]} if touchpoints else {})}
+                  for k in range(3)],
+        "analysis": {"bootstrap": 50, **(analysis or {})}}
+    if pulse:
+        rows = [{"id": f"p{i}", "week": period, "score": int(rng.integers(1, 11))}
+                for period, answers in pulse.items() for i in range(answers)]
+        pd.DataFrame(rows).to_csv(tmp_path / "pulse.csv", index=False)
+        params["pulse"] = {"input": {"path": str(tmp_path / "pulse.csv"), "outside_project": True},
+                           "id_column": "id", "period_column": "week", "score_column": "score"}
+    return parse_engagement(params)
 
 
-def run(tmp_path, **kw):
+def run(tmp_path, *, chart_texts: dict | None = None, **kw):
+    """The thin engagement analysed and every deliverable written (`thin_engagement`'s keywords); the output
+    folder. chart_texts: a dict to fill with every text each chart draws (name -> texts)."""
     eng = thin_engagement(tmp_path, **kw)
     results = add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
     out = tmp_path / "out"
-    written = write_outputs(results, out, run_id="r1", charts=None)
+    figures = make_figures(results)
+    if chart_texts is not None:
+        chart_texts.update({name: [t.get_text() for t in fig.findobj(Text)] for name, fig in figures.items()})
+    written = write_outputs(results, out, run_id="r1", charts=chart_pngs(results, figures=figures))
     for name in ("report.html", "deck.pptx", "gaps.xlsx", "gaps.csv", "summary.sv.md", "aggregates"):
         assert written[name].exists(), name
     return out

@@ -40,7 +40,8 @@ from mirrorgap.stats.audit import LinkedTables
 from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import hidden_cells, hidden_groups, protect_linked
 
-__all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "measures", "side_decision"]
+__all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "hidden_totals", "measures",
+           "report_decision", "side_decision"]
 
 TOTAL_KEY = (None, None, None, None)  # the key of a side's total cell in a layout
 RESPONDENTS = "respondents"  # the headcount measure (the aggregates' `store.RESPONDENTS`)
@@ -67,6 +68,23 @@ def measures(clean: CleanSide) -> list[str]:
 def side_decision(clean: CleanSide, engagement: Engagement, *, pooled: bool) -> "Decision":
     """The decision for every measure of a side, as the aggregates are written with it (cached)."""
     return decide(clean, engagement, measures=measures(clean), respondents=RESPONDENTS, pooled=pooled)
+
+
+def report_decision(employee: CleanSide, engagement: Engagement, wave: str | None = None) -> tuple:
+    """(wave key, decision): the aggregates' suppression decision for the rows a report table describes —
+    one wave, or all waves pooled (audited jointly with the single waves), or a side without waves.
+    employee: the side's rows the table describes (`pipeline.in_wave`); wave: one of its waves, or None."""
+    waves = [wave] if wave is not None else waves_of(employee)
+    pooled = len(waves) >= 2
+    return (None if pooled or not waves else waves[0]), side_decision(employee, engagement, pooled=pooled)
+
+
+def hidden_totals(employee: CleanSide, engagement: Engagement) -> set[str]:
+    """The measures (item ids, "nps", RESPONDENTS) whose total over the rows a report describes the
+    aggregates hide: the report hides them too. A pooled total the report showed next to the dashboard's
+    single waves would otherwise give a hidden wave back (pool − the shown waves)."""
+    key, decision = report_decision(employee, engagement)
+    return {m for m in measures(employee) if decision.cell_hidden(key, m, TOTAL_KEY)}
 
 
 @dataclass

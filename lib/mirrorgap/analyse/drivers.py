@@ -43,12 +43,13 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _sps
 
+from mirrorgap.analyse.disclosure import RESPONDENTS
 from mirrorgap.analyse.gaps import display_label
 from mirrorgap.analyse.pipeline import in_wave
 from mirrorgap.config.params import Engagement
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.stats.small_groups import too_small
+from mirrorgap.stats.small_groups import hidden_for, too_small
 
 __all__ = [
     "DRIVER_COLUMNS", "MISSING", "DriverModel", "bootstrap_counts", "bootstrap_intervals", "little_bootstrap_intervals", "driver_analysis", "drivers_csv_frame",
@@ -361,7 +362,7 @@ def _customer_outcome(customer: CleanSide, engagement: Engagement) -> str:
 
 
 def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: Engagement,
-               wave: str | None, *, missing: str) -> pd.DataFrame:
+               wave: str | None, *, missing: str, hidden_totals: set = frozenset()) -> pd.DataFrame:
     a = engagement.analysis
     ids = [i.id for i in clean.items]
     # employees: an item answered by fewer than min_n is left out of the model altogether
@@ -387,11 +388,16 @@ def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: 
         df.loc[hidden, figures] = np.nan
         df.loc[hidden, "rank"] = pd.NA
         df["suppressed"] = df["suppressed"] | hidden
+        # nor the size of a group too small to show (the item's answers, the model's respondents), nor
+        # a total the aggregates hide (`hidden_totals`: a pooled total would give a hidden wave back)
+        small = hidden_for(clean.side, df["n"].fillna(0), a.min_n) | df["item"].isin(hidden_totals)
+        df["n"] = df["n"].astype("Int64").mask(hidden | small)
+        df["n_respondents"] = df["n_respondents"].astype("Int64").mask(hidden | (RESPONDENTS in hidden_totals))
     return df.sort_values(["rank", "item"], na_position="last", kind="stable")[DRIVER_COLUMNS]
 
 
 def drivers_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                  wave: str | None = None, missing: str = "pairwise") -> pd.DataFrame:
+                  wave: str | None = None, missing: str = "pairwise", hidden_totals: set = frozenset()) -> pd.DataFrame:
     """Key drivers of loyalty for both sides (drivers.csv).
 
     customer, employee: the cleaned sides (`pipeline.load_side`), all waves.
@@ -399,6 +405,8 @@ def drivers_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
         `alpha`, `min_n`).
     wave: the wave to describe, as in `Results.wave`; None uses all rows (pooled), like `in_wave`.
     missing: "pairwise" (default) or "listwise"; see the module docstring.
+    hidden_totals: the employee measures whose total the aggregates hide (`Results.hidden_totals`):
+        their n (and, for "respondents", the model's n_respondents) is left out.
     Returns one row per side and item, each side sorted by rank (1 = strongest driver), columns
     DRIVER_COLUMNS: side, outcome ("nps"/"satisfaction" for customers, "enps" for employees), wave,
     item, label, n, n_respondents, r2, weight_raw, weight_pct (% of r2), weight_ci_low/high (bootstrap
@@ -409,7 +417,7 @@ def drivers_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
     parts = [_side_rows(c, _customer_outcome(c, engagement), engagement.analysis.driver_outcome, engagement,
                         wave, missing=missing)]
     if "nps" in e.frame.columns:
-        parts.append(_side_rows(e, "nps", "enps", engagement, wave, missing=missing))
+        parts.append(_side_rows(e, "nps", "enps", engagement, wave, missing=missing, hidden_totals=hidden_totals))
     return pd.concat(parts, ignore_index=True)
 
 

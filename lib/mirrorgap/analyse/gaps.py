@@ -115,11 +115,12 @@ def display_label(item, language: str) -> str:
     return f"{label} {section(language, 'report')['reversed_suffix']}" if item.reversed else label
 
 
-def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, language: str) -> pd.DataFrame:
-    """The gap table from clean rows (see `gap_table_from_counts`)."""
+def gap_table(customer: CleanSide, employee: CleanSide, analysis: Analysis, *, language: str,
+              hidden: dict | None = None) -> pd.DataFrame:
+    """The gap table from clean rows (see `gap_table_from_counts`, also for `hidden`)."""
     counts = {side.side: {i.id: value_counts(side.frame[i.id]) for i in side.items} for side in (customer, employee)}
     scales = {side.side: side.scales for side in (customer, employee)}
-    return gap_table_from_counts(counts, scales, customer.items, analysis, language=language)
+    return gap_table_from_counts(counts, scales, customer.items, analysis, language=language, hidden=hidden)
 
 
 def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Analysis, *, language: str,

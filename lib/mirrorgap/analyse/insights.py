@@ -23,7 +23,7 @@ def add_insights(results: Results) -> Results:
     eng, wave = results.engagement, results.wave
     c, e = results.customer, results.employee
     tables = results.tables
-    tables["drivers"] = drivers_table(c, e, eng, wave=wave)
+    tables["drivers"] = drivers_table(c, e, eng, wave=wave, hidden_totals=results.hidden_totals)
     customer_drivers = tables["drivers"][tables["drivers"]["side"] == "customer"]
     tables["priority"] = priority_table(customer_drivers, results.gaps)
     if len(_waves(c)) > 1:
@@ -61,7 +61,7 @@ def _add_units(results: Results, customer, employee) -> None:
     if segments:
         tables["segments"] = pd.concat(segments, ignore_index=True)
     if any(i.touchpoint for i in eng.analysed_items):
-        tables["touchpoints"] = touchpoint_table(customer, employee, eng)
+        tables["touchpoints"] = touchpoint_table(customer, employee, eng, hidden_totals=results.hidden_totals)
     if eng.employee.tenure_column or eng.employee.customer_facing_column:
         tables["journeys"] = employee_journey_table(customer, employee, eng)
 

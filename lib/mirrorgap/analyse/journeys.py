@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.disclosure import RESPONDENTS
 from mirrorgap.analyse.gaps import classify
 from mirrorgap.analyse.units import group_gap_table, side_rows
 from mirrorgap.config.params import Engagement
@@ -57,14 +58,16 @@ def _touchpoints(engagement: Engagement) -> dict[str, list[str]]:
 
 
 def touchpoint_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                     wave: str | None = None) -> pd.DataFrame:
+                     wave: str | None = None, hidden_totals: set = frozenset()) -> pd.DataFrame:
     """Per touchpoint (journey order): both sides' mean POMP with t-CIs, the gap (employees −
     customers) with Welch's CI and p, BH q across touchpoints and the classification (columns
     `TOUCHPOINT_COLUMNS`; `items` the item ids joined by ", ").
 
     A respondent counts for a touchpoint when they answered at least one of its items; their score is
     the mean POMP over those. Employee figures from fewer than `analysis.min_n` respondents are
-    suppressed (NaN, classification 'suppressed') — no breakdown by group here, only the total.
+    suppressed (NaN, classification 'suppressed') — no breakdown by group here, only the total — and
+    so are those the aggregates hide a total of (`hidden_totals`, `Results.hidden_totals`: the
+    respondents, or one of the touchpoint's items).
     customer, employee: the cleaned sides. engagement: items, language, analysis. wave: None = all rows.
     """
     a, lang = engagement.analysis, engagement.language
@@ -74,7 +77,7 @@ def touchpoint_table(customer: CleanSide, employee: CleanSide, engagement: Engag
     for tp, ids in _touchpoints(engagement).items():
         c = mean_ci(c_rows[ids].mean(axis=1, skipna=True).to_numpy(dtype=float), conf=conf)
         e = mean_ci(e_rows[ids].mean(axis=1, skipna=True).to_numpy(dtype=float), conf=conf)
-        hidden = too_small(e.n, a.min_n)
+        hidden = too_small(e.n, a.min_n) or bool(hidden_totals & {RESPONDENTS, *ids})
         w = welch_from_summary(e.n, e.mean, e.sd, c.n, c.mean, c.sd, conf=conf)
         row = {"touchpoint": tp, "label": touchpoint_label(tp, lang), "items": ", ".join(ids),
                "n_items": len(ids), "customer_n": c.n, "customer_mean": c.mean, "customer_ci_low": c.ci_low,

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.disclosure import RESPONDENTS, hidden_totals
 from mirrorgap.analyse.gaps import gap_table
 from mirrorgap.analyse.top_box import gap_table_for_metric
 from mirrorgap.config.params import Engagement
@@ -29,11 +30,13 @@ class Results:
     wave: str | None  # the wave the gap table and NPS describe; None when pooled or no wave column
     gaps: pd.DataFrame
     nps: pd.DataFrame
-    respondents: dict[str, int]  # per side, in the selected wave
+    respondents: dict[str, int | None]  # per side, in the selected wave (None: a total the aggregates hide)
     # The insight tables, by name (drivers, priority, units, linkage, touchpoints, journeys, trends,
     # themes, pulse, actions); each is also written as <name>.csv. Client-facing: already suppressed.
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     texts: dict[str, object] = field(default_factory=dict)  # e.g. linkage summary, narrative
+    # the employee measures (item ids, "nps", "respondents") whose total the aggregates hide for these rows
+    hidden_totals: set[str] = field(default_factory=set)
 
 
 def load_side(engagement: Engagement, side: str) -> CleanSide:
@@ -71,8 +74,11 @@ def in_wave(clean: CleanSide, wave: str | None) -> CleanSide:
                      segments=clean.segments, ledger=clean.ledger)
 
 
-def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) -> pd.DataFrame:
-    """NPS (customers) and eNPS (employees) side by side; eNPS from fewer than min_n answers is suppressed."""
+def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
+              employee_hidden: bool = False) -> pd.DataFrame:
+    """NPS (customers) and eNPS (employees) side by side; eNPS from fewer than min_n answers (or
+    `employee_hidden`: its total hidden in the aggregates) is suppressed, its n too (missing: the size of
+    a group too small to show is not shown)."""
     labels = section(engagement.language, "side")
     conf = 1 - engagement.analysis.alpha
     rows = []
@@ -81,21 +87,27 @@ def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement) 
             continue
         r = nps(clean.frame["nps"].to_numpy(dtype=float), conf=conf)
         row = {"side": clean.side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}}
-        if hidden_for(clean.side, r.n, engagement.analysis.min_n):
-            row.update({k: np.nan for k in NPS_COLUMNS[3:]})
+        if hidden_for(clean.side, r.n, engagement.analysis.min_n) or (clean.side == "employee" and employee_hidden):
+            row.update({k: np.nan for k in NPS_COLUMNS[2:]})
         rows.append(row)
-    return pd.DataFrame(rows, columns=NPS_COLUMNS)
+    return pd.DataFrame(rows, columns=NPS_COLUMNS).astype({"n": "Int64"})
 
 
 def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide) -> Results:
     """Gap table (on the params' metric) and NPS/eNPS for the wave the params select."""
     wave = resolve_wave(engagement, customer, employee)
     c, e = in_wave(customer, wave), in_wave(employee, wave)
-    gaps = gap_table_for_metric(gap_table(c, e, engagement.analysis, language=engagement.language),
-                                engagement.analysis)
+    # what the aggregates hide of the employees' total the report hides too (a pooled total next to the
+    # dashboard's single waves would give a hidden wave back)
+    hidden = hidden_totals(e, engagement)
+    gaps = gap_table_for_metric(gap_table(c, e, engagement.analysis, language=engagement.language,
+                                          hidden={"employee": hidden}), engagement.analysis)
+    employees = len(e.frame)
+    if RESPONDENTS in hidden and not hidden_for("employee", employees, engagement.analysis.min_n):
+        employees = None  # not "fewer than min_n": hidden for what it would give away
     return Results(engagement=engagement, customer=customer, employee=employee, wave=wave,
-                   gaps=gaps, nps=nps_table(c, e, engagement),
-                   respondents={"customer": len(c.frame), "employee": len(e.frame)})
+                   gaps=gaps, nps=nps_table(c, e, engagement, employee_hidden="nps" in hidden),
+                   respondents={"customer": len(c.frame), "employee": employees}, hidden_totals=hidden)
 
 
 def run_analysis(engagement: Engagement) -> Results:

@@ -180,8 +180,8 @@ def _stats_row(period: str, group: str, values: np.ndarray, *, spec: PulseSpec, 
            "ci_high": m.ci_high, "suppressed": hidden}
     for k in ("mean", "ci_low", "ci_high"):
         row[f"{k}_pomp"] = pomp(row[k], spec.scale.min, spec.scale.max) if np.isfinite(row[k]) else math.nan
-    if hidden:  # n stays (a count is not a result), every figure goes
-        row.update({k: math.nan for k in SERIES_COLUMNS if k not in ("period", "group", "n", "suppressed")})
+    if hidden:  # every figure goes, n too: the exact size of a group too small to show is not shown
+        row.update({k: math.nan for k in SERIES_COLUMNS if k not in ("period", "group", "suppressed")})
     return row
 
 
@@ -194,7 +194,7 @@ def pulse_series(pulse_frame: pd.DataFrame, engagement: Engagement, *, by: str |
     Columns: `SERIES_COLUMNS` (period, group, n, mean, sd, ci_low, ci_high, mean_pomp, ci_low_pomp,
     ci_high_pomp, suppressed), periods in natural order, groups by name within a period, the total
     first. A period's total under min_n is suppressed; so are groups that `hidden_groups` hides in
-    their period (figures NaN, n kept).
+    their period (figures and n missing: `n` is a nullable integer).
     """
     spec = engagement.pulse
     if spec is None:
@@ -218,5 +218,5 @@ def pulse_series(pulse_frame: pd.DataFrame, engagement: Engagement, *, by: str |
             rows.append(_stats_row(period, str(group), v, spec=spec, conf=conf, hidden=bool(hidden[group])))
     table = pd.DataFrame(rows, columns=SERIES_COLUMNS)
     table["suppressed"] = table["suppressed"].astype(bool)
-    table["n"] = table["n"].astype(int)
+    table["n"] = table["n"].astype("Int64")
     return table

@@ -244,8 +244,8 @@ def _side_rows(texts: pd.Series, codebook: Codebook, engagement: Engagement, sid
     for tid, label in themes.items():
         row = {"side": side, "theme": tid, "label": label, "commenters": n, "quote_1": "", "quote_2": "",
                "suppressed": suppressed}
-        if suppressed:
-            row.update(comments=pd.NA, share=np.nan, share_ci_low=np.nan, share_ci_high=np.nan)
+        if suppressed:  # its size too: how many commented is the size of a group too small to show
+            row.update(commenters=pd.NA, comments=pd.NA, share=np.nan, share_ci_low=np.nan, share_ci_high=np.nan)
         else:
             count = int(matches[tid].sum())
             ci = wilson_ci(count, n, conf=conf)
@@ -272,7 +272,7 @@ def theme_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     comments (commenters mentioning the theme), commenters (all who commented on that side), share
     (comments / commenters, %), share_ci_low, share_ci_high (Wilson, 1 − alpha), quote_1, quote_2
     ("" where fewer than min_n_comments mention the theme) and suppressed (the employee side had
-    fewer than min_n_comments commenters: comments and shares NaN, no quotes). Sorted by side, then
+    fewer than min_n_comments commenters: commenters, comments and shares missing, no quotes). Sorted by side, then
     by comments, most first, the uncategorised row last.
     """
     lang = engagement.language
@@ -282,7 +282,7 @@ def theme_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
         texts = side_comments(clean, engagement.side(clean.side).comment_columns, wave=wave)
         rows.extend(_side_rows(texts, codebook, engagement, clean.side))
     table = pd.DataFrame(rows, columns=THEME_COLUMNS)
-    table["comments"] = table["comments"].astype("Int64")
+    table[["comments", "commenters"]] = table[["comments", "commenters"]].astype("Int64")
     order = {tid: i for i, tid in enumerate([*codebook.themes, UNCATEGORISED])}
     table = table.assign(_side=table["side"].map({s: i for i, s in enumerate(SIDES)}),
                          _last=table["theme"] == UNCATEGORISED,

@@ -19,12 +19,12 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mirrorgap.analyse.disclosure import TOTAL_KEY, side_decision
+from mirrorgap.analyse.disclosure import TOTAL_KEY, report_decision
 from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.errors import AnalysisError
-from mirrorgap.read.recode import CleanSide, waves_of
+from mirrorgap.read.recode import CleanSide
 from mirrorgap.stats.estimators import mean_ci, welch_from_summary
 from mirrorgap.stats.suppression import hidden_groups
 
@@ -100,14 +100,6 @@ def protect(counts: pd.Series, min_n: int) -> pd.Series:
     return hidden
 
 
-def _decision(employee: CleanSide, engagement: Engagement, wave: str | None):
-    """(wave key, decision): the aggregates' suppression decision for the rows a table describes —
-    one wave, or all waves pooled (audited jointly with the single waves), or a side without waves."""
-    waves = [wave] if wave is not None else waves_of(employee)
-    pooled = len(waves) >= 2
-    return (None if pooled or not waves else waves[0]), side_decision(employee, engagement, pooled=pooled)
-
-
 def _group_labels(frame: pd.DataFrame, by: str, not_stated: str) -> pd.Series:
     """The group of every respondent as text; a missing value is the `not_stated` group."""
     labels = frame[by].astype("object")
@@ -168,7 +160,7 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
     both = pd.concat([c_groups, e_groups]) if c_groups is not None and e_groups is not None else shown_side
     groups = group_order(both, preferred=preferred, not_stated=not_stated)
 
-    key, decision = _decision(employee, engagement, wave)
+    key, decision = report_decision(employee, engagement, wave)
     rows = []
     for item in customer.items:
         label = display_label(item, lang)

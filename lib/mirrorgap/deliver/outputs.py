@@ -17,6 +17,7 @@ from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
+from mirrorgap.deliver.quality import client_ledger
 from mirrorgap.deliver.report import write_report
 from mirrorgap.deliver.workbook import write_workbook
 from mirrorgap.errors import PdfError
@@ -38,8 +39,9 @@ def _json_ready(value):
 
 
 def quality_dict(results: Results) -> dict:
-    """The quality ledger of both sides (rows in, used, excluded with reason; answers set to missing)."""
-    return _json_ready({side.side: side.ledger.to_dict() for side in (results.customer, results.employee)})
+    """The quality ledger of both sides (rows in, used, excluded with reason; answers set to missing),
+    as the client gets it: a count that would give a hidden employee group's size is null."""
+    return _json_ready(client_ledger(results))
 
 
 def write_gaps_csv(results: Results, path: Path) -> Path:

@@ -15,8 +15,10 @@ from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.paths import TEMPLATES_DIR
 from mirrorgap.config.texts import section, tree
 from mirrorgap.deliver.narrative import summary_markdown
+from mirrorgap.deliver.quality import client_ledger, missing_totals
 from mirrorgap.read.ledger import EXCLUSION_REASONS, MISSING_REASONS
 from mirrorgap.render.findings import method_text, respondents_words
+from mirrorgap.render.style import is_missing
 
 # The insight sections, in report order: (id, texts section of its heading, title key, charts)
 INSIGHT_SECTIONS = (
@@ -45,16 +47,13 @@ def _table_rows(results: Results, t: dict) -> list[dict]:
 
 
 def _quality(results: Results, t: dict) -> list[dict]:
-    """Per side: rows in and used, rows left out per reason and answers set to missing per reason."""
-    f = lambda v: fmt_number(v, results.engagement.language)  # noqa: E731
-    out = []
-    for clean in (results.customer, results.employee):
-        led = clean.ledger
-        missing = {r: sum(int(c.missing.get(r, 0)) for c in led.columns) for r in MISSING_REASONS}
-        out.append({"side": t["side"][clean.side], "rows_in": f(led.rows_in), "rows_used": f(led.rows_used),
-                    "excluded": {r: f(n) for r, n in led.exclusion_counts().items()},
-                    "missing": {r: f(n) for r, n in missing.items()}})
-    return out
+    """Per side: rows in and used ("för få svar" where they would show a hidden group's size), rows
+    left out per reason and answers set to missing per reason."""
+    f = lambda v: t["chart"]["too_few"] if v is None else fmt_number(v, results.engagement.language)  # noqa: E731
+    return [{"side": t["side"][side], "rows_in": f(led["rows_in"]), "rows_used": f(led["rows_used"]),
+             "excluded": {r: f(n) for r, n in led["excluded_by_reason"].items()},
+             "missing": {r: f(n) for r, n in missing_totals(led).items()}}
+            for side, led in client_ledger(results).items()]
 
 
 def _kpis(results: Results, t: dict) -> list[dict]:
@@ -62,8 +61,8 @@ def _kpis(results: Results, t: dict) -> list[dict]:
     kpis = []
     for r in results.nps.itertuples():
         value = t["chart"]["too_few"] if r.nps != r.nps else fmt_number(r.nps, lang, signed=True)
-        n = t["table"]["n_value"].format(n=fmt_number(r.n, lang))
-        kpis.append({"value": value, "label": f"{r.label} · {n}"})
+        n = "" if is_missing(r.n) else f" · {t['table']['n_value'].format(n=fmt_number(r.n, lang))}"  # hidden: no n
+        kpis.append({"value": value, "label": f"{r.label}{n}"})
     return kpis
 
 

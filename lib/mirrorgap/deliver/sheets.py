@@ -66,7 +66,8 @@ FORMATS = {"count": WHOLE, "pomp": ONE_DECIMAL, "p": P_VALUE, "coef": TWO_DECIMA
 COUNT_COLUMNS = {"n", "customer_n", "employee_n", "promoters", "passives", "detractors", "rank", "n_items",
                  "comments", "commenters", "n_from", "n_to", "n_respondents", "rows_in", "rows_used", "valid",
                  *EXCLUSION_REASONS, *MISSING_REASONS}
-# group sizes: shown even where the group's results are hidden (the modules keep them on purpose)
+# group sizes: never blanked by the sheet (a shown group's size stays where its results are hidden, e.g. a
+# customer side or an item without variation); a size its module hid (a group too small to show) reads "too few"
 SIZE_COLUMNS = {"n", "customer_n", "employee_n", "commenters", "n_from", "n_to", "n_respondents", "n_items"}
 SHARE_COLUMNS = {"promoter_share", "passive_share", "detractor_share"}
 PERCENT_COLUMNS = {"customer_top_box", "employee_top_box", "share", "share_ci_low", "share_ci_high",
@@ -168,6 +169,8 @@ def sheet_frame(name: str, table: pd.DataFrame, t: dict, *, hidden_text: str, fo
         values = values.astype(object)
         if _hideable(column, table[column]):
             values = values.where(~hidden, hidden_text)
+        elif column in SIZE_COLUMNS and not column.startswith("customer_"):
+            values = values.where(~(hidden & table[column].isna()), hidden_text)
         out[column] = values
         formats.append(FORMATS["text"] if column in QUOTES or column in WIDE_TEXT else number_format(name, column))
     return out.reset_index(drop=True), formats

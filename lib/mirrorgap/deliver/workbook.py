@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import tree
+from mirrorgap.deliver.quality import client_ledger
 from mirrorgap.deliver.sheets import COUNT_COLUMNS, FORMATS, QUOTES, WIDE_TEXT, number_format, sheet_frame
 from mirrorgap.read.ledger import overview
 from mirrorgap.read.scrub import scrub_text
@@ -45,13 +46,20 @@ def _shown_label(label: str, engagement) -> str:
     return text if len(text) <= SHOWN_LABEL_CHARS else text[: SHOWN_LABEL_CHARS - 1].rstrip() + "…"
 
 
-def _quality_frames(results: Results, t: dict) -> dict[str, pd.DataFrame]:
-    """The ledger in two sheets: rows in/used/left out per side, and answers set to missing per item."""
+def _quality_frames(results: Results, t: dict, hidden_text: str) -> dict[str, pd.DataFrame]:
+    """The ledger in two sheets: rows in/used/left out per side, and answers set to missing per item;
+    `hidden_text` where a count would give a hidden group's size (`deliver.quality`)."""
     sides = (results.customer, results.employee)
-    rows = overview([clean.ledger for clean in sides]).reset_index()
+    shown = client_ledger(results)
+    rows = overview([clean.ledger for clean in sides]).reset_index().astype(object)
+    for i, clean in enumerate(sides):
+        rows.loc[i, [k for k in ("rows_in", "rows_used") if shown[clean.side][k] is None]] = hidden_text
     rows["side"] = rows["side"].map(t["side"])
-    columns = [clean.ledger.column_table() for clean in sides]
+    columns = [clean.ledger.column_table().astype(object) for clean in sides]
     for clean, table in zip(sides, columns):
+        for i, column in enumerate(shown[clean.side]["columns"]):
+            counts = {"valid": column["valid"], **column["missing"]}
+            table.loc[i, [k for k, v in counts.items() if v is None]] = hidden_text
         # labels as written can be free text (a comment typed into an answer column): scrubbed and cut
         table["unknown_labels"] = [", ".join(f"{_shown_label(k, results.engagement)!r}×{v}"
                                              for k, v in c.unknown_labels.most_common()) for c in clean.ledger.columns]
@@ -131,7 +139,7 @@ def _about(ws, results: Results, t: dict, sheets: list[tuple[str, str]]) -> None
         (a["about.client"], eng.client),
         (a["about.wave"], wave),
         *[(f"{a['about.respondents']}: {t['side'][side]}",
-           n if not hidden_for(side, n, eng.analysis.min_n) else shown[side])
+           shown[side] if n is None or hidden_for(side, n, eng.analysis.min_n) else n)
           for side, n in results.respondents.items()],
         ("", ""),
         (a["about.marker"].format(too_few=t["chart"]["too_few"], min_n=eng.analysis.min_n), ""),
@@ -180,7 +188,7 @@ def write_workbook(results: Results, path: Path) -> Path:
         _write_sheet(wb.create_sheet(title), name, frame, formats, t, hidden_text=hidden_text,
                      header_color=eng.branding.primary_color)
         written.append((name, title))
-    quality = _quality_frames(results, t)
+    quality = _quality_frames(results, t, hidden_text)
     for name in ("quality", "quality_columns"):
         frame = quality[name]
         title = _sheet_name(name, t, taken)

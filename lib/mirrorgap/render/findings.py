@@ -26,11 +26,22 @@ def _item_sentence(row: pd.Series, template: str, language: str) -> str:
                            employees=f(row.employee_mean), low=f(low), high=f(high))
 
 
+def size_words(n, *, side: str, min_n: int, language: str) -> str:
+    """A group's size as the deliverables write it: the number, "färre än 5" where the group is too
+    small to show (an employee group under `min_n`), "ett ej redovisat antal" where its table left the
+    size out (None or missing: hidden for what it would give away, e.g. a pooled total)."""
+    words = section(language, "finding")
+    if n is None or pd.isna(n):
+        return words["size_hidden"]
+    if hidden_for(side, n, min_n):
+        return words["fewer_than"].format(min_n=min_n)
+    return fmt_number(n, language)
+
+
 def respondents_words(respondents: dict[str, int], *, min_n: int, language: str) -> dict[str, str]:
     """How many answered on each side, as the deliverables write it: the employees' exact number only
     from `min_n` on ("färre än 5" below it: a side that small is a group too small to show)."""
-    fewer = section(language, "finding")["fewer_than"].format(min_n=min_n)
-    return {side: fewer if hidden_for(side, n, min_n) else fmt_number(n, language) for side, n in respondents.items()}
+    return {side: size_words(n, side=side, min_n=min_n, language=language) for side, n in respondents.items()}
 
 
 def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str] | str]:

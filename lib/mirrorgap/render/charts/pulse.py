@@ -51,7 +51,8 @@ def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
                 column: str = "mean", conf: float = 0.95, ylim: tuple[float, float] | None = None,
                 language: str = "en") -> Axes:
     """The pulse over time: the average per period with its CI band and, in a small table under the
-    axis, n for each point; suppressed periods are gaps in the line, marked "×" in that table. With
+    axis, n for each point; suppressed periods are gaps in the line, marked "×" in that table (their
+    n is not shown), and a point left alone between them has its interval as a short bar of band. With
     groups, one line per group (no bands, to stay readable) plus the total as a thick line with its
     band, and one row of n per line.
 
@@ -91,8 +92,12 @@ def pulse_chart(series: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
         if is_total or not groups:
             lo = np.where(hidden, np.nan, part[lo_col].astype(float).to_numpy())
             hi = np.where(hidden, np.nan, part[hi_col].astype(float).to_numpy())
-            ax.fill_between(x, lo, hi, color=tint(colors[g], 0.22 if not groups else 0.13), linewidth=0,
-                            zorder=1, gid="ci_band")
+            band = tint(colors[g], 0.22 if not groups else 0.13)
+            ax.fill_between(x, lo, hi, color=band, linewidth=0, zorder=1, gid="ci_band")
+            # a point between hidden (or no) neighbours has no band to draw: its interval as a bar of band
+            alone = np.isfinite(yv) & ~np.isfinite(np.r_[np.nan, yv[:-1]]) & ~np.isfinite(np.r_[yv[1:], np.nan])
+            if alone.any():
+                ax.vlines(x[alone], lo[alone], hi[alone], color=band, linewidth=9, zorder=1, gid="ci_alone")
             drawn += [lo, hi]
         width = 2.6 if is_total else 1.5
         ax.plot(x, yv, color=colors[g], linewidth=width, marker="o", markersize=5.5 if is_total else 4,

@@ -68,7 +68,7 @@ def touchpoint_rows(touchpoints: pd.DataFrame, texts: dict) -> pd.DataFrame:
 
 def nps_rows(nps: pd.DataFrame, texts: dict) -> pd.DataFrame:
     """The NPS/eNPS chart's rows: side, category, detractors, passives, promoters (shares 0–100; NaN
-    when suppressed), nps, ci_low, ci_high, n, suppressed."""
+    when suppressed), nps, ci_low, ci_high, n (missing when suppressed), suppressed."""
     rows = []
     for r in nps.itertuples():
         hidden = bool(pd.isna(r.nps))
@@ -78,7 +78,7 @@ def nps_rows(nps: pd.DataFrame, texts: dict) -> pd.DataFrame:
             "passives": np.nan if hidden else 100 * float(r.passive_share),
             "promoters": np.nan if hidden else 100 * float(r.promoter_share),
             "nps": np.nan if hidden else float(r.nps), "ci_low": np.nan if hidden else float(r.ci_low),
-            "ci_high": np.nan if hidden else float(r.ci_high), "n": int(r.n), "suppressed": hidden,
+            "ci_high": np.nan if hidden else float(r.ci_high), "n": r.n, "suppressed": hidden,
         })
     return pd.DataFrame(rows, columns=["side", "category", "detractors", "passives", "promoters", "nps",
                                        "ci_low", "ci_high", "n", "suppressed"])
@@ -117,8 +117,10 @@ def trend_rows(trends: pd.DataFrame) -> pd.DataFrame:
 
 
 def pulse_rows(pulse: pd.DataFrame) -> pd.DataFrame:
-    """The pulse line: period, mean (pulse scale; NaN where suppressed), n — the total only."""
+    """The pulse line: period, mean (pulse scale; NaN where suppressed), n (missing where suppressed) —
+    the total only."""
     total = pulse[pulse["group"] == "(all)"] if "group" in pulse else pulse
-    mean = total["mean"].astype(float).where(~total["suppressed"].astype(bool))
-    return pd.DataFrame({"period": total["period"].astype(str).to_numpy(), "mean": mean.to_numpy(),
-                         "n": total["n"].to_numpy()})
+    shown = ~total["suppressed"].astype(bool)
+    return pd.DataFrame({"period": total["period"].astype(str).to_numpy(),
+                         "mean": total["mean"].astype(float).where(shown).to_numpy(),
+                         "n": total["n"].astype("Int64").where(shown).to_numpy()})

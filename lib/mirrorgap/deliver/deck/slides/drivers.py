@@ -7,6 +7,7 @@ from mirrorgap.deliver.deck.charts.matrix import add_priority_chart
 from mirrorgap.deliver.deck.charts.rows import priority_rows
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.number_formats import percent_of_100
+from mirrorgap.render.findings import size_words
 from mirrorgap.render.style import HOUSE_COLORS
 
 __all__ = ["drivers_slides", "priority_slide"]
@@ -24,7 +25,8 @@ def drivers_slides(deck: Deck) -> None:
             continue
         shown = shown.sort_values("weight_pct", ascending=False)
         note = dt["model_note"].format(r2=deck.f(shown["r2"].iloc[0], decimals=2),
-                                       n=deck.f(int(shown["n_respondents"].iloc[0])),
+                                       n=size_words(shown["n_respondents"].iloc[0], side=side,
+                                                    min_n=deck.eng.analysis.min_n, language=deck.eng.language),
                                        conf=deck.f(100 * (1 - deck.eng.analysis.alpha)))
         title = dt.get(f"title_{side}_{outcome}", dt["priority_title"])
         slide = deck.content_slide(title, dt["weight_axis"], note=note)

@@ -31,8 +31,7 @@ def nps_slide(deck: Deck) -> None:
         frame = textbox(slide, Box(left + Inches(0.3), top, width - Inches(0.4), height), anchor=MSO_ANCHOR.MIDDLE)
         name = deck.d["outcome_enps" if r.side == "employee" else "outcome_nps"]
         if r.suppressed:
-            para(frame, f"{name}: {deck.t['chart']['too_few']}", size=20, bold=True, first=True)
-            para(frame, deck.t["table"]["n_value"].format(n=deck.f(r.n)), size=11, color=HOUSE_COLORS["neutral"], space_after=0)
+            para(frame, f"{name}: {deck.t['chart']['too_few']}", size=20, bold=True, first=True, space_after=0)
         else:
             para(frame, f"{name} {deck.f(r.nps, signed=True)}", size=30, bold=True, first=True, space_after=0)
             detail = deck.d["kpi_detail"].format(low=deck.f(r.ci_low, signed=True),

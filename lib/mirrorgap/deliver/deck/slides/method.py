@@ -8,6 +8,7 @@ from pptx.util import Emu, Inches
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.layout import CONTENT_W, MARGIN, Box
 from mirrorgap.deliver.deck.shapes import WHITE, cell, para, textbox
+from mirrorgap.deliver.quality import client_ledger
 from mirrorgap.read.ledger import EXCLUSION_REASONS
 from mirrorgap.render.findings import method_text
 from mirrorgap.render.style import HOUSE_COLORS
@@ -15,14 +16,15 @@ from mirrorgap.render.style import HOUSE_COLORS
 __all__ = ["method_slide"]
 
 
-def _ledger_lines(deck: Deck) -> list[tuple[str, list[int]]]:
-    """(label, [customers, employees]) for rows in, rows used and each reason rows were left out for."""
+def _ledger_lines(deck: Deck) -> list[tuple[str, list[int | None]]]:
+    """(label, [customers, employees]) for rows in, rows used and each reason rows were left out for;
+    None where a count would give a hidden group's size."""
     rep = deck.t["report"]
-    ledgers = [s.ledger for s in (deck.results.customer, deck.results.employee)]
-    lines = [(rep["rows_in"], [led.rows_in for led in ledgers]),
-             (rep["rows_used"], [led.rows_used for led in ledgers])]
+    ledgers = list(client_ledger(deck.results).values())
+    lines = [(rep["rows_in"], [led["rows_in"] for led in ledgers]),
+             (rep["rows_used"], [led["rows_used"] for led in ledgers])]
     for reason in EXCLUSION_REASONS:
-        counts = [led.exclusion_counts()[reason] for led in ledgers]
+        counts = [led["excluded_by_reason"][reason] for led in ledgers]
         if any(counts):
             lines.append((f"{rep['excluded']}: {deck.t['reasons'][reason]}", counts))
     return lines
@@ -49,4 +51,5 @@ def method_slide(deck: Deck) -> None:
         fill = HOUSE_COLORS["light"] if i % 2 else WHITE
         cell(grid.cell(i, 0), [(label, 10.5, False, None)], fill=fill)
         for col, count in enumerate(counts, start=1):
-            cell(grid.cell(i, col), [(deck.f(count), 10.5, False, None)], fill=fill, align=PP_ALIGN.RIGHT)
+            text = deck.t["chart"]["too_few"] if count is None else deck.f(count)
+            cell(grid.cell(i, col), [(text, 10.5, False, None)], fill=fill, align=PP_ALIGN.RIGHT)

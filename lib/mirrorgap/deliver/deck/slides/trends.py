@@ -11,6 +11,7 @@ from mirrorgap.deliver.deck.charts.rows import pulse_rows, too_few_label, trend_
 from mirrorgap.deliver.deck.charts.style import fill, light, nice_step
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.number_formats import ONE_DECIMAL, SIGNED
+from mirrorgap.render.charts.pulse import HIDDEN_MARK
 from mirrorgap.render.style import HOUSE_COLORS
 
 __all__ = ["pulse_slide", "trend_slide"]
@@ -42,7 +43,8 @@ def trend_slide(deck: Deck) -> None:
 
 
 def pulse_slide(deck: Deck) -> None:
-    """The employees' mean per period on the pulse scale; a hidden period leaves a gap in the line."""
+    """The employees' mean per period on the pulse scale; a hidden period leaves a gap in the line and
+    is marked "×" under its label."""
     pulse = deck.table("pulse")
     rows = pulse_rows(pulse) if pulse is not None else None
     if rows is None or rows.empty or rows["mean"].isna().all():
@@ -53,6 +55,8 @@ def pulse_slide(deck: Deck) -> None:
     slide = deck.content_slide(tt["pulse_title"], subtitle, note=tt["hidden_note"] if rows["mean"].isna().any() else None)
     finite = rows["mean"].dropna()
     y_lo, y_hi = max(float(lo), math.floor(finite.min() - 1)), min(float(hi), math.ceil(finite.max() + 1))
-    add_line_chart(slide, deck.chart_box(), rows["period"].tolist(),
+    # a hidden week is marked as the note says ("×"), as in the report's chart
+    periods = [f"{p}\n{HIDDEN_MARK}" if pd.isna(m) else p for p, m in zip(rows["period"], rows["mean"])]
+    add_line_chart(slide, deck.chart_box(), periods,
                    [(tt["all_employees"], rows["mean"].tolist(), HOUSE_COLORS["employee"])],
                    font=deck.font, fmt=ONE_DECIMAL, minimum=y_lo, maximum=y_hi, major=1, legend=False)

@@ -1,0 +1,59 @@
+"""The data-quality ledger as the client's deliverables show it (quality.json, the report's and the
+deck's quality tables, the workbook's quality sheets): every count of the ledger, except those that
+would give the size of an employee group too small to show. Those are None ("för få svar").
+
+What is hidden on the employee side, by the one small-group rule (`stats.small_groups`):
+- rows in and rows used, when the side, or one of its waves, is under `min_n` (rows used is the sum of
+  the waves' respondents, so a shown total minus the shown waves would give a hidden wave back; rows
+  in is rows used plus the rows left out, which are shown);
+- an answered column's valid answers and its blanks, when its answers in any wave are under `min_n`
+  or the rows are hidden (valid + the missing answers = rows in, so the blanks go with them).
+
+The consultant's own view of the ledger (`make check`) keeps every count: it never leaves the machine.
+"""
+from __future__ import annotations
+
+from mirrorgap.analyse.pipeline import Results
+from mirrorgap.read.ledger import MISSING_REASONS
+from mirrorgap.stats.small_groups import hidden_for
+
+__all__ = ["client_ledger", "missing_totals"]
+
+_OUTCOME_COLUMNS = {"nps": "nps", "enps": "nps"}  # ledger names of the outcome questions → clean columns
+
+
+def _per_wave(frame, column: str | None = None) -> list[int]:
+    """Respondents (or answers to `column`) in each wave of a side's clean rows; one number without waves."""
+    answered = frame[column].notna() if column is not None else frame.index.to_series().notna()
+    if "wave" not in frame:
+        return [int(answered.sum())]
+    return [int(v) for v in answered.groupby(frame["wave"].astype(object).fillna(""), sort=False).sum()] or [0]
+
+
+def _hidden(side: str, counts: list[int], min_n: int) -> bool:
+    return any(hidden_for(side, n, min_n) for n in counts)
+
+
+def client_ledger(results: Results) -> dict[str, dict]:
+    """Both sides' ledgers (`SideLedger.to_dict`) with the counts that would show a hidden group's size
+    set to None: rows_in, rows_used, and per column valid and missing["blank"] (see the module docstring)."""
+    min_n = results.engagement.analysis.min_n
+    out = {}
+    for clean in (results.customer, results.employee):
+        ledger = clean.ledger.to_dict()
+        frame = clean.frame
+        rows_hidden = _hidden(clean.side, _per_wave(frame), min_n)
+        if rows_hidden:
+            ledger["rows_in"] = ledger["rows_used"] = None
+        for column in ledger["columns"]:
+            name = _OUTCOME_COLUMNS.get(column["name"], column["name"])
+            if rows_hidden or (name in frame and _hidden(clean.side, _per_wave(frame, name), min_n)):
+                column["valid"] = None
+                column["missing"] = {**column["missing"], "blank": None}
+        out[clean.side] = ledger
+    return out
+
+
+def missing_totals(ledger: dict) -> dict[str, int]:
+    """Answers set to missing per reason, summed over a side's columns (a hidden count is left out)."""
+    return {r: sum(c["missing"][r] for c in ledger["columns"] if c["missing"][r] is not None) for r in MISSING_REASONS}
