@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 
 from openpyxl import load_workbook
 
@@ -26,9 +27,16 @@ def test_an_unknown_label_that_is_a_comment_is_scrubbed_and_cut_in_the_workbook(
     assert len(label) <= SHOWN_LABEL_CHARS and label.endswith("…")
 
 
-def test_quality_json_is_strict_json_when_a_row_has_no_respondent_id():
+def test_quality_json_is_strict_json_and_names_no_respondent_nor_the_consultants_path():
     results = demo_results(bootstrap=0)
     results.customer.ledger.excluded.append({"row": 9999, "respondent_id": math.nan, "reason": "no_respondent_id"})
+    results.employee.ledger.excluded.append({"row": 77, "respondent_id": "E-4711", "reason": "duplicate_respondent_id"})
     text = json.dumps(quality_dict(results), allow_nan=False)
     back = json.loads(text)
-    assert back["customer"]["excluded"][-1] == {"row": 9999, "respondent_id": None, "reason": "no_respondent_id"}
+    assert back["customer"]["excluded"][-1] == {"row": 9999, "reason": "no_respondent_id"}
+    assert back["employee"]["excluded"][-1] == {"row": 77, "reason": "duplicate_respondent_id"}
+    assert "E-4711" not in text and all("respondent_id" not in row for s in back for row in back[s]["excluded"])
+    for side in ("customer", "employee"):  # the file by its name: the consultant's folders stay on the laptop
+        ledger = getattr(results, side).ledger
+        assert back[side]["file"] == Path(ledger.file).name and "/" not in back[side]["file"]
+        assert back[side]["rows_in"] in (None, back[side]["rows_used"] + len(back[side]["excluded"]))

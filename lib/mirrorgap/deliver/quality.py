@@ -9,9 +9,14 @@ What is hidden on the employee side, by the one small-group rule (`stats.small_g
 - an answered column's valid answers and its blanks, when its answers in any wave are under `min_n`
   or the rows are hidden (valid + the missing answers = rows in, so the blanks go with them).
 
+The rows left out are listed by their place in the file and their reason, without the respondent
+id (an employee id names a person), and the input file by its name, not the consultant's path.
+
 The consultant's own view of the ledger (`make check`) keeps every count: it never leaves the machine.
 """
 from __future__ import annotations
+
+from pathlib import PurePath
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.read.ledger import MISSING_REASONS
@@ -36,11 +41,14 @@ def _hidden(side: str, counts: list[int], min_n: int) -> bool:
 
 def client_ledger(results: Results) -> dict[str, dict]:
     """Both sides' ledgers (`SideLedger.to_dict`) with the counts that would show a hidden group's size
-    set to None: rows_in, rows_used, and per column valid and missing["blank"] (see the module docstring)."""
+    set to None: rows_in, rows_used, and per column valid and missing["blank"]; left-out rows without
+    their respondent ids, the file by its name (see the module docstring)."""
     min_n = results.engagement.analysis.min_n
     out = {}
     for clean in (results.customer, results.employee):
         ledger = clean.ledger.to_dict()
+        ledger["file"] = PurePath(ledger["file"]).name
+        ledger["excluded"] = [{k: v for k, v in row.items() if k != "respondent_id"} for row in ledger["excluded"]]
         frame = clean.frame
         rows_hidden = _hidden(clean.side, _per_wave(frame), min_n)
         if rows_hidden:
