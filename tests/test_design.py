@@ -198,3 +198,43 @@ def test_weight_column_reader():
     assert (exc.value.row, exc.value.column) == (4, "vikt") and "weight_column" in exc.value.fix
     with pytest.raises(InputFileError, match="weight column 'weight' is not in the file"):
         attach_weights(raw, clean, "weight")
+
+
+@pytest.mark.parametrize("language, words", [("en", ("Kish", "finite-population correction", "50%")),
+                                             ("sv", ("Kishs", "ändlighetskorrektionen", "50 %")),
+                                             ("da", ("Kishs", "endelighedskorrektionen", "50 %")),
+                                             ("nb", ("Kishs", "endelighetskorreksjonen", "50 %"))])
+def test_method_text_says_how_weights_and_headcount_entered(language, words):
+    from mirrorgap.render.findings import method_text
+
+    eng, c, e = synthetic(unit_sizes=(14, 9, 8, 7, 6, 11))
+    eng = with_headcount(eng.model_copy(update={"language": language}))
+    spec = eng.customer.model_copy(update={"weight_column": "vikt"})
+    eng = eng.model_copy(update={"customer": spec})
+    w = np.random.default_rng(2).uniform(0.5, 2, len(c.frame))
+    invited = {u: 2 * n for u, n in e.frame["unit"].value_counts().items()}
+    r = analyse(eng, weighted(c, w), e, headcount=headcount_frame(invited))
+    text = method_text(eng, r)
+    assert text.startswith(method_text(eng)) and all(word in text for word in words)
+    assert "vikt" in text and f"{kish_n_eff(w):.1f}".replace(".", "," if language != "en" else ".") in text
+    plain = analyse(eng.model_copy(update={"headcount": None, "customer": eng.customer.model_copy(
+        update={"weight_column": None})}), c, e)
+    assert method_text(eng, plain) == method_text(eng)
+
+
+def test_workbook_sheet_of_response_rates_hides_what_the_table_hides():
+    from mirrorgap.config.texts import tree
+    from mirrorgap.deliver.sheets import sheet_frame
+
+    eng, c, e = synthetic()
+    invited = {"U0": 20, "U1": 9, "U2": 3, "U3": 30, "U4": 8, "U5": 12}
+    rates = analyse(with_headcount(eng), c, e, headcount=headcount_frame(invited)).tables["response_rates"]
+    t = tree("sv")
+    frame, formats = sheet_frame("response_rates", rates, t, hidden_text="för få svar")
+    hidden = rates["suppressed"].to_numpy()
+    assert (frame.loc[hidden, "responded"] == "för få svar").all() and (frame.loc[hidden, "response_rate"] == "för få svar").all()
+    assert frame["invited"].tolist() == rates["invited"].tolist()
+    shown = ~hidden
+    assert frame.loc[shown, "response_rate"].astype(float).tolist() == pytest.approx(
+        (rates.loc[shown, "response_rate"] / 100).tolist())
+    assert t["deck"]["sheet.response_rates"] == "Svarsfrekvens"

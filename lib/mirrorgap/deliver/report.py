@@ -109,7 +109,7 @@ def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) ->
         "actions": _actions(results, t),
         "table": _table_rows(results, t), "quality": _quality(results, t),
         "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,
-        "method_text": method_text(eng),
+        "method_text": method_text(eng, results),
     }
     return env.get_template("report.html.j2").render(**context)
 
