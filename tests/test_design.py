@@ -238,3 +238,55 @@ def test_workbook_sheet_of_response_rates_hides_what_the_table_hides():
     assert frame.loc[shown, "response_rate"].astype(float).tolist() == pytest.approx(
         (rates.loc[shown, "response_rate"] / 100).tolist())
     assert t["deck"]["sheet.response_rates"] == "Svarsfrekvens"
+
+
+def test_demo_headcount_changes_only_the_employees_sampling_error():
+    """The demo's headcount (data/demo/headcount.csv) changes gaps.csv only through the finite-population
+    correction: every n, mean and gap stays; the employees' half-widths shrink by √(1 − n/N) and the
+    gap's interval and p follow Welch's test with the corrected employee variance (checked with scipy)."""
+    from mirrorgap.analyse.gaps import gaps_csv_frame
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.config.paths import PARAMS_DIR
+
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    c, e = load_side(eng, "customer"), load_side(eng, "employee")
+    with_hc, without = analyse(eng, c, e), analyse(eng.model_copy(update={"headcount": None}), c, e)
+    new, old = gaps_csv_frame(with_hc.gaps), gaps_csv_frame(without.gaps)
+    changed = [col for col in old.columns if not new[col].equals(old[col])]
+    assert changed == ["employee_ci_low", "employee_ci_high", "gap_ci_low", "gap_ci_high", "p_value", "q_value"]
+    population = with_hc.designs["employee"].population
+    assert population == 151 and with_hc.wave == "2026"
+    g = with_hc.gaps
+    ratio = (g.employee_ci_high - g.employee_mean) / (without.gaps.employee_ci_high - g.employee_mean)
+    assert ratio.to_numpy() == pytest.approx(np.sqrt(1 - g.employee_n / population).to_numpy(), rel=1e-9)
+    ve = g.employee_sd ** 2 * (1 - g.employee_n / population) / g.employee_n
+    vc = g.customer_sd ** 2 / g.customer_n
+    df = (ve + vc) ** 2 / (ve ** 2 / (g.employee_n - 1) + vc ** 2 / (g.customer_n - 1))
+    half = sps.t.ppf(0.975, df) * np.sqrt(ve + vc)
+    assert g.gap_ci_high.to_numpy() == pytest.approx((g.gap + half).to_numpy(), rel=1e-9)
+    assert g.p_value.to_numpy() == pytest.approx(2 * sps.t.sf(np.abs(g.gap) / np.sqrt(ve + vc), df), rel=1e-6)
+    assert (new["classification"] == old["classification"]).all()
+    rates = with_hc.tables["response_rates"]
+    assert rates["response_rate"].iloc[0] == pytest.approx(100 * 125 / 151)
+
+
+def test_response_rates_by_unit_and_department_follow_the_audited_cells():
+    eng, c, e = synthetic(unit_sizes=(60, 45, 30, 9))
+    counts = e.frame.groupby(["unit", "dept"]).size()
+    frame = pd.DataFrame({"wave": None, "unit": [u for u, _ in counts.index], "group": [d for _, d in counts.index],
+                          "invited": (counts.to_numpy() + 2), "row": range(2, 2 + len(counts))})
+    frame.attrs["path"] = "headcount.csv"
+    eng = with_headcount(eng, segment_column="avd", segment="dept")
+    rates = analyse(eng, c, e, headcount=frame).tables["response_rates"]
+    decision = side_decision(e, eng, pooled=False)
+    crossed = rates[rates["by2"] == "dept"]
+    assert len(crossed) == len(counts) and set(rates["by"]) == {"", "unit", "dept"}
+    for r in rates.itertuples():
+        key = (r.by or None, None if r.by == "" else r.group, r.by2 or None, r.group2 or None)
+        assert r.suppressed == decision.cell_hidden("2026", RESPONDENTS, key)
+        if not r.suppressed:
+            assert r.response_rate == pytest.approx(100 * r.responded / r.invited)
+    departments = rates[rates["by"] == "dept"].set_index("group")
+    assert departments["invited"].to_dict() == frame.groupby("group")["invited"].sum().to_dict()
+    assert crossed["suppressed"].any() and not crossed["suppressed"].all()

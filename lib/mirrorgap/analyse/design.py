@@ -32,6 +32,7 @@ from mirrorgap.stats.survey import kish_n_eff, weighted_summary
 
 __all__ = ["SideDesign", "RATE_COLUMNS", "side_weights", "side_design", "design_summaries", "response_rates"]
 
+TOTAL = "(all)"  # the group of the all-employees row, as the crossed tables' margins are labelled
 RATE_COLUMNS = ["wave", "by", "group", "by2", "group2", "invited", "responded", "response_rate", "suppressed"]
 
 
@@ -145,7 +146,7 @@ def response_rates(employee: CleanSide, engagement: Engagement, headcount: pd.Da
             key = (by, group, by2, group2)
             hidden = n < min_n or decision.cell_hidden(wave, RESPONDENTS, key)
             rate = 100.0 * n / invited if invited else np.nan
-            rows.append({"wave": wave if wave is not None else "", "by": by or "", "group": group or "",
+            rows.append({"wave": wave if wave is not None else "", "by": by or "", "group": group or TOTAL,
                          "by2": by2 or "", "group2": group2 or "", "invited": invited,
                          "responded": pd.NA if hidden else n, "response_rate": np.nan if hidden else rate,
                          "suppressed": bool(hidden)})

@@ -51,7 +51,7 @@ def design_text(results) -> str:
             rate = "–" if total.suppressed else fmt_number(total.response_rate, lang) + ("%" if lang == "en" else " %")
             parts.append(words["fpc"].format(invited=invited, responded=responded, rate=rate))
         else:
-            invited = " / ".join(fmt_number(int(v), lang) for v in totals["invited"])
+            invited = " / ".join(f"{fmt_number(int(v), lang)} ({w})" for w, v in zip(totals["wave"], totals["invited"]))
             parts.append(words["fpc_pooled"].format(invited=invited))
     return " ".join(parts)
 
