@@ -290,3 +290,18 @@ def test_response_rates_by_unit_and_department_follow_the_audited_cells():
     departments = rates[rates["by"] == "dept"].set_index("group")
     assert departments["invited"].to_dict() == frame.groupby("group")["invited"].sum().to_dict()
     assert crossed["suppressed"].any() and not crossed["suppressed"].all()
+
+
+def test_report_rows_of_response_rates():
+    from mirrorgap.config.texts import tree
+    from mirrorgap.deliver.report import _response_rates
+
+    eng, c, e = synthetic()
+    eng = with_headcount(eng.model_copy(update={"language": "sv"}))
+    r = analyse(eng, c, e, headcount=headcount_frame({"U0": 20, "U1": 9, "U2": 3, "U3": 30, "U4": 8, "U5": 12}))
+    rows = _response_rates(r, tree("sv"))
+    assert rows[0] == {"wave": "2026", "group": "Alla medarbetare", "invited": "82", "responded": "46",
+                       "rate": "56 %"}
+    by_group = {row["group"]: row for row in rows}
+    assert by_group["U2"]["responded"] == by_group["U2"]["rate"] == "för få svar" and by_group["U2"]["invited"] == "3"
+    assert by_group["U0"]["rate"] == "70 %"
