@@ -305,3 +305,53 @@ def test_report_rows_of_response_rates():
     by_group = {row["group"]: row for row in rows}
     assert by_group["U2"]["responded"] == by_group["U2"]["rate"] == "för få svar" and by_group["U2"]["invited"] == "3"
     assert by_group["U0"]["rate"] == "70 %"
+
+
+def test_demo_end_to_end_with_a_weight_column_raking_and_a_headcount(tmp_path):
+    """Real files through `load_side`: the demo's employee workbook with a weight column added, the
+    customers raked to a 50/50 customer type, the demo headcount; then a headcount that is too small."""
+    from openpyxl import load_workbook
+
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
+    from mirrorgap.errors import InputFileError
+    from mirrorgap.render.findings import method_text
+
+    wb = load_workbook(PROJ_ROOT / "data/demo/employees.xlsx")
+    ws = wb["Svar"]
+    column = ws.max_column + 1
+    ws.cell(3, column, "vikt")
+    for row in range(4, ws.max_row + 1):
+        ws.cell(row, column, [0.5, 1.0, 2.5][row % 3])
+    wb.save(tmp_path / "employees.xlsx")
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    employee_spec = eng.employee.model_copy(update={"weight_column": "vikt", "input": eng.employee.input.model_copy(
+        update={"path": str(tmp_path / "employees.xlsx"), "outside_project": True})})
+    customer_spec = eng.customer.model_copy(update={"rake_to": {"Kundtyp": {"Privatkund": 1, "Företagskund": 1}}})
+    eng = eng.model_copy(update={"employee": employee_spec, "customer": customer_spec})
+    c, e = load_side(eng, "customer"), load_side(eng, "employee")
+    assert (e.frame[WEIGHT] == [[0.5, 1.0, 2.5][row % 3] for row in e.frame["source_row"]]).all()
+    r = analyse(eng, c, e)
+    e26 = e.frame[e.frame["wave"] == "2026"]
+    x, w = pomp(dataclasses.replace(e, frame=e26), "extra_mile"), e26[WEIGHT].to_numpy()
+    ok = ~np.isnan(x)
+    n_eff, population = kish_n_eff(w[ok]), 151
+    d = DescrStatsW(x[ok], weights=w[ok] * n_eff / w[ok].sum())
+    row = r.gaps.set_index("item").loc["extra_mile"]
+    assert row.employee_mean == pytest.approx(d.mean)
+    low, high = d.tconfint_mean(0.05)
+    assert (row.employee_ci_high - row.employee_mean) == pytest.approx((high - d.mean) * np.sqrt(1 - ok.sum() / population))
+    raked = r.designs["customer"].weights
+    kind = c.frame.loc[c.frame["wave"] == "2026", "Kundtyp"].to_numpy()
+    assert raked[kind == "Privatkund"].sum() == pytest.approx(raked.sum() / 2)
+    text = method_text(eng, r)
+    assert "vikt" in text and "Kundtyp" in text and "151" in text
+    (tmp_path / "headcount.csv").write_text("Våg;Anläggning;Inbjudna\n2026;Göteborg Hisingen;27\n2026;Malmö Bulltofta;25\n"
+                                            "2026;Stockholm Kungens Kurva;31\n2026;Uppsala Boländerna;24\n"
+                                            "2026;Västerås Erikslund;16\n2026;Örebro Marieberg;21\n", encoding="utf-8")
+    small = eng.headcount.model_copy(update={"input": eng.headcount.input.model_copy(
+        update={"path": str(tmp_path / "headcount.csv"), "outside_project": True})})
+    with pytest.raises(InputFileError, match="fewer invited \\(16\\) than answered \\(17\\) in unit 'Västerås Erikslund'") as exc:
+        analyse(eng.model_copy(update={"headcount": small}), c, e)
+    assert exc.value.row == 6 and exc.value.column == "Inbjudna"
