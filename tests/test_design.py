@@ -355,3 +355,13 @@ def test_demo_end_to_end_with_a_weight_column_raking_and_a_headcount(tmp_path):
     with pytest.raises(InputFileError, match="fewer invited \\(16\\) than answered \\(17\\) in unit 'Västerås Erikslund'") as exc:
         analyse(eng.model_copy(update={"headcount": small}), c, e)
     assert exc.value.row == 6 and exc.value.column == "Inbjudna"
+
+
+def test_an_item_whose_answerers_all_weigh_zero_is_an_error_naming_it():
+    eng, c, e = synthetic()
+    w = np.where(c.frame["extra"].isna(), 1.0, 0.0)  # only those who did not answer `extra` carry weight
+    with pytest.raises(ParamsError, match="every customer who answered 'extra' has weight 0"):
+        analyse(eng, weighted(c, w), e)
+    from mirrorgap.stats.estimators import wilson_ci
+    from mirrorgap.stats.survey import Design
+    assert np.isnan(wilson_ci(0.0, 5, design=Design(n_eff=0.0)).ci_low)  # no effective sample: no interval

@@ -109,10 +109,14 @@ def design_summaries(clean: CleanSide, design: SideDesign, *, top_box_at: float)
             continue
         scores = pomp(clean.frame[item.id].to_numpy(dtype=float), scale.min, scale.max)
         answered = ~np.isnan(scores)
-        n, mean, sd, n_eff = weighted_summary(scores, design.weights)
         w = design.weights[answered]
-        share = float(w[top_box(scores[answered], top_box_at)].sum() / w.sum()) if n and w.sum() > 0 else np.nan
-        summaries[item.id] = (n, mean, sd, share * n if n else 0)
+        if answered.any() and w.sum() <= 0:
+            raise ParamsError(f"{clean.side}.weight_column", [
+                f"every {clean.side} who answered {item.id!r} has weight 0, so the item has no weighted answer; "
+                "check the weights (or the raking margins)"])
+        n, mean, sd, n_eff = weighted_summary(scores, design.weights)
+        share = float(w[top_box(scores[answered], top_box_at)].sum() / w.sum()) if n else 0.0
+        summaries[item.id] = (n, mean, sd, share * n)
         designs[item.id] = (n_eff, design.population)
     return summaries, designs
 
