@@ -27,7 +27,8 @@ from mirrorgap.read.headcount import check_against
 from mirrorgap.read.recode import BLANK, CleanSide
 from mirrorgap.read.weights import WEIGHT
 from mirrorgap.stats.estimators import pomp, top_box
-from mirrorgap.stats.raking import RakingError, rake
+from mirrorgap.stats.raking import rake
+from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.survey import kish_n_eff, weighted_summary
 
 __all__ = ["SideDesign", "RATE_COLUMNS", "side_weights", "side_design", "design_summaries", "response_rates"]
@@ -79,7 +80,7 @@ def side_weights(clean: CleanSide, spec: SideSpec) -> np.ndarray | None:
         targets.append(np.array([margin[g] for g in names], dtype=float))
     try:
         return rake(groups, targets, base=base)
-    except RakingError as exc:
+    except ValueError as exc:  # the margins cannot be met (the groups were checked above)
         raise ParamsError(f"{clean.side}.rake_to", [f"the margins cannot be met: {exc}"]) from None
 
 
@@ -148,7 +149,7 @@ def response_rates(employee: CleanSide, engagement: Engagement, headcount: pd.Da
                 cells.append(("unit", r.unit, segment, r.group, int(r.invited), n))
         for by, group, by2, group2, invited, n in cells:
             key = (by, group, by2, group2)
-            hidden = n < min_n or decision.cell_hidden(wave, RESPONDENTS, key)
+            hidden = too_small(n, min_n) or decision.cell_hidden(wave, RESPONDENTS, key)
             rate = 100.0 * n / invited if invited else np.nan
             rows.append({"wave": wave if wave is not None else "", "by": by or "", "group": group or TOTAL,
                          "by2": by2 or "", "group2": group2 or "", "invited": invited,

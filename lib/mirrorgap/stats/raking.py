@@ -13,11 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["RakingError", "rake"]
-
-
-class RakingError(ValueError):
-    """The margins cannot be met: a group with a target has no respondent, or the fit does not converge."""
+__all__ = ["rake"]
 
 
 def rake(groups: list[np.ndarray], targets: list[np.ndarray], *, base=None, tol: float = 1e-10,
@@ -28,8 +24,8 @@ def rake(groups: list[np.ndarray], targets: list[np.ndarray], *, base=None, tol:
     targets: per margin, the population count or share of each group (positive; scaled to shares).
     base: starting (design) weights, ≥ 0; default 1 each.
     Returns weights scaled to sum to the number of respondents (Kish's n_eff does not depend on the
-    scale). Raises RakingError when a group with a target has no weight to scale, or when the margins
-    are not met within `tol` (largest share difference) after `max_iter` rounds.
+    scale). Raises ValueError for bad arguments, when a group with a target has no weight to scale, or
+    when the margins are not met within `tol` (largest share difference) after `max_iter` rounds.
     """
     n = len(groups[0]) if groups else 0
     w = np.ones(n) if base is None else np.asarray(base, dtype=float).copy()
@@ -47,7 +43,7 @@ def rake(groups: list[np.ndarray], targets: list[np.ndarray], *, base=None, tol:
     for m, (g, s) in enumerate(zip(codes, shares)):
         have = np.bincount(g, weights=w, minlength=len(s))
         if (have <= 0).any():
-            raise RakingError(f"margin {m}: group {int(np.argmax(have <= 0))} has no respondent (or only zero weights)")
+            raise ValueError(f"margin {m}: group {int(np.argmax(have <= 0))} has no respondent (or only zero weights)")
     for _ in range(max_iter):
         worst = 0.0
         for g, s in zip(codes, shares):
@@ -57,4 +53,4 @@ def rake(groups: list[np.ndarray], targets: list[np.ndarray], *, base=None, tol:
             worst = max(worst, float(np.abs(np.bincount(g, weights=w, minlength=len(s)) / w.sum() - s).max()))
         if worst <= tol:
             return w * (n / w.sum())
-    raise RakingError(f"the margins were not met after {max_iter} rounds (largest share difference {worst:.2g})")
+    raise ValueError(f"the margins were not met after {max_iter} rounds (largest share difference {worst:.2g})")
