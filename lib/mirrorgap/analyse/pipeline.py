@@ -130,7 +130,9 @@ def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide, *,
     not given) and the response rates."""
     wave = resolve_wave(engagement, customer, employee)
     c, e = in_wave(customer, wave), in_wave(employee, wave)
-    if headcount is None:
+    if engagement.headcount is None:  # the params say whether there is a headcount
+        headcount = None
+    elif headcount is None:
         headcount = load_headcount(engagement)
     designs = {clean.side: side_design(clean, engagement, headcount=headcount, wave=wave) for clean in (c, e)}
     gaps = gap_table_for_metric(design_gap_table(c, e, engagement, designs), engagement.analysis)
