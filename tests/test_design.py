@@ -362,6 +362,10 @@ def test_an_item_whose_answerers_all_weigh_zero_is_an_error_naming_it():
     w = np.where(c.frame["extra"].isna(), 1.0, 0.0)  # only those who did not answer `extra` carry weight
     with pytest.raises(ParamsError, match="every customer who answered 'extra' has weight 0"):
         analyse(eng, weighted(c, w), e)
+    e = dataclasses.replace(e, frame=e.frame.assign(nps=np.where(np.arange(len(e.frame)) < 5, np.nan, e.frame["nps"])))
+    w = np.where(e.frame["nps"].isna(), 1.0, 0.0)  # only those without an eNPS answer weigh
+    with pytest.raises(ParamsError, match="every employee who answered the eNPS question has weight 0"):
+        analyse(eng, c, weighted(e, w))
     from mirrorgap.stats.estimators import wilson_ci
     from mirrorgap.stats.survey import Design
     assert np.isnan(wilson_ci(0.0, 5, design=Design(n_eff=0.0)).ci_low)  # no effective sample: no interval

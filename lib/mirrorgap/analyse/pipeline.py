@@ -98,7 +98,12 @@ def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement,
         if "nps" not in clean.frame:
             continue
         scores, design = clean.frame["nps"].to_numpy(dtype=float), designs.get(clean.side, SideDesign())
-        fpc = fpc_share(int((~np.isnan(scores)).sum()), design.population)
+        answered = ~np.isnan(scores)
+        fpc = fpc_share(int(answered.sum()), design.population)
+        if design.weights is not None and answered.any() and design.weights[answered].sum() <= 0:
+            raise ParamsError(f"{clean.side}.weight_column", [f"every {clean.side} who answered the "
+                                                              f"{'NPS' if clean.side == 'customer' else 'eNPS'} "
+                                                              "question has weight 0; check the weights"])
         r = (nps(scores, conf=conf, fpc=fpc) if design.weights is None
              else nps_weighted(scores, design.weights, conf=conf, fpc=fpc))
         row = {"side": clean.side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}}
