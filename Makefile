@@ -63,6 +63,7 @@ bench: $(STAMP) ## benchmarks against DuckDB / plain pandas (not part of make te
 
 demo-data: $(STAMP) ## regenerate the synthetic demo engagement in data/demo/
 	$(PY) data/demo/make_demo.py
+	$(PY) data/demo/make_headcount.py
 
 clean: ## remove runs and caches (keeps .venv)
 	rm -rf output bench/out .pytest_cache

@@ -8,8 +8,15 @@ from statsmodels.stats.multitest import multipletests
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
 from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_aggregates, write_aggregates
 from mirrorgap.aggregate.views import AggregateViews, Filters
-from mirrorgap.analyse.gaps import gap_table
-from mirrorgap.analyse.pipeline import analyse, in_wave, load_side, nps_table
+from mirrorgap.analyse.design import SideDesign, side_design
+from mirrorgap.analyse.pipeline import (
+    analyse,
+    design_gap_table,
+    in_wave,
+    load_headcount,
+    load_side,
+    nps_table,
+)
 from mirrorgap.config.params import load_engagement
 from mirrorgap.config.paths import PARAMS_DIR
 from mirrorgap.read.recode import CleanSide
@@ -73,9 +80,13 @@ def test_filtered_views_equal_raw_rows(demo, filters, customer_mask, employee_ma
     c = subset(c, customer_mask(c.frame)) if customer_mask else c
     e = subset(e, employee_mask(e.frame)) if employee_mask else e
     view = views.gap_table(Filters(wave="2026", **filters))
-    assert_same(view, gap_table(c, e, eng.analysis, language=eng.language))
+    # all employees of the wave: the headcount's finite-population correction, as in the report
+    designs = {"customer": SideDesign(), "employee": SideDesign() if employee_mask else
+               side_design(e, eng, headcount=load_headcount(eng), wave="2026")}
+    assert (designs["employee"].population is not None) == (employee_mask is None)
+    assert_same(view, design_gap_table(c, e, eng, designs))
     assert (view["classification"] != "suppressed").sum() >= 1
-    raw_nps = nps_table(c, e, eng)
+    raw_nps = nps_table(c, e, eng, designs)
     view_nps = views.nps_table(Filters(wave="2026", **filters))
     shown = view_nps["nps"].notna()
     assert np.allclose(view_nps.loc[shown, "nps"], raw_nps.loc[shown, "nps"])

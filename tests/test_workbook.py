@@ -58,7 +58,7 @@ def _cells(wb):
 def test_every_table_has_its_own_swedish_sheet(book):
     assert book.sheetnames == ["Om arbetsboken", "Gap", "NPS och eNPS", "Kontaktpunkter", "Nyckeldrivare",
                                "Prioritering", "Enheter", "Segment", "Länkning", "Medarbetarresan", "Förändring", "Veckopuls",
-                               "Kommentarteman", "Handlingsplan", "Datakvalitet", "Datakvalitet per fråga"]
+                               "Kommentarteman", "Handlingsplan", "Svarsfrekvens", "Datakvalitet", "Datakvalitet per fråga"]
     assert book.active.title == "Gap"
 
 

@@ -19,6 +19,7 @@ from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.disclosure import Decision, crossings, dimensions, measures, side_decision
 from mirrorgap.config.params import Engagement
+from mirrorgap.read.headcount import check_against, read_headcount
 from mirrorgap.read.recode import CleanSide, waves_of
 
 __all__ = ["aggregate_meta", "build_aggregates", "crossings", "decision", "dimensions", "measures"]
@@ -68,8 +69,11 @@ def build_aggregates(engagement: Engagement, customer: CleanSide, employee: Clea
 
 
 def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanSide, *, run_id: str) -> dict:
-    """What a view needs besides the counts: items and scales, the analysis settings, waves, groups."""
-    return {
+    """What a view needs besides the counts: items and scales, the analysis settings, waves, groups;
+    with a headcount in the params, the employees invited per wave (`populations`: the headcount is
+    not secret), so that the views apply the report's finite-population correction to the whole
+    company's employee figures."""
+    meta = {
         "client": engagement.client, "language": engagement.language, "run_id": run_id,
         "items": [i.model_dump(mode="json") for i in engagement.analysed_items],
         "analysis": engagement.analysis.model_dump(mode="json"),
@@ -81,3 +85,17 @@ def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanS
         "tenure_order": engagement.employee.tenure_order,
         "branding": engagement.branding.model_dump(mode="json"),
     }
+    if engagement.headcount is not None:
+        meta["populations"] = {"employee": invited_per_wave(engagement, employee)}
+    return meta
+
+
+def invited_per_wave(engagement: Engagement, employee: CleanSide) -> dict[str, int]:
+    """The employees invited in each wave of the employee side (ALL for a side without waves), from the
+    params' headcount file, checked against the respondents as a run checks it."""
+    headcount = read_headcount(engagement.headcount)
+    waves = waves_of(employee) or [None]
+    frame = employee.frame
+    return {ALL if w is None else str(w): int(check_against(headcount, frame if w is None else frame[frame["wave"] == w],
+                                                            engagement.headcount, wave=w)["invited"].sum())
+            for w in waves}

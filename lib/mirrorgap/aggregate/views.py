@@ -18,6 +18,7 @@ from mirrorgap.errors import UnknownScope
 from mirrorgap.stats.estimators import welch_ci_arrays
 from mirrorgap.stats.nps import NPS_COLUMNS, nps_from_counts
 from mirrorgap.stats.small_groups import too_small
+from mirrorgap.stats.survey import fpc_share
 
 SIDES = ("customer", "employee")
 
@@ -100,9 +101,19 @@ class AggregateViews:
         summaries, hidden = {}, {}
         for side in SIDES:
             summaries[side], hidden[side] = self._summaries(side, filters)
+        population = self._population(filters)
+        designs = ({"employee": {item: (None, population) for item in summaries["employee"]}}
+                   if population is not None else None)
         gaps = gap_table_from_summaries(summaries, self.scales, self._items(filters), self.analysis,
-                                        language=self.language, hidden=hidden)
+                                        language=self.language, hidden=hidden, designs=designs)
         return gap_table_for_metric(gaps, self.analysis)
+
+    def _population(self, filters: Filters) -> int | None:
+        """How many employees were invited in the filter's wave, when the run had a headcount and the
+        filter selects all employees (the report corrects the whole company's figures, not a group's)."""
+        if filters.cell("employee") != (ALL, ALL, None, None):
+            return None
+        return self.meta.get("populations", {}).get("employee", {}).get(str(filters.wave))
 
     def nps_table(self, filters: Filters) -> pd.DataFrame:
         """NPS (customers) and eNPS (employees) for a filter; a suppressed side has NaN figures."""
@@ -115,8 +126,9 @@ class AggregateViews:
                 rows.append({"side": side, "label": label, "n": np.nan,
                              **{k: np.nan for k in NPS_COLUMNS[3:]}})
                 continue
+            fpc = fpc_share(int(ix.n[seg]), self._population(filters)) if side == "employee" else 1.0
             r = nps_from_counts(int(ix.promoters[seg]), int(ix.passives[seg]), int(ix.detractors[seg]),
-                                conf=1 - self.analysis.alpha)
+                                conf=1 - self.analysis.alpha, fpc=fpc)
             rows.append({"side": side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}})
         return pd.DataFrame(rows, columns=NPS_COLUMNS)
 

@@ -21,6 +21,7 @@ from mirrorgap.stats.estimators import (
     wilson_ci,
 )
 from mirrorgap.stats.small_groups import hidden_for
+from mirrorgap.stats.survey import SIMPLE, Design, fpc_mean, fpc_share
 
 if TYPE_CHECKING:  # clean rows come from read/; a dashboard computing gaps from counts loads none of it
     from mirrorgap.read.recode import CleanSide
@@ -54,12 +55,24 @@ def counts_summary(values: np.ndarray, counts: np.ndarray, *, scale_min: float, 
     return n, mean, sd, int(counts[top_box(scores, top_box_at)].sum())
 
 
+def designs_of(n: int, design: tuple | None) -> tuple[Design, Design]:
+    """(for means, for shares): the estimators' designs of one item's n answers from its (n_eff,
+    population) — n_eff None when unweighted, population None without a headcount; None is both."""
+    if design is None:
+        return SIMPLE, SIMPLE
+    n_eff, population = design
+    n_eff = None if n_eff is None else float(n_eff)
+    return (Design(n_eff=n_eff, fpc=fpc_mean(n, population)), Design(n_eff=n_eff, fpc=fpc_share(n, population)))
+
+
 def summary_stats(n: int, mean: float, sd: float, top: int, *, scale_min: float, scale_max: float,
-                  conf: float) -> dict:
+                  conf: float, design: tuple | None = None) -> dict:
     """From one item's sufficient statistics on POMP: the t-CI of the mean, the native-scale mean,
-    and the top-box share with its Wilson CI."""
-    m = mean_ci_from_summary(n, mean, sd, conf=conf)
-    tb = wilson_ci(int(top), int(n), conf=conf)
+    and the top-box share with its Wilson CI. design: (n_eff, population) of a weighted or
+    headcounted side (`analyse.design`); `top` is then the weighted top-box share × n."""
+    for_mean, for_share = designs_of(n, design)
+    m = mean_ci_from_summary(n, mean, sd, conf=conf, design=for_mean)
+    tb = wilson_ci(top if for_share.n_eff is not None else int(top), int(n), conf=conf, design=for_share)
     native = from_pomp(m.mean, scale_min, scale_max) if m.n else np.nan
     return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high,
             "mean_native": native, "top_box": tb.share * 100, "top_box_ci_low": tb.ci_low * 100,
@@ -141,27 +154,42 @@ def gap_table_from_counts(counts: dict, scales: dict, items: list, analysis: Ana
 
 
 def gap_table_from_summaries(summaries: dict, scales: dict, items: list, analysis: Analysis, *, language: str,
-                             hidden: dict | None = None) -> pd.DataFrame:
+                             hidden: dict | None = None, designs: dict | None = None) -> pd.DataFrame:
     """The gap table (see `gap_table_from_counts`) from each side's per-item (n, mean, SD, top-box
-    count) on POMP, as `counts_summary` gives them; an item missing on a side has no answers."""
+    count) on POMP, as `counts_summary` gives them; an item missing on a side has no answers.
+
+    designs: side -> item id -> (n_eff, population) for weighted or headcounted sides
+    (`analyse.design.design_summaries`): Kish's n_eff and the finite-population correction go into
+    the CIs, Welch's test and its degrees of freedom; the table then also carries each side's `n_var`
+    (the n a variance divides by) and `fpc_share` (for the top-box test). None: no design, the plain
+    estimators (and no extra columns)."""
     conf = 1 - analysis.alpha
+    designs = designs or {}
     hidden = hidden or {}
     empty = (0, np.nan, np.nan, 0)
     rows = []
     for item in items:
         row = {"item": item.id, "label": display_label(item, language),
                "touchpoint": item.touchpoint or "", "theme": item.theme or ""}
-        sides = {}
+        sides, side_designs = {}, {}
         for side in ("customer", "employee"):
             scale = scales[side][item.id]
-            s = summary_stats(*summaries[side].get(item.id, empty), scale_min=scale.min, scale_max=scale.max,
-                              conf=conf)
+            summary = summaries[side].get(item.id, empty)
+            design = designs.get(side, {}).get(item.id)
+            side_designs[side] = designs_of(summary[0], design)
+            s = summary_stats(*summary, scale_min=scale.min, scale_max=scale.max, conf=conf, design=design)
             if item.id in hidden.get(side, ()) or hidden_for(side, s["n"], analysis.min_n):
                 s = _suppressed(s)
             sides[side] = s
             row.update({f"{side}_{k}": s[k] for k in _SIDE_STATS})
         c, e = ({**v, "n": 0 if np.isnan(v["n"]) else v["n"]} for v in (sides["customer"], sides["employee"]))
-        w = welch_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"], conf=conf)
+        w = welch_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"], conf=conf,
+                               design1=side_designs["employee"][0], design2=side_designs["customer"][0])
+        if designs:
+            for side in ("customer", "employee"):
+                for_mean, for_share = side_designs[side]
+                row[f"{side}_n_var"] = for_mean.n_var(sides[side]["n"]) if np.isfinite(sides[side]["n"]) else np.nan
+                row[f"{side}_fpc_share"] = for_share.fpc
         row.update({"gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
                     "hedges_g": hedges_g_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"])})
         rows.append(row)

@@ -39,6 +39,22 @@ def two_proportion_p(k1: int, n1: int, k2: int, n2: int) -> float:
     return float(2 * ndtr(-abs(k1 / n1 - k2 / n2) / se))
 
 
+def design_two_proportion_p(p1: float, n1: float, fpc1: float, p2: float, n2: float, fpc2: float) -> float:
+    """Two-sided p of the z-test of two shares from a weighted or headcounted survey: each side's
+    effective n (Kish) and finite-population factor, the pooled share weighting each side by its
+    effective n·(1/fpc²) — `two_proportion_p` when n is the plain n and fpc 1. A census side (fpc 0)
+    adds no variance."""
+    if min(n1, n2) <= 0:
+        return float("nan")
+    f1, f2 = fpc1 ** 2 / n1, fpc2 ** 2 / n2  # the variance factor of each side (1/n for a simple sample)
+    m1, m2 = (1 / f1 if f1 else math.inf), (1 / f2 if f2 else math.inf)
+    pooled = p1 if m1 == math.inf else p2 if m2 == math.inf else (p1 * m1 + p2 * m2) / (m1 + m2)
+    se = math.sqrt(pooled * (1 - pooled) * (f1 + f2))
+    if se == 0:
+        return float("nan") if p1 == p2 else 0.0
+    return float(2 * ndtr(-abs(p1 - p2) / se))
+
+
 def top_box_gap_table(gaps: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
     """The gap table on the top-box share (percent) instead of the POMP mean: *_mean and *_ci_* hold the
     sides' top-box shares with their Wilson intervals (the POMP means move to *_mean_pomp), gap =
@@ -58,9 +74,14 @@ def top_box_gap_table(gaps: pd.DataFrame, analysis: Analysis) -> pd.DataFrame:
             continue
         low, high = newcombe_diff_ci(r.employee_mean, r.employee_ci_low, r.employee_ci_high,
                                      r.customer_mean, r.customer_ci_low, r.customer_ci_high)
-        n1, n2 = int(r.employee_n), int(r.customer_n)
-        k1, k2 = round(r.employee_mean * n1 / 100), round(r.customer_mean * n2 / 100)
-        rows.append((r.employee_mean - r.customer_mean, low, high, two_proportion_p(k1, n1, k2, n2)))
+        if "employee_n_var" in out:  # weights or a headcount: the test on each side's effective n
+            p = design_two_proportion_p(r.employee_mean / 100, r.employee_n_var, r.employee_fpc_share,
+                                        r.customer_mean / 100, r.customer_n_var, r.customer_fpc_share)
+        else:
+            n1, n2 = int(r.employee_n), int(r.customer_n)
+            k1, k2 = round(r.employee_mean * n1 / 100), round(r.customer_mean * n2 / 100)
+            p = two_proportion_p(k1, n1, k2, n2)
+        rows.append((r.employee_mean - r.customer_mean, low, high, p))
     out[["gap", "gap_ci_low", "gap_ci_high", "p_value"]] = pd.DataFrame(rows, index=out.index, dtype=float)
     out["q_value"] = benjamini_hochberg(out["p_value"].to_numpy(dtype=float))
     out["classification"] = [untested_reason(r) or classify(r.gap, r.q_value, threshold=analysis.gap_threshold,

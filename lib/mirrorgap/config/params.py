@@ -84,6 +84,23 @@ class SideSpec(_Strict):
     answer_labels: dict[str, float] = {}
     standard_labels: bool = True  # also accept the built-in sv/da/nb/en agree-scale labels
     dont_know: list[str | int | float] = []
+    # --- weights (issue 13, point 7): Kish's effective n in every CI and test of this side ---
+    weight_column: str | None = None  # a design weight per respondent (≥ 0); with rake_to, the starting weight
+    rake_to: dict[str, dict[str, float]] = {}  # population margins: column (`unit` or a segment column) -> group -> count or share
+
+    @model_validator(mode="after")
+    def _rake_margins(self) -> "SideSpec":
+        for column, margin in self.rake_to.items():
+            if column != "unit" and column not in self.segment_columns:
+                raise ValueError(f"rake_to: {column!r} is not `unit` or one of segment_columns "
+                                 f"({', '.join(self.segment_columns) or 'none'})")
+            if column == "unit" and not self.unit_column:
+                raise ValueError("rake_to: unit needs `unit_column`")
+            bad = {k: v for k, v in margin.items() if not (v > 0)}
+            if not margin or bad:
+                raise ValueError(f"rake_to: {column!r} needs a positive population count or share for each group"
+                                 + (f", got {bad}" if bad else ""))
+        return self
 
     @model_validator(mode="after")
     def _journey_columns_are_segments(self) -> "SideSpec":
@@ -133,6 +150,28 @@ class PulseSpec(_Strict):
     segment_columns: list[str] = []
 
 
+class HeadcountSpec(_Strict):
+    """How many employees were invited (issue 13, point 6): one row per unit and/or department (a segment
+    column of the employee side), optionally per wave, with a whole number invited. Gives response rates
+    and the finite-population correction of the employees' confidence intervals."""
+
+    input: InputFile
+    invited_column: str
+    unit_column: str | None = None  # the column holding the unit, spelt as in the employee survey
+    segment_column: str | None = None  # the column holding the department etc.; `segment` names which one
+    segment: str | None = None  # the employee segment column it matches (one of employee.segment_columns)
+    wave_column: str | None = None  # left out: the same headcount for every wave
+
+    @model_validator(mode="after")
+    def _some_group(self) -> "HeadcountSpec":
+        if not (self.unit_column or self.segment_column):
+            raise ValueError("give `unit_column`, `segment_column` or both: the groups the headcount counts")
+        if bool(self.segment_column) != bool(self.segment):
+            raise ValueError("`segment_column` and `segment` go together: the file's column and the employee "
+                             "segment column it matches")
+        return self
+
+
 class Branding(_Strict):
     """The consultancy's look on the client-facing dashboard and deck."""
 
@@ -171,6 +210,7 @@ class Engagement(_Strict):
     employee: SideSpec
     items: Annotated[list[MirrorItem], Field(min_length=1)]
     pulse: PulseSpec | None = None
+    headcount: HeadcountSpec | None = None  # employees invited per unit / department: response rates, the FPC
     scrub_names: list[str] = []  # names to remove from comments (staff, customers), besides e-mails, phones, ID numbers
     codebook: str = "templates/codebook.yaml"  # comment themes and their keywords per language (consultant-editable)
     branding: Branding = Branding()
@@ -210,6 +250,26 @@ class Engagement(_Strict):
                 problems.append(f"analysis.exclude_items: {item_id!r} is not an item id{hint}")
         if set(ids) <= set(self.analysis.exclude_items):
             problems.append("analysis.exclude_items leaves no mirror item to analyse; keep at least one")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    @model_validator(mode="after")
+    def _headcount_fits(self) -> "Engagement":
+        h, e = self.headcount, self.employee
+        if h is None:
+            return self
+        problems = []
+        if h.unit_column and not e.unit_column:
+            problems.append("headcount.unit_column: the employee side has no unit_column to match")
+        if h.segment and h.segment not in e.segment_columns:
+            problems.append(f"headcount.segment: {h.segment!r} is not one of employee.segment_columns "
+                            f"({', '.join(e.segment_columns) or 'none'})")
+        if h.wave_column and not e.wave_column:
+            problems.append("headcount.wave_column: the employee side has no wave_column to match")
+        if outside_project(h.input.path) and not h.input.outside_project:
+            problems.append(f"headcount.input.path: {h.input.path!r} is outside the project folder ({PROJ_ROOT}); "
+                            "put the file under data/<client>/, or set `outside_project: true`")
         if problems:
             raise ValueError("; ".join(problems))
         return self

@@ -56,6 +56,24 @@ def _quality(results: Results, t: dict) -> list[dict]:
             for side, led in client_ledger(results).items()]
 
 
+def _response_rates(results: Results, t: dict) -> list[dict]:
+    """The response-rate table's rows as the report shows them (groups by name, the all-employees row
+    first per wave; a hidden group's answers and rate read "too few answers")."""
+    rates = results.tables.get("response_rates")
+    if rates is None:
+        return []
+    lang, too_few = results.engagement.language, t["chart"]["too_few"]
+    everyone = t.get("trends", {}).get("all_employees", "(all)")
+    rows = []
+    for r in rates.itertuples():
+        group = everyone if r.by == "" else r.group if not r.by2 else f"{r.group} × {r.group2}"
+        rate = fmt_number(r.response_rate, lang) + ("%" if lang == "en" else " %")
+        rows.append({"wave": r.wave, "group": group, "invited": fmt_number(r.invited, lang),
+                     "responded": too_few if r.suppressed else fmt_number(r.responded, lang),
+                     "rate": too_few if r.suppressed else rate})
+    return rows
+
+
 def _kpis(results: Results, t: dict) -> list[dict]:
     lang = results.engagement.language
     kpis = []
@@ -107,8 +125,9 @@ def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) ->
         "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded),
         "actions": _actions(results, t),
         "table": _table_rows(results, t), "quality": _quality(results, t),
+        "response_rates": _response_rates(results, t),
         "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,
-        "method_text": method_text(eng),
+        "method_text": method_text(eng, results),
     }
     return env.get_template("report.html.j2").render(**context)
 

@@ -79,6 +79,11 @@ BOOL_COLUMNS = {"included", "significant"}
 # customers' figures stay visible when the employee cell of the same row is hidden
 KEPT_WHEN_HIDDEN = {"performance", "importance", "importance_ci_low", "importance_ci_high"}
 TABLE_FORMATS = {"nps": {"nps": "signed", "ci_low": "signed", "ci_high": "signed"}}
+# response rates (`analyse.design`): the number invited is public and always shown, the number who
+# answered and the rate are blanked where the group's respondent count is hidden
+COUNT_COLUMNS |= {"invited", "responded"}
+SIZE_COLUMNS |= {"invited"}
+PERCENT_COLUMNS |= {"response_rate"}
 WIDE_TEXT = {"text", "quote_1", "quote_2", "for_items", "items"}
 
 

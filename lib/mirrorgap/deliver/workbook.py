@@ -144,7 +144,7 @@ def _about(ws, results: Results, t: dict, sheets: list[tuple[str, str]]) -> None
         ("", ""),
         (a["about.marker"].format(too_few=t["chart"]["too_few"], min_n=eng.analysis.min_n), ""),
         (a["about.pomp"], ""),
-        (method_text(eng), ""),
+        (method_text(eng, results), ""),
         ("", ""),
         (a["about.contents"], ""),
         *[(title, "") for _, title in sheets],

@@ -11,12 +11,49 @@ from mirrorgap.config.texts import section
 from mirrorgap.stats.small_groups import hidden_for
 
 
-def method_text(engagement) -> str:
-    """How the gaps were computed and classified, with this engagement's settings and metric."""
+def method_text(engagement, results=None) -> str:
+    """How the gaps were computed and classified, with this engagement's settings and metric; given
+    the run's results, also how weights and the employees' headcount entered (`design_text`)."""
     a, lang = engagement.analysis, engagement.language
-    return section(lang, "report", metric=a.metric)["method_text"].format(
+    text = section(lang, "report", metric=a.metric)["method_text"].format(
         threshold=fmt_number(a.gap_threshold, lang), alpha=fmt_number(a.alpha, lang, decimals=2), min_n=a.min_n,
         top_box_at=fmt_number(a.top_box_at, lang))
+    design = design_text(results) if results is not None else ""
+    return f"{text} {design}" if design else text
+
+
+def design_text(results) -> str:
+    """The survey design in words: each weighted side (how, Kish's effective n) and the employees'
+    headcount (invited, answered, the response rate and the finite-population correction); "" when
+    the run has neither. The employees' number of answers follows the min_n rule (`respondents_words`)."""
+    eng = results.engagement
+    lang, words = eng.language, section(eng.language, "design")
+    parts = []
+    for side in ("customer", "employee"):
+        design, spec = results.designs.get(side), eng.side(side)
+        if design is None or design.weights is None:
+            continue
+        columns = ", ".join(spec.rake_to)
+        how = (words["how_both"] if spec.weight_column and spec.rake_to else
+               words["how_raked"] if spec.rake_to else words["how_column"]).format(column=spec.weight_column,
+                                                                                  columns=columns)
+        n = respondents_words({side: len(design.weights)}, min_n=eng.analysis.min_n, language=lang)[side]
+        parts.append(words[f"side_{side}"].format(how=how, n_eff=fmt_number(design.n_eff, lang, decimals=1), n=n))
+    rates = results.tables.get("response_rates")
+    if rates is not None:
+        totals = rates[rates["by"] == ""]
+        invited = fmt_number(int(totals["invited"].iloc[0]), lang) if len(totals) else "–"
+        employee = results.designs.get("employee")
+        if employee is not None and employee.population is not None and len(totals) == 1:
+            total = totals.iloc[0]
+            responded = respondents_words({"employee": results.respondents["employee"]}, min_n=eng.analysis.min_n,
+                                          language=lang)["employee"]
+            rate = "–" if total.suppressed else fmt_number(total.response_rate, lang) + ("%" if lang == "en" else " %")
+            parts.append(words["fpc"].format(invited=invited, responded=responded, rate=rate))
+        else:
+            invited = " / ".join(f"{fmt_number(int(v), lang)} ({w})" for w, v in zip(totals["wave"], totals["invited"]))
+            parts.append(words["fpc_pooled"].format(invited=invited))
+    return " ".join(parts)
 
 
 def _item_sentence(row: pd.Series, template: str, language: str) -> str:

@@ -36,11 +36,14 @@ def sha256_of(path: Path) -> str:
 
 
 def input_files(params_file: Path, engagement: Engagement) -> dict[str, Path]:
-    """Every file a run reads: the params, both sides' survey files, the pulse file and the codebook."""
+    """Every file a run reads: the params, both sides' survey files, the pulse file, the headcount and
+    the codebook."""
     files = {"params": Path(params_file), "customer": resolve_input(engagement.customer.input.path),
              "employee": resolve_input(engagement.employee.input.path)}
     if engagement.pulse is not None:
         files["pulse"] = resolve_input(engagement.pulse.input.path)
+    if engagement.headcount is not None:
+        files["headcount"] = resolve_input(engagement.headcount.input.path)
     codebook = resolve_input(engagement.codebook)
     if codebook.exists():
         files["codebook"] = codebook

@@ -203,6 +203,8 @@ def wilson_ci(successes, n, *, conf: float = 0.95, design: Design = SIMPLE) -> P
     if design.fpc == 0:
         return Proportion(n, successes, p, p, p)
     m = design.n_var(n) / design.fpc ** 2  # the n of a simple sample as precise as this design
+    if m <= 0:  # weights all zero: no effective sample
+        return Proportion(n, successes, p, _NAN, _NAN)
     denom = 1.0 + z * z / m
     centre = (p + z * z / (2 * m)) / denom
     half = z / denom * math.sqrt(p * (1 - p) / m + z * z / (4 * m * m))

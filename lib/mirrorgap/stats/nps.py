@@ -102,7 +102,8 @@ def nps_from_counts(promoters, passives, detractors, *, conf: float = 0.95, fpc:
     module docstring (n+3, P+3/4, D+3/4, centred on the adjusted NPS, clipped to [−100, 100]).
     n == 0 -> shares, NPS and CI are NaN.
     fpc : the finite-population factor on the standard error (`stats.survey.fpc_share`), 1 without
-        a headcount.
+        a headcount; 0 (everyone answered) gives the exact NPS as both bounds (the adjusted estimate
+        would put a zero-width interval beside it).
     """
     conf = _check_conf(conf)
     P = _as_count(promoters, "promoters")
@@ -112,8 +113,9 @@ def nps_from_counts(promoters, passives, detractors, *, conf: float = 0.95, fpc:
     if n == 0:
         return NPSResult(0, 0, 0, 0, _NAN, _NAN, _NAN, _NAN, _NAN, _NAN)
     est, var = _adjusted(P, D, n)
-    low, high = _bounds(est, var * fpc * fpc, conf)
-    return NPSResult(n, P, A, D, P / n, A / n, D / n, 100.0 * (P - D) / n, low, high)
+    value = 100.0 * (P - D) / n
+    low, high = (value, value) if fpc == 0 else _bounds(est, var * fpc * fpc, conf)  # a census: exact
+    return NPSResult(n, P, A, D, P / n, A / n, D / n, value, low, high)
 
 
 def _bounds(est: float, var: float, conf: float) -> tuple[float, float]:
@@ -136,9 +138,10 @@ def nps_weighted(scores, weights, *, conf: float = 0.95, fpc: float = 1.0) -> NP
     promoters, passives, detractors = (float(w[g].sum() / w.sum()) for g in nps_groups(arr))
     n_eff = kish_n_eff(w)
     est, var = _adjusted(promoters * n_eff, detractors * n_eff, n_eff)
-    low, high = _bounds(est, var * fpc * fpc, conf)
+    value = 100.0 * (promoters - detractors)
+    low, high = (value, value) if fpc == 0 else _bounds(est, var * fpc * fpc, conf)  # a census: exact
     return NPSResult(plain.n, plain.promoters, plain.passives, plain.detractors, promoters, passives, detractors,
-                     100.0 * (promoters - detractors), low, high)
+                     value, low, high)
 
 
 def nps(scores, *, conf: float = 0.95, fpc: float = 1.0) -> NPSResult:

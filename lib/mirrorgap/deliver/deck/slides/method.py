@@ -35,7 +35,7 @@ def method_slide(deck: Deck) -> None:
     slide = deck.content_slide(deck.d["method_title"])
     frame = textbox(slide, Box(MARGIN, Inches(1.5), Inches(6.6), Inches(4.9)))
     para(frame, rep["method_heading"], size=16, bold=True, color=deck.primary, first=True)
-    para(frame, method_text(deck.eng), size=12, space_after=8)
+    para(frame, method_text(deck.eng, deck.results), size=12, space_after=8)
     para(frame, deck.d["anonymity"].format(min_n=deck.f(deck.eng.analysis.min_n)), size=12, space_after=8)
     para(frame, rep["nps_note"], size=12, space_after=0)
     left, width = MARGIN + Inches(7.1), CONTENT_W - Inches(7.1)
