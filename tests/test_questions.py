@@ -300,3 +300,13 @@ def test_the_demo_action_plan_is_grounded(demo):
     assert actions["why"].str.len().gt(10).all()
     focus = demo.tables["five_is"].nsmallest(2, "focus_rank")["i"].tolist()
     assert set(actions.loc[actions["why"].str.contains("extra initiativ"), "i"]) == set(focus)
+
+
+def test_the_run_writes_the_question_tables_as_csv(demo):
+    from mirrorgap.analyse.insights import insight_csv_frames
+
+    frames = insight_csv_frames(demo)
+    for name in ("indices", "question_drivers", "journey_measured", "five_is"):
+        assert name in frames and frames[name].equals(frames[name].round(6)), name
+    hidden = frames["indices"][frames["indices"]["suppressed"]]
+    assert hidden[["n", "mean", "alpha"]].isna().all().all()

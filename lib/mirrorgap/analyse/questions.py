@@ -44,7 +44,7 @@ __all__ = ["FIVE_I_COLUMNS", "INDEX_COLUMNS", "JOURNEY_MEASURED_COLUMNS", "MIN_S
            "index_scores", "index_table", "journey_measured_table", "question_label", "question_rows"]
 
 MIN_SHARE_ANSWERED = 0.5  # a respondent gets an index score when they answered at least this share of its questions
-TOTAL = "all"
+TOTAL = {"customer": "(all customers)", "employee": "(all employees)"}  # the total row's group, per side
 INDEX_COLUMNS = ["side", "index", "label", "by", "group", "n_questions", "questions", "n", "mean", "ci_low",
                  "ci_high", "n_complete", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "suppressed"]
 JOURNEY_MEASURED_COLUMNS = ["side", "step", "label", "n_questions", "questions", "n", "mean", "ci_low", "ci_high",
@@ -131,7 +131,7 @@ def _protect(counts: pd.Series, min_n: int, not_stated: str) -> pd.Series:
 def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
                 wave: str | None = None) -> pd.DataFrame:
     """Every index of either side (indices.csv, columns `INDEX_COLUMNS`): per index a total row
-    (by "", group "all") with the reliability, then one row per unit and per segment group.
+    (by "", group "(all customers)" / "(all employees)") with the reliability, then one row per unit and per segment group.
 
     customer, employee: the cleaned sides. engagement: indices, questions, language, analysis.min_n and
     alpha. wave: None = all rows. Employee cells from too few respondents are hidden as the module says.
@@ -148,7 +148,7 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
             base = {"side": clean.side, "index": index, "label": labels[index], "n_questions": len(ids),
                     "questions": ", ".join(ids)}
             rel = reliability(side_rows[ids].to_numpy(dtype=float), conf=conf)
-            total = {**base, "by": "", "group": TOTAL, **_summary(scores, conf), "n_complete": rel.n,
+            total = {**base, "by": "", "group": TOTAL[clean.side], **_summary(scores, conf), "n_complete": rel.n,
                      "alpha": rel.alpha, "alpha_ci_low": rel.alpha_ci_low, "alpha_ci_high": rel.alpha_ci_high,
                      "omega": rel.omega, "suppressed": False}
             if hidden_for(clean.side, total["n"], a.min_n):
