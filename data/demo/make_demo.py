@@ -263,7 +263,7 @@ def random_dates(rng: np.random.Generator, wave: str, n: int) -> list[dt.date]:
 
 def customer_question_cells(qrng: np.random.Generator, rows: list[dict]) -> list[list[str]]:
     """The customer-only questions' cells per row: intercept solved per wave, loading on the row's
-    overall judgement, Swedish labels with "Vet ej" and blanks."""
+    overall judgement, Swedish labels with "Vet ej", blanks and now and then the client's own "Delvis"."""
     cells = [[] for _ in rows]
     overall = np.array([r["overall"] for r in rows])
     waves = np.array([WAVES.index(r["wave"]) for r in rows])
@@ -277,9 +277,10 @@ def customer_question_cells(qrng: np.random.Generator, rows: list[dict]) -> list
             m = solve_intercept(targets[w], offsets[sel], s)
             latent[sel] = m + offsets[sel] + lam * overall[sel] + noise * qrng.standard_normal(sel.sum())
         answers = cut_1_5(latent)
-        u = qrng.random(len(rows))
+        u, own = qrng.random(len(rows)), qrng.random(len(rows))
         for k in range(len(rows)):
-            cells[k].append(DONT_KNOW if u[k] < dk else "" if u[k] < dk + 0.015 else SV_LABELS[answers[k] - 1])
+            label = CLIENT_LABEL_3 if answers[k] == 3 and own[k] < 0.03 else SV_LABELS[answers[k] - 1]
+            cells[k].append(DONT_KNOW if u[k] < dk else "" if u[k] < dk + 0.015 else label)
     return cells
 
 
