@@ -310,3 +310,17 @@ def test_the_run_writes_the_question_tables_as_csv(demo):
         assert name in frames and frames[name].equals(frames[name].round(6)), name
     hidden = frames["indices"][frames["indices"]["suppressed"]]
     assert hidden[["n", "mean", "alpha"]].isna().all().all()
+
+
+def test_the_report_has_the_whole_survey_section_and_the_reasons(demo):
+    from mirrorgap.deliver.report import render_report
+
+    html = render_report(demo, {}, run_id="20261207-000000")
+    words = section("sv", "survey")
+    assert words["report_heading"].replace("'", "&#39;") in html
+    for title in ("report_indices_title", "report_journey_title", "report_five_is_title"):
+        assert words[title] in html
+    engagement = demo.tables["indices"].query("index == 'engagement' and by == ''").iloc[0]
+    assert f"{engagement['alpha']:.2f}".replace(".", ",") in html  # Swedish decimal comma
+    assert "Introduktion" in html and "Ett forum för idéer" in html
+    assert demo.tables["actions"]["why"].iloc[0].split(";")[0] in html
