@@ -324,3 +324,34 @@ def test_the_report_has_the_whole_survey_section_and_the_reasons(demo):
     assert f"{engagement['alpha']:.2f}".replace(".", ",") in html  # Swedish decimal comma
     assert "Introduktion" in html and "Ett forum för idéer" in html
     assert demo.tables["actions"]["why"].iloc[0].split(";")[0] in html
+
+
+def test_the_deck_draws_the_scorecard_the_journey_and_the_question_drivers(demo, tmp_path):
+    from pptx import Presentation
+
+    from mirrorgap.deliver.deck.build import write_deck
+
+    prs = Presentation(write_deck(demo, tmp_path / "deck.pptx", run_id="20261207-000000"))
+    charts = {s.shapes.title.text: next(sh.chart for sh in s.shapes if sh.has_chart)
+              for s in prs.slides if s.shapes.title is not None and any(sh.has_chart for sh in s.shapes)}
+    words = section("sv", "survey")
+    card = demo.tables["five_is"]
+    chart = charts[words["report_five_is_title"]]
+    assert list(chart.plots[0].categories) == card["label"].tolist()
+    assert list(chart.series[0].values) == pytest.approx(card["mean"].tolist())
+    stages = demo.tables["journey_measured"].query("side == 'employee'")
+    assert list(charts[words["report_journey_title"]].plots[0].categories) == stages["label"].tolist()
+    assert sum("Nyckeldrivare (frågor)" in title for title in charts) == 2  # customers' NPS and eNPS
+
+
+def test_hidden_employee_figures_stay_out_of_the_new_slides(tmp_path):
+    from pptx import Presentation
+
+    from mirrorgap.deliver.deck.build import write_deck
+
+    hidden = demo_results(bootstrap=0, min_n=200)  # more than the demo's 125 employees
+    assert hidden.tables["five_is"]["suppressed"].all()
+    prs = Presentation(write_deck(hidden, tmp_path / "deck.pptx", run_id="20261207-000000"))
+    titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
+    words = section("sv", "survey")
+    assert words["report_five_is_title"] not in titles and words["report_journey_title"] not in titles
