@@ -355,3 +355,16 @@ def test_hidden_employee_figures_stay_out_of_the_new_slides(tmp_path):
     titles = [s.shapes.title.text for s in prs.slides if s.shapes.title is not None]
     words = section("sv", "survey")
     assert words["report_five_is_title"] not in titles and words["report_journey_title"] not in titles
+
+
+def test_the_report_breaks_the_indices_down_and_hides_the_small_department(demo):
+    from mirrorgap.deliver.report import render_report
+
+    html = render_report(demo, {}, run_id="20261207-000000")
+    words = section("sv", "survey")
+    assert words["report_index_groups_title"].format(index="Engagemangsindex") in html
+    part = html[html.index(words["report_index_groups_title"].format(index="Engagemangsindex")):]
+    part = part[: part.index("</table>")]
+    row = part[part.index("<td>Ledning</td>"):]
+    row = row[: row.index("</tr>")]
+    assert section("sv", "chart")["too_few"] in row and not any(ch.isdigit() for ch in row)

@@ -115,6 +115,12 @@ def _survey(results: Results, t: dict) -> dict | None:
         parts.append({"title": w["report_indices_title"], "rows": rows,
                       "headers": [w["report_col_name"], w["report_col_side"], w["report_col_score"], w["report_col_ci"],
                                   w["report_col_n"], w["report_col_alpha"], w["report_col_omega"]]})
+        for (index, side), part in indices[indices["by"] != ""].groupby(["index", "side"], sort=False):
+            by_words = {"unit": t["deck"]["by_unit"]}
+            rows = [[r.group, by_words.get(r.by, r.by), *score(r)] for r in part.itertuples()]
+            parts.append({"title": w["report_index_groups_title"].format(index=part["label"].iloc[0]), "rows": rows,
+                          "headers": [w["report_col_group"], w["report_col_by"], w["report_col_score"],
+                                      w["report_col_ci"], w["report_col_n"]]})
     journey = tables.get("journey_measured")
     if journey is not None and len(journey):
         rows = [[r.label, t["side"][r.side], *score(r)] for r in journey.itertuples()]
