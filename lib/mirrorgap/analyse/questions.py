@@ -19,20 +19,22 @@ the side-only questions (`questions:` in the params).
   plan (`actions.ground_actions`).
 
 **Anonymity.** Employee figures are never shown from fewer than `analysis.min_n` respondents: a total
-under min_n is hidden; in the index breakdowns per unit and segment a small group is hidden together
-with complements (`units.protect`, i.e. `stats.suppression.hidden_groups` with the total shown), and
-respondents without a group value ("not stated") are always hidden; a hidden group shows no n either.
+under min_n is hidden; an index's total and breakdowns per unit and segment are hidden exactly as the
+anonymised aggregates hide the index's score measure (`disclosure.side_decision`: complements, then
+the attacker's audit over every table of the wave — total, one-way, unit × segment, respondents —
+value by value, the pool jointly with the waves), and respondents without a group value ("not
+stated") are always hidden; a hidden group shows no n either.
 Reliability is given for the total only. Customer figures are shown as they are.
 """
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.disclosure import TOTAL_KEY
 from mirrorgap.analyse.journeys import touchpoint_label
-from mirrorgap.analyse.units import protect
+from mirrorgap.analyse.scores import MIN_SHARE_ANSWERED, step_scores
+from mirrorgap.analyse.units import _decision
 from mirrorgap.config.params import FIVE_IS, JOURNEY_STAGES, Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide
@@ -43,7 +45,6 @@ from mirrorgap.stats.small_groups import hidden_for
 __all__ = ["FIVE_I_COLUMNS", "INDEX_COLUMNS", "JOURNEY_MEASURED_COLUMNS", "MIN_SHARE_ANSWERED", "five_i_table",
            "index_scores", "index_table", "journey_measured_table", "question_label", "question_rows"]
 
-MIN_SHARE_ANSWERED = 0.5  # a respondent gets an index score when they answered at least this share of its questions
 TOTAL = {"customer": "(all customers)", "employee": "(all employees)"}  # the total row's group, per side
 INDEX_COLUMNS = ["side", "index", "label", "by", "group", "n_questions", "questions", "n", "mean", "ci_low",
                  "ci_high", "n_complete", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "suppressed"]
@@ -73,12 +74,7 @@ def question_rows(clean: CleanSide, wave: str | None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _step_scores(rows: pd.DataFrame, ids: list[str], *, min_share: float = 0.0) -> pd.Series:
-    """Per respondent the mean POMP over the answered questions of `ids`; NaN with none answered (or,
-    with `min_share`, fewer than that share of them)."""
-    answered = rows[ids].notna().sum(axis=1)
-    need = max(1, math.ceil(min_share * len(ids)))
-    return rows[ids].mean(axis=1, skipna=True).where(answered >= need)
+_step_scores = step_scores  # one definition of a respondent's step score: `analyse.scores`
 
 
 def _summary(scores: pd.Series, conf: float) -> dict:
@@ -115,19 +111,6 @@ def _group_columns(clean: CleanSide) -> list[tuple[str, str]]:
     return out + [(c, c) for c in clean.segments if c in clean.frame.columns]
 
 
-def _protect(counts: pd.Series, min_n: int, not_stated: str) -> pd.Series:
-    """`units.protect`, and the "not stated" group always hidden, with complements until the hidden
-    groups together reach min_n (so the total minus the shown groups never gives it away)."""
-    hidden = protect(counts, min_n)
-    if not_stated in counts.index and counts[not_stated] > 0 and not hidden[not_stated]:
-        hidden[not_stated] = True
-        for g in counts[~hidden].sort_index(kind="stable").sort_values(kind="stable").index:
-            if counts[hidden].sum() >= min_n:
-                break
-            hidden[g] = True
-    return hidden
-
-
 def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
                 wave: str | None = None) -> pd.DataFrame:
     """Every index of either side (indices.csv, columns `INDEX_COLUMNS`): per index a total row
@@ -151,7 +134,10 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
             total = {**base, "by": "", "group": TOTAL[clean.side], **_summary(scores, conf), "n_complete": rel.n,
                      "alpha": rel.alpha, "alpha_ci_low": rel.alpha_ci_low, "alpha_ci_high": rel.alpha_ci_high,
                      "omega": rel.omega, "suppressed": False}
-            if hidden_for(clean.side, total["n"], a.min_n):
+            decided = _decision(clean, engagement, wave) if clean.side == "employee" else None
+            measure = f"index:{index}"
+            if hidden_for(clean.side, total["n"], a.min_n) or (
+                    decided is not None and decided[1].cell_hidden(decided[0], measure, TOTAL_KEY)):
                 total = _hide(total)
                 total.update(n_complete=np.nan, alpha=np.nan, alpha_ci_low=np.nan, alpha_ci_high=np.nan,
                              omega=np.nan)
@@ -164,7 +150,8 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
                 order = [g for g in order if g in set(groups)] + sorted(set(groups) - set(order) - {not_stated})
                 order += [not_stated] if not_stated in set(groups) else []
                 counts = pd.Series({g: int(scores[groups == g].notna().sum()) for g in order}, dtype=int)
-                hidden = (_protect(counts, a.min_n, not_stated) if clean.side == "employee"
+                hidden = (pd.Series({g: decided[1].cell_hidden(decided[0], measure, (by, g, None, None))
+                                     for g in order}, dtype=bool) if decided is not None
                           else pd.Series(False, index=counts.index))
                 for g in order:
                     row = {**base, "by": by, "group": g, **_summary(scores[groups == g], conf), "n_complete": np.nan,
