@@ -34,19 +34,21 @@ def step_table_html(table: pd.DataFrame, language: str, *, with_side: bool = Fal
                        f'{html.escape(t["too_few"])}</span></td>')
         else:
             width = max(0.0, min(100.0, float(r.mean)))
-            bar = (f'<div style="background:var(--mg-line,#e5e7eb);height:10px;min-width:120px;border-radius:5px">'
+            bar = (f'<div style="background:var(--mg-line,#e5e7eb);height:10px;border-radius:5px">'
                    f'<div style="background:var(--mg-primary,#1f4e79);height:10px;width:{width:.1f}%;'
                    f'border-radius:5px"></div></div>')
             ci = t["ci_range"].format(low=f(r.ci_low), high=f(r.ci_high)) if pd.notna(r.ci_low) else "–"
-            figures = (f'<td style="width:30%">{bar}</td><td class="mg-num">{f(r.mean)}</td>'
+            figures = (f'<td>{bar}</td><td class="mg-num">{f(r.mean)}</td>'
                        f'<td class="mg-num mg-ci">{ci}</td><td class="mg-num">{fmt_count(r.n, language)}</td>')
         rows.append(f'<tr><td class="mg-item">{html.escape(str(r.label))}</td>{side}{figures}</tr>')
     headings = [w["report_col_name"]] + ([w["report_col_side"]] if with_side else []) + [
         "", w["report_col_score"], w["report_col_ci"], w["report_col_n"]]
     numeric = set(range(len(headings) - 3, len(headings)))
-    head = "".join(f'<th class="mg-num">{html.escape(h)}</th>' if i in numeric else f"<th>{html.escape(h)}</th>"
-                   for i, h in enumerate(headings))
-    return f'<table class="mg-table mg-survey"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+    widths = ([26, 12] if with_side else [38]) + [28, 10, 14, 10]  # % of the width: the bars line up across tables
+    head = "".join(f'<th class="mg-num" style="width:{w}%">{html.escape(h)}</th>' if i in numeric
+                   else f'<th style="width:{w}%">{html.escape(h)}</th>' for i, (h, w) in enumerate(zip(headings, widths)))
+    return (f'<table class="mg-table mg-survey" style="table-layout:fixed"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table>')
 
 
 class SurveyPanel(Panel):
