@@ -8,10 +8,11 @@ from mirrorgap.deliver.deck.slides.drivers import drivers_slides
 from mirrorgap.deliver.number_formats import WHOLE
 from mirrorgap.render.style import HOUSE_COLORS
 
-__all__ = ["five_is_slide", "journey_measured_slide", "question_drivers_slides"]
+__all__ = ["five_is_slide", "index_groups_slides", "journey_measured_slide", "question_drivers_slides"]
 
 
-def _score_slide(deck: Deck, name: str, title: str, *, rows_of=lambda t: t, note: str | None = None) -> None:
+def _score_slide(deck: Deck, name: str, title: str, *, rows_of=lambda t: t, note: str | None = None,
+                 side: str = "employee") -> None:
     table = deck.table(name)
     if table is None:
         return
@@ -21,7 +22,7 @@ def _score_slide(deck: Deck, name: str, title: str, *, rows_of=lambda t: t, note
         return
     slide = deck.content_slide(title, deck.t["chart"]["score_axis"], note=note)
     add_bar_chart(slide, deck.chart_box(), shown["label"].tolist(),
-                  [(deck.t["side"]["employee"], shown["mean"].tolist(), HOUSE_COLORS["employee"])],
+                  [(deck.t["side"][side], shown["mean"].tolist(), HOUSE_COLORS[side])],
                   font=deck.font, fmt=WHOLE, minimum=0, maximum=100, major=20, legend=False, gap_width=50,
                   overlap=0)
 
@@ -47,3 +48,18 @@ def journey_measured_slide(deck: Deck) -> None:
 def question_drivers_slides(deck: Deck) -> None:
     """The key drivers from the side-only questions, one slide per side, as the mirror items' drivers."""
     drivers_slides(deck, table="question_drivers")
+
+
+def index_groups_slides(deck: Deck) -> None:
+    """Each index per unit, one slide per index: the shown units' scores; the note names the units
+    that read "too few answers" (hidden exactly as in the report and the dashboard's aggregates)."""
+    table = deck.table("indices")
+    if table is None:
+        return
+    words, too_few = deck.t["survey"], deck.t["chart"]["too_few"]
+    for (_, side), part in table[table["by"] == "unit"].groupby(["index", "side"], sort=False):
+        hidden = part["suppressed"].astype(bool) | part["mean"].isna()
+        note = f"{too_few}: {', '.join(part.loc[hidden, 'group'])}" if hidden.any() else None
+        _score_slide(deck, "indices", words["report_index_groups_title"].format(index=part["label"].iloc[0]),
+                     rows_of=lambda t, rows=part.index: t.loc[rows].assign(label=t.loc[rows, "group"]),
+                     note=note, side=side)
