@@ -16,6 +16,8 @@ shows only that value. The counter must be 0 on the current suppression; on the 
 """
 from __future__ import annotations
 
+import itertools
+
 import highspy
 import numpy as np
 import pandas as pd
@@ -26,6 +28,7 @@ from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_aggregates, write_a
 from mirrorgap.aggregate.views import AggregateViews, Filters
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.pipeline import load_side
+from mirrorgap.analyse.scores import scored_side
 from mirrorgap.config.params import load_engagement, parse_engagement
 from mirrorgap.config.paths import PARAMS_DIR
 from test_units import clean_side
@@ -35,6 +38,17 @@ TOL = 1e-6
 
 # ------------------------------------------------------------------------------------------------
 # the attacker
+
+def possible_scores(scales, min_answered: int) -> list[float]:
+    """Every score a respondent can have on a step (an index, stage, I or touchpoint) whose questions
+    have these scales, answering at least `min_answered` of them: the attacker's own enumeration."""
+    options = [[None] + [(v - lo) / (hi - lo) * 100 for v in range(int(lo), int(hi) + 1)] for lo, hi in scales]
+    out = set()
+    for answers in itertools.product(*options):
+        given = [a for a in answers if a is not None]
+        if len(given) >= max(1, min_answered):
+            out.add(round(sum(given) / len(given), 6))
+    return sorted(out)
 
 class Publication:
     """What the aggregates publish of one side and measure over some waves (a pool is the wave ALL):
@@ -54,6 +68,14 @@ class Publication:
         heads = part[(part["measure"] == RESPONDENTS) & ~part["suppressed"]]
         self.respondents = {k: int(g["count"].sum()) for k, g in heads.groupby(key, sort=False)}
         self.values = self._values()
+        self.shown = {k: {self.snap(v): c for v, c in shown.items()} for k, shown in self.shown.items()}
+
+    def snap(self, value: float) -> float:
+        """The attacker's possible value a published (or true) value is: scores are means rounded to 6
+        decimals, which two roundings may leave an ulp apart."""
+        j = int(np.argmin(np.abs(np.asarray(self.values) - value)))
+        assert abs(self.values[j] - value) < 1e-6, (self.measure, value)
+        return self.values[j]
 
     def _values(self) -> list[float]:
         """The answer values the attacker allows: the item's scale as the meta gives it (NPS 0–10)."""
@@ -61,8 +83,14 @@ class Publication:
             return [1.0]
         if self.measure == "nps":
             return [float(v) for v in range(11)]
-        item = next(i for i in self.meta["items"] if i["id"] == self.measure)
-        scale = item[f"{self.side}_scale"]
+        score = next((s for s in self.meta.get("scores", {}).get(self.side, []) if s["measure"] == self.measure), None)
+        if score is not None:  # an index, stage, I or touchpoint: every mean of its questions' POMP values
+            return [float(v) for v in possible_scores(score["scales"], score["min_answered"])]
+        question = next((q for q in self.meta.get("questions", {}).get(self.side, []) if q["id"] == self.measure), None)
+        if question is not None:
+            scale = question["scale"]
+        else:
+            scale = next(i for i in self.meta["items"] if i["id"] == self.measure)[f"{self.side}_scale"]
         return [float(v) for v in range(int(scale["min"]), int(scale["max"]) + 1)]
 
     def sums(self) -> list[tuple[tuple, list[tuple]]]:
@@ -229,6 +257,7 @@ def recovered_figures(counts: pd.DataFrame, meta: dict, clean, *, min_n: int, wa
             if key in pub.shown and measure != RESPONDENTS or key in pub.respondents and measure == RESPONDENTS:
                 continue
             answers, size = truth(clean, key, measure)
+            answers = {pub.snap(v): c for v, c in answers.items()}
             n = sum(answers.values())
             if not (0 < n < min_n or 0 < size < min_n):
                 continue
@@ -323,8 +352,10 @@ def random_engagement(seed: int, *, waves=("2025", "2026"), pooled=False):
 
 @pytest.fixture(scope="module")
 def demo_sides():
+    """The demo's sides with their whole-survey scores as columns (`scores.scored_side`), so that the
+    judge reads the truth of every measure the aggregates count from the rows."""
     eng = load_engagement(PARAMS_DIR / "demo.yaml")
-    return eng, load_side(eng, "customer"), load_side(eng, "employee")
+    return eng, *(scored_side(load_side(eng, side), eng) for side in ("customer", "employee"))
 
 
 @pytest.fixture(scope="module")
@@ -337,9 +368,23 @@ def demo_published(demo_sides, tmp_path_factory):
 # the tests
 
 def test_the_demo_aggregates_give_the_attacker_nothing(demo_sides, demo_published):
+    """Every employee measure: the mirror items, eNPS, the side-only questions, the indices, stages and
+    5 I's (their per-respondent scores counted value by value), the respondents."""
     eng, customer, employee = demo_sides
     counts, meta = demo_published
+    attacked = set(counts.loc[counts["side"] == "employee", "measure"])
+    assert {q.id for q in eng.questions.employee} <= attacked
+    assert {"index:engagement", "stage:introduction", "five_i:inspire"} <= attacked
     assert attack_run(counts, meta, [employee], min_n=eng.analysis.min_n) == []
+
+
+def test_the_attacker_recovers_question_figures_from_the_old_suppression(demo_sides, tmp_path, old_suppression):
+    """The attacker works on the questions and the scores too: without the audit it pins some."""
+    eng, customer, employee = demo_sides
+    counts, meta = published(eng, customer, employee, tmp_path)
+    found = attack_run(counts, meta, [employee], min_n=eng.analysis.min_n,
+                       measures=[RESPONDENTS, "proud", "stage:introduction"])
+    assert {f[1] for f in found} >= {"proud", "stage:introduction"}
 
 
 def test_the_attacker_recovers_figures_from_the_old_suppression(demo_sides, tmp_path, old_suppression):
@@ -396,7 +441,7 @@ def test_the_demo_pooled_run_gives_the_attacker_nothing(demo_sides, tmp_path):
     counts, meta = published(eng, customer, employee, tmp_path)
     assert (counts["wave"] == ALL).any()
     assert attack_run(counts, meta, [employee], min_n=eng.analysis.min_n,
-                      measures=[RESPONDENTS, "extra_mile"]) == []
+                      measures=[RESPONDENTS, "extra_mile", "proud", "index:engagement"]) == []
 
 
 def test_no_count_of_a_suppressed_cell_is_written(demo_published):
@@ -405,3 +450,118 @@ def test_no_count_of_a_suppressed_cell_is_written(demo_published):
     assert len(hidden) and hidden["count"].isna().all() and hidden["value"].isna().all()
     key = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure"]
     assert (hidden.groupby(key, dropna=False).size() == 1).all()  # one marker row per cell: no count by rows
+
+
+# ------------------------------------------------------------------------------------------------
+# the report's index tables (issue 13): per unit and segment, per wave and pooled, with the total
+
+def index_table_attack(tables: dict, groups_by: list[str], index: str = "engagement") -> list[tuple]:
+    """An attacker with the report's employee index tables of several publications (`tables`: wave ->
+    `questions.index_table` rows, the key "pool" for the pooled run) bounds each hidden group's n and
+    sum of scores (n × mean) by LP: per table and breakdown the groups add up to the total; a pooled
+    group is the sum of its waves; 1 ≤ n (a listed group has someone), 0 ≤ sum ≤ 100 n. Returns
+    (table, by, group, what) for every n or sum pinned to one number."""
+    from scipy.optimize import linprog
+
+    var, bounds = {}, []
+
+    def v(name):
+        if name not in var:
+            var[name] = len(var)
+            bounds.append((1, None) if name[-1] == "n" else (0, None))
+        return var[name]
+
+    rows = {}
+    for table, frame in tables.items():
+        part = frame[(frame["side"] == "employee") & (frame["index"] == index)]
+        total = part[part["by"] == ""].iloc[0]
+        rows[table] = part
+        for by in groups_by:
+            for r in part[(part["by"] == by) & part["suppressed"]].itertuples():
+                v((table, by, r.group, "n")), v((table, by, r.group, "s"))
+    eq, rhs, ub, ub_rhs = [], [], [], []
+
+    def quantity(table, by, r, what):  # (coefficients, constant) of a group's n or sum
+        if r.suppressed:
+            return {var[(table, by, r.group, what)]: 1.0}, 0.0
+        return {}, float(r.n) if what == "n" else float(r.n) * float(r.mean)
+
+    for table, part in rows.items():
+        total = part[part["by"] == ""].iloc[0]
+        for by in groups_by:
+            for what in ("n", "s"):
+                coef, const = {}, 0.0
+                for r in part[part["by"] == by].itertuples():
+                    c, k = quantity(table, by, r, what)
+                    for j, x in c.items():
+                        coef[j] = coef.get(j, 0.0) + x
+                    const += k
+                if coef:
+                    eq.append(coef)
+                    rhs.append((float(total["n"]) if what == "n" else float(total["n"]) * float(total["mean"])) - const)
+            for r in part[(part["by"] == by) & part["suppressed"]].itertuples():
+                ub.append({var[(table, by, r.group, "s")]: 1.0, var[(table, by, r.group, "n")]: -100.0})
+                ub_rhs.append(0.0)
+    if "pool" in rows:
+        waves = [t for t in rows if t != "pool"]
+        for by in groups_by:
+            for r in rows["pool"][rows["pool"]["by"] == by].itertuples():
+                for what in ("n", "s"):
+                    coef, const = {}, 0.0
+                    c, k = quantity("pool", by, r, what)
+                    coef.update(c)
+                    const += k
+                    for w in waves:
+                        match = rows[w][(rows[w]["by"] == by) & (rows[w]["group"] == r.group)]
+                        for m in match.itertuples():
+                            c, k = quantity(w, by, m, what)
+                            for j, x in c.items():
+                                coef[j] = coef.get(j, 0.0) - x
+                            const -= k
+                    if coef:
+                        eq.append(coef)
+                        rhs.append(-const)
+    if not var:
+        return []
+
+    def dense(rows_):
+        out = np.zeros((len(rows_), len(var)))
+        for i, coef in enumerate(rows_):
+            for j, x in coef.items():
+                out[i, j] = x
+        return out
+
+    a_eq, a_ub = dense(eq), dense(ub)
+    found = []
+    for name, j in var.items():
+        c = np.zeros(len(var))
+        c[j] = 1.0
+        lo = linprog(c, A_eq=a_eq, b_eq=rhs, A_ub=a_ub, b_ub=ub_rhs, bounds=bounds, method="highs")
+        hi = linprog(-c, A_eq=a_eq, b_eq=rhs, A_ub=a_ub, b_ub=ub_rhs, bounds=bounds, method="highs")
+        assert lo.status == 0 and hi.status in (0, 3)
+        if hi.status == 0 and -hi.fun - lo.fun < 1e-6:
+            found.append(name)
+    return found
+
+
+def test_the_reports_index_tables_give_the_attacker_no_hidden_n_or_sum(demo_sides):
+    """Each wave's index per unit and segment, and the pooled run's, differenced against each other and
+    the totals: no hidden group's n or sum of scores is pinned (they are hidden as the audited
+    aggregates hide the index measure, which publish more than these tables)."""
+    from mirrorgap.analyse.questions import index_table
+
+    eng, customer, employee = demo_sides
+    pooled = eng.model_copy(update={"analysis": eng.analysis.model_copy(update={"wave": "all"})})
+    tables = {w: index_table(customer, employee, eng, wave=w) for w in ("2025", "2026")}
+    tables["pool"] = index_table(customer, employee, pooled, wave=None)
+    by = ["unit", *eng.employee.segment_columns]
+    assert any(t["suppressed"].any() for t in tables.values())
+    assert index_table_attack(tables, by) == []
+
+
+def test_the_index_table_attacker_pins_a_lone_hidden_group():
+    """The attacker itself: one hidden group in a breakdown gives its n and sum away."""
+    frame = pd.DataFrame({"side": "employee", "index": "engagement", "by": ["", "unit", "unit", "unit"],
+                          "group": ["all", "A", "B", "C"], "n": [20, 8, 9, 3], "mean": [50.0, 40.0, 60.0, np.nan],
+                          "suppressed": [False, False, False, True]})
+    assert set(index_table_attack({"2026": frame}, ["unit"])) == {("2026", "unit", "C", "n"), ("2026", "unit", "C", "s")}

@@ -55,7 +55,8 @@ def test_labels_the_params_do_not_know_stop_and_are_named(tmp_path):
     params = write_params(tmp_path, customer_file=DEMO_CUSTOMERS,
                           edit=lambda d: d["customer"].__setitem__("standard_labels", False))
     problems = _problems(params)
-    assert len(problems) == 12 and all("labels the params do not know" in p.problem for p in problems)
+    # 11 mirror items and 6 customer-only questions, then the rows lost
+    assert len(problems) == 18 and all("labels the params do not know" in p.problem for p in problems)
     assert "row(s) answered every item with labels" in problems[-1].problem  # and every customer is lost
     assert "'Instämmer helt'" in problems[0].problem and "customer.answer_labels" in problems[0].fix
 

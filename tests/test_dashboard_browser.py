@@ -75,7 +75,7 @@ def test_dashboard_renders_branded_with_its_widgets(dashboard, server, artifacts
     assert logo.get_attribute("alt") == "Nordisk Kundinsikt" and logo.evaluate("i => i.naturalWidth") > 100
     assert page.locator(".mg-filter-grid select").count() == 6
     assert page.locator(".mg-tabs .lm-TabBar-tab").all_inner_texts() == [
-        "Översikt", "Spegeln", "Gaptabell", "Enheter", "Fråga för fråga"]
+        "Översikt", "Spegeln", "Gaptabell", "Enheter", "Fråga för fråga", "Hela enkäten"]
     nps = server.results.nps.set_index("side")
     shown = kpis(page)
     assert shown["Kundernas NPS"] == fmt_number(nps.loc["customer", "nps"], "sv", signed=True)
@@ -242,3 +242,21 @@ def test_dashboard_prints_as_a_document(dashboard, artifacts):
     pages = len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
     assert pdf.startswith(b"%PDF") and 1 <= pages <= 3
     page.emulate_media(media="screen")
+
+
+def test_whole_survey_tab_shows_the_journeys_and_the_5_is_and_hides_a_small_group(browser, server, artifacts):
+    """The whole survey from the aggregates: the employee journey, the 5 I's, the customer journey and
+    the indices; the small department reads "för få svar" in the employee sections."""
+    page, _, _ = open_dashboard(browser, server)
+    panel = open_tab(page, "Hela enkäten")
+    page.locator(".mg-survey").first.wait_for(timeout=20_000)
+    text = panel.inner_text()
+    for heading in ("Medarbetarresan, steg för steg", "De 5 I:na", "Kundresan, kontaktpunkt för kontaktpunkt"):
+        assert heading in text
+    assert page.locator(".mg-survey").count() == 4 and "för få svar" not in text
+    page.screenshot(path=str(artifacts / "dashboard_survey.png"), full_page=True)
+    pick(page, "employee_segment", "Avdelning: Ledning")
+    page.wait_for_function("() => [...document.querySelectorAll('.mg-survey')].slice(0, 2)"
+                           ".every(t => t.textContent.includes('för få svar'))", timeout=20_000)
+    page.screenshot(path=str(artifacts / "dashboard_survey_ledning.png"), full_page=True)
+    page.close(run_before_unload=True)

@@ -296,3 +296,26 @@ def test_libreoffice_renders_every_slide(rendered, hidden_deck, artifacts):
         assert "Hur kunder och medarbetare ser på samma saker" in text
         assert "för få svar" in text
         assert "Traceback" not in text and "{label}" not in text
+
+
+def test_the_action_plan_slide_says_why(deck, demo):
+    """The plan grounded in the 5 I's scorecard: a 'Varför' column with each initiative's reason."""
+    prs, _ = deck
+    slide = next(s for s in prs.slides if _title(s).startswith("Handlingsplan"))
+    table = next(sh.table for sh in slide.shapes if sh.has_table)
+    assert [c.text for c in table.rows[0].cells][-1] == "Varför"
+    actions = demo.tables["actions"]
+    assert len(table.rows) == len(actions) + 1
+    for row, why in zip(list(table.rows)[1:], actions["why"]):
+        assert row.cells[3].text == why
+
+
+def test_each_index_per_unit_has_a_slide_without_hidden_units(deck, demo):
+    prs, _ = deck
+    indices = demo.tables["indices"]
+    for (index, side), part in indices[indices["by"] == "unit"].groupby(["index", "side"], sort=False):
+        title = f"{part['label'].iloc[0]} per enhet och grupp"
+        (chart,) = _chart_on(prs, title)
+        shown = part[~part["suppressed"]]
+        assert list(chart.plots[0].categories) == shown["group"].tolist()
+        np.testing.assert_allclose(list(chart.plots[0].series[0].values), shown["mean"].to_numpy(float))

@@ -165,7 +165,8 @@ def test_the_reserved_ids_are_the_names_the_pipeline_creates():
     demo = demo_aggregates()
     for clean in (demo.customer, demo.employee):
         spec = demo.engagement.side(clean.side)
-        own = set(clean.frame.columns) - {i.id for i in clean.items} - set(spec.segment_columns) - set(spec.comment_columns)
+        named = {i.id for i in clean.items} | {q.id for q in clean.questions}  # ids the params give
+        own = set(clean.frame.columns) - named - set(spec.segment_columns) - set(spec.comment_columns)
         assert own <= RESERVED_IDS, own - RESERVED_IDS
-        assert {c.name for c in clean.ledger.columns} - {i.id for i in clean.items} <= RESERVED_IDS
+        assert {c.name for c in clean.ledger.columns} - named <= RESERVED_IDS
     assert RESPONDENTS in RESERVED_IDS

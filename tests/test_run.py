@@ -161,7 +161,11 @@ def test_insight_tables_of_the_demo(demo_run):
     priority = pd.read_csv(demo_run / "priority.csv")
     assert set(priority["quadrant"]) <= {"concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill"}
     actions = pd.read_csv(demo_run / "actions.csv")
-    assert list(actions["i"]) == ["inspire", "involve", "inform", "instruct", "incentives"]
+    # one group per I in order; the two I's the 5 I's scorecard and the eNPS drivers point to get one more
+    assert list(dict.fromkeys(actions["i"])) == ["inspire", "involve", "inform", "instruct", "incentives"]
+    assert len(actions) == 7 and actions["why"].notna().all()
+    for name in ("indices", "question_drivers", "journey_measured", "five_is"):
+        assert (demo_run / f"{name}.csv").exists(), name
     trends = pd.read_csv(demo_run / "trends.csv")
     follow = trends[(trends.kind == "item_change") & (trends.side == "customer") & (trends["item"] == "follow_up")]
     assert follow["significant"].iloc[0] and follow["change"].iloc[0] > 4

@@ -19,6 +19,7 @@ from mirrorgap.dashboard.html import gap_table_html
 from mirrorgap.dashboard.panels.item import ItemPanel
 from mirrorgap.dashboard.panels.mirror import MirrorPanel
 from mirrorgap.dashboard.panels.overview import OverviewPanel
+from mirrorgap.dashboard.panels.survey import SurveyPanel
 from mirrorgap.dashboard.panels.table import GapTablePanel
 from mirrorgap.dashboard.panels.units import UnitPanel, unit_gap_table
 from mirrorgap.dashboard.words import value_labels
@@ -340,8 +341,8 @@ def test_for_views_builds_the_five_panels_linked_to_the_bar_and_hands_them_new_v
 
     dashboard = Dashboard.for_views(demo.views)
     panels = dashboard.panels
-    assert [type(p) for p in panels] == [OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel]
-    assert all(p.filters == dashboard.bar.filters for p in panels) and [p.renders for p in panels] == [1, 0, 0, 0, 0]
+    assert [type(p) for p in panels] == [OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel, SurveyPanel]
+    assert all(p.filters == dashboard.bar.filters for p in panels) and [p.renders for p in panels] == [1, 0, 0, 0, 0, 0]
     dashboard.bar.unit = "Malmö Bulltofta"
     assert all(p.filters.unit == "Malmö Bulltofta" for p in panels) and panels[0].renders == 2
     source = Source(views=demo.views)
@@ -350,7 +351,7 @@ def test_for_views_builds_the_five_panels_linked_to_the_bar_and_hands_them_new_v
     english = views_in(demo, "en")
     source.views = english
     assert all(p.views is english for p in panels)
-    assert [p.renders for p in panels] == [3, 0, 0, 0, 0]  # only the open tab redraws
+    assert [p.renders for p in panels] == [3, 0, 0, 0, 0, 0]  # only the open tab redraws
     assert "Customers answered" in panels[0].cards.value
 
 

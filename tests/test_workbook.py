@@ -57,8 +57,9 @@ def _cells(wb):
 
 def test_every_table_has_its_own_swedish_sheet(book):
     assert book.sheetnames == ["Om arbetsboken", "Gap", "NPS och eNPS", "Kontaktpunkter", "Nyckeldrivare",
-                               "Prioritering", "Enheter", "Segment", "Länkning", "Medarbetarresan", "Förändring", "Veckopuls",
-                               "Kommentarteman", "Handlingsplan", "Svarsfrekvens", "Datakvalitet", "Datakvalitet per fråga"]
+                               "Nyckeldrivare (frågor)", "Prioritering", "Enheter", "Segment", "Länkning",
+                               "Medarbetarresan", "Resorna uppmätta", "Index", "5 I-kortet", "Förändring", "Veckopuls",
+                               "Kommentarteman", "Handlingsplan", "Datakvalitet", "Datakvalitet per fråga"]
     assert book.active.title == "Gap"
 
 
@@ -205,3 +206,20 @@ def test_english_engagement_gets_english_sheets(tmp_path):
     wb = load_workbook(write_workbook(r, tmp_path / "gaps.xlsx"))
     assert wb.sheetnames == ["About this workbook", "Gaps", "NPS and eNPS", "Data quality", "Data quality per item"]
     assert [c.value for c in wb["Gaps"][1]][:2] == ["Item", "Touchpoint"]
+
+
+def test_index_sheet_hides_small_groups_and_shows_the_reliability(book, demo):
+    sheet = _frame(book["Index"])
+    table = demo.tables["indices"]
+    assert len(sheet) == len(table)
+    engagement = table[(table["index"] == "engagement") & (table["by"] == "")].index[0]
+    assert sheet.loc[engagement, "Cronbachs alfa"] == pytest.approx(table.loc[engagement, "alpha"])
+    assert sheet.loc[engagement, "McDonalds omega"] == pytest.approx(table.loc[engagement, "omega"])
+    assert sheet.loc[engagement, "Grupp"] == "Alla medarbetare"
+    hidden_rows = table.index[table["suppressed"]]
+    assert len(hidden_rows) and (sheet.loc[hidden_rows, "Medelvärde"] == MARKER).all()
+
+
+def test_the_action_plan_sheet_says_why(book, demo):
+    sheet = _frame(book["Handlingsplan"])
+    assert sheet["Varför"].tolist() == demo.tables["actions"]["why"].tolist()

@@ -161,6 +161,41 @@ EMPLOYEE_COMMENTS = [
 ]
 
 
+# Side-only questions (issue 13): asked on one side only, appended after the comment column and drawn
+# from their own random streams, so the mirror items, NPS and comments keep their bytes.
+# Employee: id, column, planted POMP (2025, 2026), loading on the respondent's latent (the one behind
+# eNPS), reversed. Stages and 5 I's areas are in params/demo.yaml; engagement index e01–e05.
+EMPLOYEE_QUESTIONS = [
+    ("proud", "e01", (72, 73), 0.85, False),
+    ("motivated", "e02", (74, 75), 0.85, False),
+    ("see_future", "e03", (64, 65), 0.75, False),
+    ("meaningful", "e04", (73, 74), 0.80, False),
+    ("energy", "e05", (66, 67), 0.80, False),
+    ("good_introduction", "e06", (71, 73), 0.35, False),
+    ("knew_whom_to_ask", "e07", (74, 75), 0.30, False),
+    ("know_expected", "e08", (66, 67), 0.40, False),
+    ("know_cx_goals", "e09", (55, 57), 0.40, False),
+    ("regular_feedback", "e10", (46, 48), 0.65, False),
+    ("hear_customer_view", "e11", (44, 47), 0.45, False),
+    ("training_needed", "e12", (52, 53), 0.45, False),
+    ("can_grow", "e13", (55, 56), 0.55, False),
+    ("ideas_used", "e14", (43, 45), 0.70, False),
+    ("ideas_forum", "e15", (40, 42), 0.50, False),
+    ("recognition", "e16", (45, 46), 0.60, False),
+    ("leaders_listen", "e17", (58, 60), 0.65, False),
+    ("too_much_to_do", "e18", (58, 57), 0.40, True),  # agreement that the workload is too high (reversed)
+]
+# Customer: id, column, planted POMP (2025, 2026), loading on the customer's overall judgement, "Vet ej" rate.
+CUSTOMER_QUESTIONS = [
+    ("phone_reach", "K12_telefon", (52, 55), 0.45, 0.06),
+    ("waiting_time", "K13_vantetid", (58, 60), 0.50, 0.03),
+    ("car_clean", "K14_ren", (70, 71), 0.40, 0.04),
+    ("come_back", "K15_aterkomma", (76, 77), 0.85, 0.02),
+    ("trust", "K16_fortroende", (74, 75), 0.85, 0.03),
+    ("worth_price", "K17_prisvarde", (56, 57), 0.70, 0.04),
+]
+
+
 # ---------------------------------------------------------------------------------------------- model
 
 def _phi(z: np.ndarray) -> np.ndarray:
@@ -226,7 +261,30 @@ def random_dates(rng: np.random.Generator, wave: str, n: int) -> list[dt.date]:
     return [start + dt.timedelta(int(d)) for d in picks]
 
 
-def make_customers(rng: np.random.Generator) -> list[list[str]]:
+def customer_question_cells(qrng: np.random.Generator, rows: list[dict]) -> list[list[str]]:
+    """The customer-only questions' cells per row: intercept solved per wave, loading on the row's
+    overall judgement, Swedish labels with "Vet ej", blanks and now and then the client's own "Delvis"."""
+    cells = [[] for _ in rows]
+    overall = np.array([r["overall"] for r in rows])
+    waves = np.array([WAVES.index(r["wave"]) for r in rows])
+    offsets = np.array([CUST_BRANCH[r["branch"]] / 25.0 for r in rows])
+    for _, _, targets, lam, dk in CUSTOMER_QUESTIONS:
+        noise = 0.65
+        s = math.sqrt(lam**2 + noise**2)
+        latent = np.empty(len(rows))
+        for w in range(len(WAVES)):
+            sel = waves == w
+            m = solve_intercept(targets[w], offsets[sel], s)
+            latent[sel] = m + offsets[sel] + lam * overall[sel] + noise * qrng.standard_normal(sel.sum())
+        answers = cut_1_5(latent)
+        u, own = qrng.random(len(rows)), qrng.random(len(rows))
+        for k in range(len(rows)):
+            label = CLIENT_LABEL_3 if answers[k] == 3 and own[k] < 0.03 else SV_LABELS[answers[k] - 1]
+            cells[k].append(DONT_KNOW if u[k] < dk else "" if u[k] < dk + 0.015 else label)
+    return cells
+
+
+def make_customers(rng: np.random.Generator, qrng: np.random.Generator) -> list[list[str]]:
     rows: list[dict] = []
     for w, wave in enumerate(WAVES):
         n = 1500
@@ -261,6 +319,7 @@ def make_customers(rng: np.random.Generator) -> list[list[str]]:
     rows.sort(key=lambda r: (r["date"], r["tie"]))
 
     out: list[list[str]] = []
+    questions = customer_question_cells(qrng, rows)
     dk_rates = np.array([it[4] for it in ITEMS])
     for k, r in enumerate(rows, start=1):
         cells = []
@@ -291,7 +350,7 @@ def make_customers(rng: np.random.Generator) -> list[list[str]]:
             comment = options[int(rng.integers(len(options)))]
         out.append([f"K-{k:06d}", r["date"].isoformat(), r["wave"], BRANCHES[r["branch"]],
                     ["Privatkund", "Företagskund"][r["ctype"]], ["Service", "Reparation", "Däckbyte"][r["visit"]],
-                    *cells, nps_cell, sat_cell, comment])
+                    *cells, nps_cell, sat_cell, comment, *questions[k - 1]])
     plant_customer_quality(rng, out)
     return out
 
@@ -313,7 +372,7 @@ def plant_customer_quality(rng: np.random.Generator, rows: list[list[str]]) -> N
 
 def write_customers(rows: list[list[str]], path: Path) -> None:
     header = ["Respondent-ID", "Datum", "Våg", "Anläggning", "Kundtyp", "Besökstyp",
-              *[it[1] for it in ITEMS], "Rekommendera", "Nöjdhet", "Kommentar"]
+              *[it[1] for it in ITEMS], "Rekommendera", "Nöjdhet", "Kommentar", *[q[1] for q in CUSTOMER_QUESTIONS]]
     buf = io.StringIO(newline="")
     writer = csv.writer(buf, delimiter=";", quotechar='"', quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(header)
@@ -323,7 +382,26 @@ def write_customers(rows: list[list[str]], path: Path) -> None:
 
 # ------------------------------------------------------------------------------------------ employees
 
-def make_employees(rng: np.random.Generator) -> list[list]:
+def employee_question_cells(qrng: np.random.Generator, wave: int, theta: np.ndarray, offsets: np.ndarray,
+                            contact: np.ndarray) -> list[list]:
+    """The employee-only questions' codes per person (9 = vet ej, None = blank): intercept solved per
+    question, loading on the latent behind eNPS, reversed ones loading negatively."""
+    n = len(theta)
+    cells = [[] for _ in range(n)]
+    for _, _, targets, lam, reverse in EMPLOYEE_QUESTIONS:
+        noise = 0.60
+        s = math.sqrt(lam**2 + noise**2)
+        sign = -1.0 if reverse else 1.0
+        m = solve_intercept(targets[wave], sign * offsets, s)
+        answers = cut_1_5(m + sign * (offsets + lam * theta) + noise * qrng.standard_normal(n))
+        u = qrng.random(n)
+        for i in range(n):
+            dk = 0.05 if not contact[i] else 0.02
+            cells[i].append(9 if u[i] < dk else None if u[i] < dk + 0.01 else int(answers[i]))
+    return cells
+
+
+def make_employees(rng: np.random.Generator, qrng: np.random.Generator) -> list[list]:
     lam, noise = 0.60, 0.65
     s = math.sqrt(lam**2 + noise**2)
     out: list[list] = []
@@ -351,6 +429,7 @@ def make_employees(rng: np.random.Generator) -> list[list]:
             latent[:, j] = m + sign * (offsets + lam * theta) + noise * rng.standard_normal(n)
         answers = cut_1_5(latent)
         # eNPS about +10: engagement follows the same latent, managers a bit keener.
+        questions = employee_question_cells(qrng, w, theta, offsets, contact)
         lead = np.array([d == "Ledning" for d in dept])
         enps = answers_0_10(2.2 * theta + 1.0 * lead + EMP_BRANCH[branch] / 10.0
                             + 1.2 * rng.standard_normal(n), EMPLOYEE_NPS[w])
@@ -364,7 +443,7 @@ def make_employees(rng: np.random.Generator) -> list[list]:
             if rng.random() < 0.30:
                 comment = EMPLOYEE_COMMENTS[int(rng.integers(len(EMPLOYEE_COMMENTS)))]
             out.append([f"M-{next_id:04d}", int(wave), BRANCHES[branch[i]], dept[i], TENURES[tenure[i]],
-                        "Ja" if contact[i] else "Nej", *cells, int(enps[i]), comment])
+                        "Ja" if contact[i] else "Nej", *cells, int(enps[i]), comment, *questions[i]])
             next_id += 1
     plant_employee_quality(rng, out)
     return out
@@ -377,6 +456,8 @@ def plant_employee_quality(rng: np.random.Generator, rows: list[list]) -> None:
     chosen = rng.choice(candidates, size=4, replace=False)
     for i in chosen[:2]:
         rows[i][first_item:first_item + N_ITEMS] = [9 if rng.random() < 0.7 else None for _ in range(N_ITEMS)]
+        # nothing usable in the questions either (no random draw: the other cells keep their bytes)
+        rows[i][first_item + N_ITEMS + 2:] = [None] * len(EMPLOYEE_QUESTIONS)
     for i, code in zip(chosen[2:], [6, 0]):
         rows[i][first_item + int(rng.integers(N_ITEMS))] = code
 
@@ -388,7 +469,7 @@ def write_employees(rows: list[list], path: Path) -> None:
     ws.append(["Medarbetarundersökning Bilgruppen Norden AB"])
     ws.append(["Export 2026-03-15"])
     ws.append(["id", "vag", "anlaggning", "avdelning", "anstallningstid", "kundkontakt",
-               *[it[2] for it in ITEMS], "enps", "kommentar"])
+               *[it[2] for it in ITEMS], "enps", "kommentar", *[q[1] for q in EMPLOYEE_QUESTIONS]])
     for r in rows:
         ws.append(r)
     wb.properties.creator = "Enkätverktyget"
@@ -453,8 +534,8 @@ def write_pulse(rows: list[list], path: Path) -> None:
 # ----------------------------------------------------------------------------------------------- main
 
 def main() -> None:
-    customers = make_customers(np.random.default_rng([SEED, 1]))
-    employees = make_employees(np.random.default_rng([SEED, 2]))
+    customers = make_customers(np.random.default_rng([SEED, 1]), np.random.default_rng([SEED, 4]))
+    employees = make_employees(np.random.default_rng([SEED, 2]), np.random.default_rng([SEED, 5]))
     pulse = make_pulse(np.random.default_rng([SEED, 3]))
     write_customers(customers, OUT / "customers.csv")
     write_employees(employees, OUT / "employees.xlsx")

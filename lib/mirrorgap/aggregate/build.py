@@ -18,7 +18,10 @@ import pandas as pd
 from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.disclosure import Decision, crossings, dimensions, measures, side_decision
+from mirrorgap.analyse.journeys import touchpoint_label
+from mirrorgap.analyse.scores import score_specs, scored_side
 from mirrorgap.config.params import Engagement
+from mirrorgap.config.texts import section
 from mirrorgap.read.headcount import check_against, read_headcount
 from mirrorgap.read.recode import CleanSide, waves_of
 
@@ -44,7 +47,7 @@ def _side_rows(clean: CleanSide, engagement: Engagement) -> list[tuple]:
     for wave, lay in d.layouts.items():
         label = ALL if wave is None else wave
         published = lay.published
-        for measure in measures(clean):
+        for measure in measures(scored_side(clean, engagement)):
             values, counts, hidden = d.values[(wave, measure)], d.counts[(wave, measure)], d.hidden[(wave, measure)]
             for cell in np.flatnonzero(published):
                 dim, group, dim2, group2 = lay.keys[cell]
@@ -68,6 +71,24 @@ def build_aggregates(engagement: Engagement, customer: CleanSide, employee: Clea
     return frame
 
 
+def score_meta(engagement: Engagement, side: str) -> list[dict]:
+    """The score measures of a side (`scores.score_specs`) with their label in the engagement
+    language and each question's native scale, so a view computes and names them from the counts."""
+    lang = engagement.language
+    names = {"stage": section(lang, "survey"), "five_i": section(lang, "actions")}
+    index_labels = {x.id: x.label.get(lang) or x.id for x in engagement.indices}
+    scales = {i.id: getattr(i, f"{side}_scale") for i in engagement.analysed_items}
+    scales |= {q.id: q.scale for q in engagement.side_questions(side)}
+    out = []
+    for spec in score_specs(engagement, side):
+        kind, key = spec["kind"], spec["key"]
+        label = (index_labels[key] if kind == "index" else names["stage"][f"stage_{key}"] if kind == "stage"
+                 else names["five_i"][key] if kind == "five_i" else touchpoint_label(key, lang))
+        out.append({**spec, "label": label,
+                    "scales": [[scales[q].min, scales[q].max] for q in spec["questions"]]})
+    return out
+
+
 def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanSide, *, run_id: str) -> dict:
     """What a view needs besides the counts: items and scales, the analysis settings, waves, groups;
     with a headcount in the params, the employees invited per wave (`populations`: the headcount is
@@ -83,6 +104,9 @@ def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanS
         "groups": {c.side: {d: sorted(c.frame[d].dropna().unique().tolist()) for d in dimensions(engagement, c.side)}
                    for c in (customer, employee)},
         "tenure_order": engagement.employee.tenure_order,
+        "questions": {side: [q.model_dump(mode="json") for q in engagement.side_questions(side)]
+                      for side in ("customer", "employee")},
+        "scores": {side: score_meta(engagement, side) for side in ("customer", "employee")},
         "branding": engagement.branding.model_dump(mode="json"),
     }
     if engagement.headcount is not None:

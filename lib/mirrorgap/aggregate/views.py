@@ -57,9 +57,12 @@ class AggregateViews:
         self.language = meta["language"]
         self.scales = {side: {i.id: getattr(i, f"{side}_scale") for i in self.items} for side in SIDES}
         columns = counts if isinstance(counts, dict) else frame_columns(counts)
-        self._index = CountIndex(columns, {side: {k: (v.min, v.max) for k, v in scales.items()}
-                                          for side, scales in self.scales.items()},
-                                 top_box_at=self.analysis.top_box_at)
+        index_scales = {side: {k: (v.min, v.max) for k, v in scales.items()} for side, scales in self.scales.items()}
+        for side in SIDES:  # the side-only questions (native scale) and the whole survey's scores (POMP)
+            index_scales[side] |= {q["id"]: (q["scale"]["min"], q["scale"]["max"])
+                                   for q in meta.get("questions", {}).get(side, [])}
+            index_scales[side] |= {s["measure"]: (0.0, 100.0) for s in meta.get("scores", {}).get(side, [])}
+        self._index = CountIndex(columns, index_scales, top_box_at=self.analysis.top_box_at)
 
     @classmethod
     def from_folder(cls, folder) -> "AggregateViews":
@@ -141,6 +144,15 @@ class AggregateViews:
             return float(max(shown)) if shown else np.nan
         seg = cell[RESPONDENTS]
         return np.nan if ix.suppressed[seg] else float(ix.n[seg])
+
+    def measure_summary(self, side: str, filters: Filters, measure: str) -> tuple[int, float, float] | None:
+        """(n, mean, SD) on POMP of one measure (an item, a question, a score such as
+        "stage:feedback") in the selected cell; None when suppressed or absent."""
+        seg = (self._cell(side, filters) or {}).get(measure)
+        if seg is None or self._index.suppressed[seg]:
+            return None
+        ix = self._index
+        return int(ix.n[seg]), float(ix.mean[seg]), float(ix.sd[seg])
 
     def distribution(self, item: str, side: str, filters: Filters) -> pd.DataFrame | None:
         """Counts and shares of each answer value of one item on one side; None when suppressed."""

@@ -85,3 +85,56 @@ def propose_actions(items: pd.DataFrame, library: ActionLibrary, language: str) 
                      "for_items": "; ".join(r.label for r in best_items),
                      "for_themes": ", ".join(sorted({r.theme for r in best_items if r.theme}))})
     return pd.DataFrame(rows, columns=ACTION_COLUMNS)
+
+
+# ---------------------------------------------------------------------------------------------------
+# the plan grounded in the measured 5 I's (issue 13, point 5)
+
+GROUNDED_COLUMNS = [*ACTION_COLUMNS, "score", "driver_pct", "focus_rank", "focus", "why"]
+FOCUS_TOP = 2  # the I's with the highest focus get one more initiative
+
+
+def _why(row, texts: dict, n_scored: int, *, extra: bool) -> str:
+    """Why an initiative of this I is proposed, from the scorecard row (score, driver weight, focus rank)."""
+    if row is None:
+        return texts["why_not_measured"]
+    if bool(row.suppressed):
+        return texts["why_too_few"]
+    parts = [texts["why_score"].format(score=f"{row.mean:.0f}", rank=int(row.focus_rank), count=n_scored)]
+    if pd.notna(row.driver_pct):
+        parts.append(texts["why_driver"].format(pct=f"{row.driver_pct:.0f}"))
+    if extra:
+        parts.append(texts["why_focus"])
+    return " ".join(parts)
+
+
+def ground_actions(actions: pd.DataFrame, scorecard: pd.DataFrame, library: ActionLibrary, language: str, *,
+                   texts: dict, focus_top: int = FOCUS_TOP) -> pd.DataFrame:
+    """The action plan (`propose_actions`) grounded in the 5 I's scorecard (`questions.five_i_table`).
+
+    Every I keeps its initiative; each row gets the I's score, the eNPS driver weight of its questions,
+    its focus rank and a sentence saying why (`texts`: the `survey` texts). The `focus_top` I's where
+    the scorecard and the drivers point first (focus rank 1, 2; never a hidden I) get one more
+    initiative of their I — the next that fits, library order — marked `focus`. Rows stay in the
+    order of the 5 I's. Columns GROUNDED_COLUMNS.
+    """
+    cards = {r.i: r for r in scorecard.itertuples()} if len(scorecard) else {}
+    n_scored = int((~scorecard["suppressed"]).sum()) if len(scorecard) else 0
+    focus = {i for i, r in cards.items() if not r.suppressed and pd.notna(r.focus_rank) and r.focus_rank <= focus_top}
+    rows = []
+    for i in FIVE_IS:
+        card = cards.get(i)
+        figures = ({"score": card.mean, "driver_pct": card.driver_pct, "focus_rank": card.focus_rank}
+                   if card is not None else {"score": float("nan"), "driver_pct": float("nan"), "focus_rank": pd.NA})
+        chosen = actions[actions["i"] == i]
+        for r in chosen.to_dict("records"):
+            rows.append({**r, **figures, "focus": i in focus, "why": _why(card, texts, n_scored, extra=False)})
+        if i not in focus:
+            continue
+        taken = set(chosen["initiative"])
+        extra = next((a for a in library.initiatives if a.i == i and a.id not in taken), None)
+        if extra is not None:
+            rows.append({"i": i, "initiative": extra.id, "title": extra.title[language], "text": extra.text[language],
+                         "for_items": "", "for_themes": "", **figures, "focus": True,
+                         "why": _why(card, texts, n_scored, extra=True)})
+    return pd.DataFrame(rows, columns=GROUNDED_COLUMNS).astype({"focus_rank": "Int64", "focus": bool})

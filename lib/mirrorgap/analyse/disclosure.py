@@ -34,6 +34,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.scores import score_measures, scored_side
 from mirrorgap.config.params import Engagement
 from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.audit import LinkedTables
@@ -60,13 +61,17 @@ def crossings(engagement: Engagement, side: str) -> list[tuple[str, str]]:
 
 
 def measures(clean: CleanSide) -> list[str]:
-    """What is counted: the mirror items, NPS/eNPS, and the respondents themselves (so a view's
-    headcount is the report's, not the count of the most-answered question)."""
-    return [i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else []) + [RESPONDENTS]
+    """What is counted: the mirror items, NPS/eNPS, the side-only questions, the whole survey's scores
+    (indices, stages, 5 I's, touchpoints — when `clean` is `scores.scored_side`), and the respondents
+    themselves (so a view's headcount is the report's, not the count of the most-answered question)."""
+    return ([i.id for i in clean.items] + (["nps"] if "nps" in clean.frame else [])
+            + [q.id for q in clean.questions] + score_measures(clean) + [RESPONDENTS])
 
 
 def side_decision(clean: CleanSide, engagement: Engagement, *, pooled: bool) -> "Decision":
-    """The decision for every measure of a side, as the aggregates are written with it (cached)."""
+    """The decision for every measure of a side (its scores included: `scores.scored_side`), as the
+    aggregates are written with it (cached)."""
+    clean = scored_side(clean, engagement)
     return decide(clean, engagement, measures=measures(clean), respondents=RESPONDENTS, pooled=pooled)
 
 

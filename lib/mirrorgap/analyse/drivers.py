@@ -53,7 +53,7 @@ from mirrorgap.stats.small_groups import hidden_for, too_small
 
 __all__ = [
     "DRIVER_COLUMNS", "MISSING", "DriverModel", "bootstrap_counts", "bootstrap_intervals", "little_bootstrap_intervals", "driver_analysis", "drivers_csv_frame",
-    "drivers_table", "fisher_ci", "pairwise_correlations", "relative_weights",
+    "drivers_table", "fisher_ci", "pairwise_correlations", "question_drivers_table", "relative_weights",
 ]
 
 # drivers.csv, in this order
@@ -362,15 +362,17 @@ def _customer_outcome(customer: CleanSide, engagement: Engagement) -> str:
 
 
 def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: Engagement,
-               wave: str | None, *, missing: str, hidden_totals: set = frozenset()) -> pd.DataFrame:
+               wave: str | None, *, missing: str, hidden_totals: set = frozenset(),
+               labels: dict[str, str] | None = None) -> pd.DataFrame:
+    """One side's driver rows; `labels` (column id -> label) names the predictors, default the mirror items."""
     a = engagement.analysis
-    ids = [i.id for i in clean.items]
+    labels = labels if labels is not None else _labels(clean, engagement.language)
+    ids = list(labels)
     # employees: an item answered by fewer than min_n is left out of the model altogether
     model = driver_analysis(clean.frame[ids], clean.frame[outcome_column], missing=missing,
                             bootstrap=a.bootstrap, seed=a.seed, conf=1 - a.alpha,
                             min_answers=a.min_n if clean.side == "employee" else 3)
     df = model.frame()
-    labels = _labels(clean, engagement.language)
     df.insert(0, "side", clean.side)
     df.insert(1, "outcome", outcome)
     df.insert(2, "wave", wave if wave is not None else "")
@@ -419,6 +421,32 @@ def drivers_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
     if "nps" in e.frame.columns:
         parts.append(_side_rows(e, "nps", "enps", engagement, wave, missing=missing, hidden_totals=hidden_totals))
     return pd.concat(parts, ignore_index=True)
+
+
+def question_drivers_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
+                           wave: str | None = None, missing: str = "pairwise",
+                           hidden_totals: set = frozenset()) -> pd.DataFrame:
+    """Key drivers from the side-only questions (question_drivers.csv): the employees' eNPS from the
+    employee questions, the customers' `analysis.driver_outcome` (NPS or satisfaction) from the customer
+    questions — the same relative weights, bootstrap, deletion and anonymity as `drivers_table`, on the
+    questions instead of the mirror items (`item` holds the question id). A side without questions (or
+    without its outcome) has no rows. Columns DRIVER_COLUMNS."""
+    c, e = in_wave(customer, wave), in_wave(employee, wave)
+    lang = engagement.language
+    parts = []
+    if c.questions and engagement.analysis.driver_outcome in c.frame.columns:
+        parts.append(_side_rows(c, engagement.analysis.driver_outcome, engagement.analysis.driver_outcome,
+                                engagement, wave, missing=missing, labels=_question_labels(c, lang)))
+    if e.questions and "nps" in e.frame.columns:
+        parts.append(_side_rows(e, "nps", "enps", engagement, wave, missing=missing,
+                                hidden_totals=hidden_totals, labels=_question_labels(e, lang)))
+    if not parts:
+        return pd.DataFrame(columns=DRIVER_COLUMNS)
+    return pd.concat(parts, ignore_index=True)
+
+
+def _question_labels(clean: CleanSide, language: str) -> dict[str, str]:
+    return {q.id: q.label.get(language) or q.label.get("en") or q.id for q in clean.questions}
 
 
 def drivers_csv_frame(table: pd.DataFrame) -> pd.DataFrame:

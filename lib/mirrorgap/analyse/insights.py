@@ -5,17 +5,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from mirrorgap.analyse.actions import load_actions, priority_items, propose_actions
-from mirrorgap.analyse.drivers import drivers_table
+from mirrorgap.analyse.actions import ground_actions, load_actions, priority_items, propose_actions
+from mirrorgap.analyse.drivers import drivers_table, question_drivers_table
 from mirrorgap.analyse.journeys import employee_journey_table, touchpoint_table
 from mirrorgap.analyse.linkage import linkage_summary, linkage_table
 from mirrorgap.analyse.pipeline import Results, in_wave
 from mirrorgap.analyse.priority import priority_table
 from mirrorgap.analyse.pulse import load_pulse, pulse_series
+from mirrorgap.analyse.questions import five_i_table, index_table, journey_measured_table
 from mirrorgap.analyse.themes import load_codebook, theme_table
 from mirrorgap.analyse.trends import trend_table
 from mirrorgap.analyse.units import group_gap_table, units_csv_frame
 from mirrorgap.config.paths import resolve_input
+from mirrorgap.config.texts import section
 
 
 def add_insights(results: Results) -> Results:
@@ -36,9 +38,29 @@ def add_insights(results: Results) -> Results:
         tables["pulse"] = pulse_series(frame, eng)
         results.texts["pulse_ledger"] = ledger
     _add_units(results, c if wave is None else in_wave(c, wave), e if wave is None else in_wave(e, wave))
+    _add_questions(results)
     top = priority_items(results.gaps, tables["priority"])
-    tables["actions"] = propose_actions(top, load_actions(), eng.language)
+    library = load_actions()
+    tables["actions"] = propose_actions(top, library, eng.language)
+    if "five_is" in tables:
+        tables["actions"] = ground_actions(tables["actions"], tables["five_is"], library, eng.language,
+                                           texts=section(eng.language, "survey"))
     return results
+
+
+def _add_questions(results: Results) -> None:
+    """The side-only questions (issue 13): indices with reliability, key drivers from the questions,
+    the journeys measured and the 5 I's scorecard, for the one wave the report describes."""
+    eng, wave, tables = results.engagement, results.wave, results.tables
+    c, e = results.customer, results.employee
+    if not (c.questions or e.questions):
+        return
+    if eng.indices:
+        tables["indices"] = index_table(c, e, eng, wave=wave)
+    tables["question_drivers"] = question_drivers_table(c, e, eng, wave=wave, hidden_totals=results.hidden_totals)
+    tables["journey_measured"] = journey_measured_table(c, e, eng, wave=wave)
+    if any(getattr(q, "five_i", None) for q in e.questions):
+        tables["five_is"] = five_i_table(e, eng, drivers=tables["question_drivers"], wave=wave)
 
 
 def _waves(clean) -> list:

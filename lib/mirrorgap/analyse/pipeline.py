@@ -1,7 +1,7 @@
 """One engagement from params to results: read both sides, clean them, pick the wave, compute."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -84,8 +84,7 @@ def in_wave(clean: CleanSide, wave: str | None) -> CleanSide:
     if wave is None:
         return clean
     frame = clean.frame[clean.frame["wave"] == wave].reset_index(drop=True)
-    return CleanSide(side=clean.side, frame=frame, items=clean.items, scales=clean.scales,
-                     segments=clean.segments, ledger=clean.ledger)
+    return replace(clean, frame=frame, wave_order=None)
 
 
 def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement,

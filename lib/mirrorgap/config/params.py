@@ -138,6 +138,53 @@ class MirrorItem(_Strict):
     theme: str | None = None
 
 
+# ---------------------------------------------------------------------------------------------------
+# side-only questions and the indices built from them (issue 13, points 1–5)
+
+JourneyStage = Literal["introduction", "expectations", "feedback", "development", "ideas"]
+JOURNEY_STAGES: tuple[str, ...] = ("introduction", "expectations", "feedback", "development", "ideas")
+FiveI = Literal["inspire", "involve", "inform", "instruct", "incentives"]
+FIVE_IS: tuple[str, ...] = ("inspire", "involve", "inform", "instruct", "incentives")
+
+
+class Question(_Strict):
+    """One question asked on one side only (an engagement, leadership or touchpoint question)."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+    column: str
+    label: dict[Language, str]
+    scale: Scale = Scale(min=1, max=5)
+    reversed: bool = False  # negatively worded: turned around so that higher is always better
+    index: str | None = None  # the index (an id under `indices:`) this question counts towards
+
+
+class CustomerQuestion(Question):
+    """A customer-only question: where the customer meets the company (`touchpoint`), or loyalty."""
+
+    touchpoint: str | None = None
+
+
+class EmployeeQuestion(Question):
+    """An employee-only question: its stage of the employee journey and its area of the 5 I's."""
+
+    stage: JourneyStage | None = None
+    five_i: FiveI | None = None
+
+
+class Questions(_Strict):
+    """The side-only questions, per side."""
+
+    customer: list[CustomerQuestion] = []
+    employee: list[EmployeeQuestion] = []
+
+
+class IndexSpec(_Strict):
+    """An index (e.g. engagement) scored from a group of one side's questions (those naming it in `index:`)."""
+
+    id: Annotated[str, Field(pattern=r"^[A-Za-z][A-Za-z0-9_]*$")]
+    label: dict[Language, str]
+
+
 class PulseSpec(_Strict):
     """Short, frequent employee waves ("where are you on a 1–10 scale this week?") for a time series."""
 
@@ -209,6 +256,8 @@ class Engagement(_Strict):
     customer: SideSpec
     employee: SideSpec
     items: Annotated[list[MirrorItem], Field(min_length=1)]
+    questions: Questions = Questions()  # side-only questions (not mirror items)
+    indices: list[IndexSpec] = []  # indices scored from groups of questions
     pulse: PulseSpec | None = None
     headcount: HeadcountSpec | None = None  # employees invited per unit / department: response rates, the FPC
     scrub_names: list[str] = []  # names to remove from comments (staff, customers), besides e-mails, phones, ID numbers
@@ -273,6 +322,58 @@ class Engagement(_Strict):
         if problems:
             raise ValueError("; ".join(problems))
         return self
+
+    @model_validator(mode="after")
+    def _questions_consistent(self) -> "Engagement":
+        problems = []
+        index_ids = [x.id for x in self.indices]
+        for dup in sorted({i for i in index_ids if index_ids.count(i) > 1}):
+            problems.append(f"index id {dup!r} is used more than once")
+        for x in self.indices:
+            if self.language not in x.label:
+                problems.append(f"index {x.id!r} has no label in the engagement language {self.language!r}")
+        item_ids = {i.id for i in self.items}
+        for side in SIDES:
+            spec, questions = self.side(side), self.side_questions(side)
+            ids = [q.id for q in questions]
+            taken = {getattr(i, f"{side}_column") for i in self.items}
+            taken |= {c for c in (spec.id_column, spec.unit_column, spec.wave_column, spec.nps_column,
+                                  spec.satisfaction_column) if c}
+            taken |= {*spec.segment_columns, *spec.comment_columns}
+            columns = [q.column for q in questions]
+            for dup in sorted({i for i in ids if ids.count(i) > 1}):
+                problems.append(f"questions.{side}: id {dup!r} is used more than once")
+            for dup in sorted({c for c in columns if columns.count(c) > 1}):
+                problems.append(f"questions.{side}: column {dup!r} is used by more than one question")
+            for q in questions:
+                where = f"questions.{side}: {q.id!r}"
+                if q.id in item_ids:
+                    problems.append(f"{where} is also a mirror item id; choose another id")
+                if q.id in RESERVED_IDS:
+                    problems.append(f"{where} is a name the pipeline uses itself; choose another id")
+                if q.id in {*spec.segment_columns, *spec.comment_columns}:
+                    problems.append(f"{where} is also a {side} segment or comment column; choose another id")
+                if q.column in taken:
+                    problems.append(f"{where}: column {q.column!r} is already used by a mirror item or as an "
+                                    f"id, unit, wave, NPS, satisfaction, segment or comment column")
+                if self.language not in q.label:
+                    problems.append(f"{where} has no label in the engagement language {self.language!r}")
+                if q.index is not None and q.index not in index_ids:
+                    close = difflib.get_close_matches(q.index, index_ids, n=1, cutoff=0.6)
+                    hint = (f" — did you mean {close[0]!r}?" if close else
+                            f" (indices: {', '.join(index_ids)})" if index_ids else " (declare it under `indices:`)")
+                    problems.append(f"{where}: index {q.index!r} is not an index id{hint}")
+        for x in self.indices:
+            sides = {side for side in SIDES for q in self.side_questions(side) if q.index == x.id}
+            if len(sides) > 1:
+                problems.append(f"index {x.id!r} mixes customer and employee questions; an index belongs to one side")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def side_questions(self, side: str) -> list[Question]:
+        """The side-only questions of one side, in params order."""
+        return list(getattr(self.questions, side))
 
     @property
     def analysed_items(self) -> list[MirrorItem]:

@@ -1,7 +1,7 @@
 """The dashboard: the filter bar above the panels as tabs, built and linked in one place for the
 client's dashboard notebook and the analysts' explorer notebook.
 
-    dashboard = Dashboard.for_views(views)          # the bar and the five panels, filters linked
+    dashboard = Dashboard.for_views(views)          # the bar and the six panels, filters linked
     dlink((explorer, "views"), (dashboard, "views"))  # (explorer) new settings redraw the panels
 
 The page tells the kernel whether it is a phone's (the template's script ticks the hidden `phone`
@@ -20,12 +20,13 @@ from mirrorgap.dashboard.panels.base import Panel
 from mirrorgap.dashboard.panels.item import ItemPanel
 from mirrorgap.dashboard.panels.mirror import MirrorPanel
 from mirrorgap.dashboard.panels.overview import OverviewPanel
+from mirrorgap.dashboard.panels.survey import SurveyPanel
 from mirrorgap.dashboard.panels.table import GapTablePanel
 from mirrorgap.dashboard.panels.units import UnitPanel
 
 __all__ = ["PANELS", "Dashboard"]
 
-PANELS = (OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel)  # the tabs, in order
+PANELS = (OverviewPanel, MirrorPanel, GapTablePanel, UnitPanel, ItemPanel, SurveyPanel)  # the tabs, in order
 
 
 class Dashboard(widgets.VBox):

@@ -105,8 +105,54 @@ def _actions(results: Results, t: dict) -> list[dict]:
     actions = results.tables.get("actions")
     if actions is None or actions.empty:
         return []
-    return [{"i": t["actions"][r.i], "title": r.title, "text": r.text, "for_items": r.for_items}
-            for r in actions.itertuples()]
+    return [{"i": t["actions"][r.i], "title": r.title, "text": r.text, "for_items": r.for_items,
+             "why": getattr(r, "why", "")} for r in actions.itertuples()]
+
+
+def _survey(results: Results, t: dict) -> dict | None:
+    """The whole-survey section: index totals with α and ω, the journeys measured and the 5 I's
+    scorecard, as small tables (suppressed figures read "too few answers"); None without questions."""
+    lang, tables = results.engagement.language, results.tables
+    if not any(name in tables for name in ("indices", "journey_measured", "five_is")):
+        return None
+    w = t["survey"]
+    too_few = t["chart"]["too_few"]
+    f = lambda v, **kw: fmt_number(v, lang, **kw)  # noqa: E731
+
+    def score(r) -> list[str]:
+        if r.suppressed:
+            return [too_few, "", ""]
+        return [f(r.mean), f"{f(r.ci_low)} … {f(r.ci_high)}", f(r.n)]
+
+    parts = []
+    indices = tables.get("indices")
+    if indices is not None and len(indices):
+        rows = [[r.label, t["side"][r.side], *score(r), "" if r.suppressed else f(r.alpha, decimals=2),
+                 "" if r.suppressed else f(r.omega, decimals=2)] for r in indices[indices["by"] == ""].itertuples()]
+        parts.append({"title": w["report_indices_title"], "rows": rows,
+                      "headers": [w["report_col_name"], w["report_col_side"], w["report_col_score"], w["report_col_ci"],
+                                  w["report_col_n"], w["report_col_alpha"], w["report_col_omega"]]})
+        for (index, side), part in indices[indices["by"] != ""].groupby(["index", "side"], sort=False):
+            by_words = {"unit": t["deck"]["by_unit"]}
+            rows = [[r.group, by_words.get(r.by, r.by), *score(r)] for r in part.itertuples()]
+            parts.append({"title": w["report_index_groups_title"].format(index=part["label"].iloc[0]), "rows": rows,
+                          "headers": [w["report_col_group"], w["report_col_by"], w["report_col_score"],
+                                      w["report_col_ci"], w["report_col_n"]]})
+    journey = tables.get("journey_measured")
+    if journey is not None and len(journey):
+        rows = [[r.label, t["side"][r.side], *score(r)] for r in journey.itertuples()]
+        parts.append({"title": w["report_journey_title"], "rows": rows,
+                      "headers": [w["report_col_name"], w["report_col_side"], w["report_col_score"], w["report_col_ci"],
+                                  w["report_col_n"]]})
+    card = tables.get("five_is")
+    if card is not None and len(card):
+        rows = [[r.label, *score(r), "" if r.suppressed or r.driver_pct != r.driver_pct else f"{f(r.driver_pct)} %",
+                 "" if r.suppressed else str(r.focus_rank)] for r in card.itertuples()]
+        parts.append({"title": w["report_five_is_title"], "rows": rows,
+                      "headers": [w["report_col_name"], w["report_col_score"], w["report_col_ci"], w["report_col_n"],
+                                  w["report_col_driver"], w["report_col_focus"]]})
+    return {"heading": w["report_heading"], "intro": w["report_intro"].format(min_n=results.engagement.analysis.min_n),
+            "tables": parts}
 
 
 def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) -> str:
@@ -123,7 +169,7 @@ def render_report(results: Results, charts: dict[str, bytes], *, run_id: str) ->
         # The summary's own title is the section heading; its sub-headings sit one level down.
         "summary_html": Markup(mistune.html(summary_markdown(results).split("\n", 1)[1].replace("\n## ", "\n### "))),
         "kpis": _kpis(results, t), "charts": encoded, "sections": _insight_sections(results, encoded),
-        "actions": _actions(results, t),
+        "actions": _actions(results, t), "survey": _survey(results, t),
         "table": _table_rows(results, t), "quality": _quality(results, t),
         "response_rates": _response_rates(results, t),
         "exclusion_reasons": EXCLUSION_REASONS, "missing_reasons": MISSING_REASONS,

@@ -53,7 +53,15 @@ TABLE_COLUMNS: dict[str, list[str]] = {
               "ci_high_pomp"],
     "themes": ["label", "side", "comments", "commenters", "share", "share_ci_low", "share_ci_high", "quote_1",
                "quote_2"],
-    "actions": ["i", "title", "text", "for_items", "for_themes"],
+    "actions": ["i", "title", "text", "for_items", "for_themes", "why"],
+    # the side-only questions (analyse.questions, drivers.question_drivers_table)
+    "indices": ["label", "side", "by", "group", "n", "mean", "ci_low", "ci_high", "n_questions", "questions",
+                "n_complete", "alpha", "alpha_ci_low", "alpha_ci_high", "omega"],
+    "question_drivers": ["label", "side", "outcome", "rank", "weight_pct", "weight_ci_low", "weight_ci_high", "r",
+                         "r_ci_low", "r_ci_high", "n", "n_respondents", "r2", "item"],
+    "journey_measured": ["label", "side", "n", "mean", "ci_low", "ci_high", "n_questions", "questions"],
+    "five_is": ["label", "mean", "ci_low", "ci_high", "n", "driver_pct", "focus", "focus_rank", "n_questions",
+                "questions"],
 }
 
 # Never in a client's workbook, whichever table carries them.
@@ -65,6 +73,7 @@ FORMATS = {"count": WHOLE, "pomp": ONE_DECIMAL, "p": P_VALUE, "coef": TWO_DECIMA
            "percent": PERCENT_OF_ONE_DECIMAL, "signed": SIGNED, "text": TEXT}
 COUNT_COLUMNS = {"n", "customer_n", "employee_n", "promoters", "passives", "detractors", "rank", "n_items",
                  "comments", "commenters", "n_from", "n_to", "n_respondents", "rows_in", "rows_used", "valid",
+                 "n_questions", "n_complete", "focus_rank",
                  *EXCLUSION_REASONS, *MISSING_REASONS}
 # group sizes: never blanked by the sheet (a shown group's size stays where its results are hidden, e.g. a
 # customer side or an item without variation); a size its module hid (a group too small to show) reads "too few"
@@ -72,9 +81,9 @@ SIZE_COLUMNS = {"n", "customer_n", "employee_n", "commenters", "n_from", "n_to",
 SHARE_COLUMNS = {"promoter_share", "passive_share", "detractor_share"}
 PERCENT_COLUMNS = {"customer_top_box", "employee_top_box", "share", "share_ci_low", "share_ci_high",
                    "weight_pct", "weight_ci_low", "weight_ci_high", "importance", "importance_ci_low",
-                   "importance_ci_high"}
+                   "importance_ci_high", "driver_pct"}
 P_COLUMNS = {"p_value", "q_value"}
-COEF_COLUMNS = {"hedges_g", "r", "r_ci_low", "r_ci_high", "r2"}
+COEF_COLUMNS = {"hedges_g", "r", "r_ci_low", "r_ci_high", "r2", "alpha", "alpha_ci_low", "alpha_ci_high", "omega"}
 BOOL_COLUMNS = {"included", "significant"}
 # customers' figures stay visible when the employee cell of the same row is hidden
 KEPT_WHEN_HIDDEN = {"performance", "importance", "importance_ci_low", "importance_ci_high"}
@@ -84,7 +93,7 @@ TABLE_FORMATS = {"nps": {"nps": "signed", "ci_low": "signed", "ci_high": "signed
 COUNT_COLUMNS |= {"invited", "responded"}
 SIZE_COLUMNS |= {"invited"}
 PERCENT_COLUMNS |= {"response_rate"}
-WIDE_TEXT = {"text", "quote_1", "quote_2", "for_items", "items"}
+WIDE_TEXT = {"text", "quote_1", "quote_2", "for_items", "items", "questions", "why"}
 
 
 
@@ -141,7 +150,10 @@ def _translations(t: dict) -> dict[str, dict[str, str]]:
                  "gap_change": trends.get("gap_change", "gap_change")},
         "gap_direction": {k: trends[k] for k in ("closed", "widened", "unchanged", "suppressed") if k in trends},
         "i": t.get("actions", {}), "outcome": {k[len("outcome_"):]: v for k, v in d.items() if k.startswith("outcome_")},
-        "by": {"unit": d["by_unit"]}, "group": {"(all)": trends.get("all_employees", "(all)")},
+        "by": {"unit": d["by_unit"]},
+        "group": {"(all)": trends.get("all_employees", "(all)"),
+                  "(all customers)": t.get("dashboard", {}).get("all_customers", "(all customers)"),
+                  "(all employees)": t.get("dashboard", {}).get("all_employees", "(all employees)")},
     }
 
 

@@ -28,12 +28,14 @@ from mirrorgap.stats.small_groups import hidden_for
 __all__ = ["SHEET_ORDER", "write_workbook"]
 
 # The sheets in the order a reader meets them; tables not listed here follow, under their own name.
-SHEET_ORDER = ("gaps", "nps", "touchpoints", "drivers", "priority", "units", "segments", "linkage", "journeys",
-               "trends", "pulse", "themes", "actions")
+SHEET_ORDER = ("gaps", "nps", "touchpoints", "drivers", "question_drivers", "priority", "units", "segments",
+               "linkage", "journeys", "journey_measured", "indices", "five_is", "trends", "pulse", "themes", "actions")
 
 # where a column means something more specific than its usual header says
 TABLE_HEADERS = {"nps": {"label": "side"}, "touchpoints": {"label": "touchpoint"},
-                 "themes": {"label": "theme"}, "quality_columns": {"name": "item"}}
+                 "themes": {"label": "theme"}, "quality_columns": {"name": "item"},
+                 "indices": {"label": "index"}, "journey_measured": {"label": "step"}, "five_is": {"label": "i"},
+                 "question_drivers": {"label": "question"}}
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 MARKER_FONT = Font(italic=True, color="8C8C8C")
 

@@ -36,7 +36,7 @@ def fitting_scale(values: list[float]) -> tuple[float, float] | None:
 
 
 def _scale_problem(clean: CleanSide, spec_column: str, item_id: str, ledger_column) -> InputFileError | None:
-    scale = clean.scales[item_id]
+    scale = clean.scale_of(item_id)
     out = sum(ledger_column.out_of_range.values())
     given = ledger_column.valid + out
     if not given or out / given <= MAX_UNUSABLE_SHARE:
@@ -66,7 +66,7 @@ def _label_problem(clean: CleanSide, spec_column: str, ledger_column) -> InputFi
 
 
 def _fraction_problem(clean: CleanSide, spec_column: str, item_id: str) -> InputFileError | None:
-    scale = clean.scales[item_id]
+    scale = clean.scale_of(item_id)
     if not (float(scale.min).is_integer() and float(scale.max).is_integer()):
         return None
     values = clean.frame[item_id].dropna().to_numpy(dtype=float)
@@ -81,10 +81,11 @@ def _fraction_problem(clean: CleanSide, spec_column: str, item_id: str) -> Input
 
 
 def plausibility_problems(clean: CleanSide) -> list[InputFileError]:
-    """Every implausible scored column of the side (mirror items), each as an error with its fix."""
+    """Every implausible scored column of the side (mirror items and side-only questions), each as an
+    error with its fix."""
     columns = {c.name: c for c in clean.ledger.columns}
     problems = []
-    for item in clean.items:
+    for item in [*clean.items, *clean.questions]:
         led = columns.get(item.id)
         if led is None:
             continue

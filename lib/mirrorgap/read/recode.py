@@ -9,14 +9,14 @@ from __future__ import annotations
 import difflib
 import math
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from mirrorgap.config.params import Engagement, MirrorItem, Scale, SideSpec
+from mirrorgap.config.params import Engagement, MirrorItem, Question, Scale, SideSpec
 from mirrorgap.errors import InputFileError, LabelConflict
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
 from mirrorgap.read.ledger import ColumnLedger, SideLedger
@@ -39,11 +39,23 @@ class CleanSide:
     segments: list[str]
     ledger: SideLedger
     wave_order: list[str] | None = None  # the waves in the order of their SPSS codes, when labelled
+    # side-only questions (columns named by question id, native scale, reversed ones turned around)
+    questions: list[Question] = field(default_factory=list)
+    question_scales: dict[str, Scale] = field(default_factory=dict)  # question id -> its scale
 
     def pomp(self) -> pd.DataFrame:
         """Item scores on the 0–100 POMP scale (percent of maximum possible)."""
         return pd.DataFrame({i.id: pomp(self.frame[i.id], self.scales[i.id].min, self.scales[i.id].max)
                              for i in self.items}, index=self.frame.index)
+
+    def question_pomp(self) -> pd.DataFrame:
+        """The side-only questions' scores on the 0–100 POMP scale (one column per question id)."""
+        return pd.DataFrame({q.id: pomp(self.frame[q.id], q.scale.min, q.scale.max) for q in self.questions},
+                            index=self.frame.index)
+
+    def scale_of(self, column_id: str) -> Scale:
+        """The scale of a scored column: a mirror item's scale on this side, or a question's scale."""
+        return self.scales[column_id] if column_id in self.scales else self.question_scales[column_id]
 
 def waves_of(clean: CleanSide) -> list[str]:
     """The side's waves in order (natural order of their labels: 2025 < 2026, 2026-W05 < 2026-W12)."""
@@ -210,10 +222,16 @@ def _as_text(cells: pd.Series) -> pd.Series:
     return pd.Series(texts[codes], index=cells.index, dtype=object)
 
 
-def required_columns(spec: SideSpec, items: list[MirrorItem], side: str) -> list[str]:
-    """Every column the params name for one side, in params order."""
+def column_of(scored: MirrorItem | Question, side: str) -> str:
+    """The file column of a mirror item on one side, or of a side-only question."""
+    return scored.column if isinstance(scored, Question) else getattr(scored, f"{side}_column")
+
+
+def required_columns(spec: SideSpec, items: list[MirrorItem | Question], side: str) -> list[str]:
+    """Every column the params name for one side, in params order (items: mirror items, then the
+    side's questions, if any)."""
     cols = [spec.id_column, spec.unit_column, spec.wave_column, *spec.segment_columns,
-            *[getattr(i, f"{side}_column") for i in items], spec.nps_column, spec.satisfaction_column,
+            *[column_of(i, side) for i in items], spec.nps_column, spec.satisfaction_column,
             *spec.comment_columns]
     return list(dict.fromkeys(c for c in cols if c))
 
@@ -233,7 +251,7 @@ def check_columns(raw, spec: SideSpec, items: list[MirrorItem], side: str) -> No
         close = difflib.get_close_matches(col.casefold(), list(folded), n=1, cutoff=0.6)
         parts.append(f"{col!r}" + (f" (did you mean {folded[close[0]]!r}?)" if close else ""))
     shown = ", ".join(repr(p if len(p) <= 40 else p[:37] + "…") for p in present[:30])
-    fix = (f"correct the column names under `{side}:` / `items:` in the params, or set `skip_rows` "
+    fix = (f"correct the column names under `{side}:` / `items:` / `questions: {side}:` in the params, or set `skip_rows` "
            f"if the header is not on row {raw.skip_rows + 1}. Columns found: {shown}")
     joined = "".join(present)
     for delimiter, name in ((";", "semicolons"), ("\t", "tabs"), (",", "commas"), ("|", "pipes")):
@@ -346,11 +364,13 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     """
     spec = engagement.side(side)
     items = engagement.analysed_items
-    check_columns(raw, spec, items, side)
+    questions = engagement.side_questions(side)
+    named = [*items, *questions]  # every scored question column of the side
+    check_columns(raw, spec, named, side)
     df = raw.frame
     read_as = {k: getattr(raw, k) for k in ("format", "encoding", "delimiter", "decimal", "skip_rows", "sheet")}
     ledger = SideLedger(side=side, file=str(raw.path), read_as=read_as, rows_in=len(df),
-                        reader_notes=list(raw.notes) + formula_notes(raw, spec, items, side),
+                        reader_notes=list(raw.notes) + formula_notes(raw, spec, named, side),
                         id_column=spec.id_column,
                         ids_per_wave=bool(spec.id_column and spec.wave_column))
 
@@ -382,16 +402,23 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
         if col:
             scored[key] = _score(raw, spec, ledger, name, col, scale, outcome=True)
             out[key] = scored[key].scores
+    for question in questions:  # side-only questions: the same coding, ledger and checks as mirror items
+        scored[question.id] = _score(raw, spec, ledger, question.id, question.column, question.scale, outcome=False)
+        scores = scored[question.id].scores
+        if question.reversed:
+            scores = question.scale.min + question.scale.max - scores
+        out[question.id] = scores
     for col in spec.comment_columns:
         out[col] = _as_text(df[col])
 
     if spec.id_column:
         out = _exclude(ledger, out, out["respondent_id"].isna().to_numpy(), "no_respondent_id")
-        answers = [c for c in required_columns(spec, items, side) if c != spec.id_column]
+        answers = [c for c in required_columns(spec, named, side) if c != spec.id_column]
         out = _exclude_duplicates(ledger, out, df, answers)
     if spec.wave_column:
         out = _exclude(ledger, out, out["wave"].isna().to_numpy(), "no_wave")
-    item_ids = [i.id for i in items]
+    # a respondent counts when they answered a mirror item or a side-only question
+    item_ids = [i.id for i in named]
     unusable = out[item_ids].isna().all(axis=1).to_numpy()
     all_blank = np.all([scored[i].codes < 0 for i in item_ids], axis=0)[out.index.to_numpy()]
     out = _exclude(ledger, out, unusable & all_blank, "no_item_answered")
@@ -403,9 +430,10 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     every_row = np.ones(len(df), dtype=bool)
     for cl, column in zip(ledger.columns, scored.values()):
         column.count_into(cl, used, reasons_of=every_row)
-    _require_usable(raw, ledger, out, items, side, spec)
+    _require_usable(raw, ledger, out, items, side, spec, questions=questions)
     return CleanSide(side=side, frame=out.reset_index(drop=True), items=list(items), scales=scales,
-                     segments=list(spec.segment_columns), ledger=ledger, wave_order=wave_order)
+                     segments=list(spec.segment_columns), ledger=ledger, wave_order=wave_order,
+                     questions=list(questions), question_scales={q.id: q.scale for q in questions})
 
 
 def _score(raw, spec: SideSpec, ledger: SideLedger, name: str, col: str, scale: Scale, *,
@@ -439,7 +467,7 @@ def _labelled_text(raw, col: str) -> tuple[pd.Series, list[str] | None]:
     return text, list(dict.fromkeys(ordered))
 
 
-def _require_usable(raw, ledger: SideLedger, used: pd.DataFrame, items, side: str, spec) -> None:
+def _require_usable(raw, ledger: SideLedger, used: pd.DataFrame, items, side: str, spec, *, questions=()) -> None:
     if used.empty:
         reasons = ", ".join(f"{r}: {n}" for r, n in ledger.exclusion_counts().items() if n)
         seen = sum((cl.unknown_labels + cl.out_of_range for cl in ledger.columns), Counter()).most_common(5)
@@ -449,10 +477,20 @@ def _require_usable(raw, ledger: SideLedger, used: pd.DataFrame, items, side: st
                              fix="check that the file holds answers and that the item columns and answer labels in the params match it")
     for item, cl in zip(items, ledger.columns):
         if cl.valid == 0:
-            seen = cl.unknown_labels.most_common(3) or cl.out_of_range.most_common(3)
-            sample = ", ".join(repr(k) for k, _ in seen) or "only blanks / don't know"
-            raise InputFileError(
-                raw.path, f"mirror item {item.id!r} has no valid {side} answer (values seen: {sample})",
-                column=cl.column, row=raw.skip_rows + 1,
-                fix=f"add the labels to `{side}.answer_labels`, correct `{side}_scale` of the item, "
-                    "or point the item at the right column")
+            _no_valid_answer(raw, cl, f"mirror item {item.id!r}", side,
+                             fix=f"add the labels to `{side}.answer_labels`, correct `{side}_scale` of the item, "
+                                 "or point the item at the right column")
+    by_name = {cl.name: cl for cl in ledger.columns}
+    for question in questions:
+        if by_name[question.id].valid == 0:
+            _no_valid_answer(raw, by_name[question.id], f"question {question.id!r}", side,
+                             fix=f"add the labels to `{side}.answer_labels`, correct the question's `scale` under "
+                                 f"`questions: {side}:`, or point the question at the right column")
+
+
+def _no_valid_answer(raw, cl, what: str, side: str, *, fix: str) -> None:
+    """Raise: a scored column (a mirror item or a question) has not one valid answer."""
+    seen = cl.unknown_labels.most_common(3) or cl.out_of_range.most_common(3)
+    sample = ", ".join(repr(k) for k, _ in seen) or "only blanks / don't know"
+    raise InputFileError(raw.path, f"{what} has no valid {side} answer (values seen: {sample})",
+                         column=cl.column, row=raw.skip_rows + 1, fix=fix)

@@ -13,9 +13,10 @@ from mirrorgap.render.style import HOUSE_COLORS
 __all__ = ["drivers_slides", "priority_slide"]
 
 
-def drivers_slides(deck: Deck) -> None:
-    """One slide per side and outcome: each item's relative weight, with the model's R² and n."""
-    drivers = deck.table("drivers")
+def drivers_slides(deck: Deck, *, table: str = "drivers") -> None:
+    """One slide per side and outcome: each item's relative weight, with the model's R² and n.
+    table: "drivers" (the mirror items) or "question_drivers" (the side-only questions; titled so)."""
+    drivers = deck.table(table)
     if drivers is None:
         return
     dt = deck.t["drivers"]
@@ -29,6 +30,8 @@ def drivers_slides(deck: Deck) -> None:
                                                     min_n=deck.eng.analysis.min_n, language=deck.eng.language),
                                        conf=deck.f(100 * (1 - deck.eng.analysis.alpha)))
         title = dt.get(f"title_{side}_{outcome}", dt["priority_title"])
+        if table != "drivers":
+            title = f"{title} — {deck.d['sheet.question_drivers']}"
         slide = deck.content_slide(title, dt["weight_axis"], note=note)
         add_bar_chart(slide, deck.chart_box(), shown["label"].tolist(),
                       [(deck.t["side"][side], shown["weight_pct"].tolist(), HOUSE_COLORS[side])],

@@ -1,0 +1,124 @@
+"""The whole survey's scores per respondent, as measures of their own: each index, each stage of the
+employee journey, each of the 5 I's and each customer touchpoint.
+
+A respondent's score of such a *step* is the mean POMP (0–100) of the step's questions they answered
+(an index needs at least half of its questions answered, `MIN_SHARE_ANSWERED`; a step one). The
+report's whole-survey tables (`analyse.questions`) and the anonymised aggregates (`aggregate.build`)
+read the same scores, so the dashboard's stage, I, touchpoint and index figures are the report's, and
+the aggregates count each score value like an answer value — suppressed and audited like any item
+(`analyse.disclosure`). Scores are rounded to 6 decimals so that equal means are one value.
+
+A score measure is named "<kind>:<key>" (kinds `KINDS`; question and item ids cannot hold a colon).
+"""
+from __future__ import annotations
+
+import math
+import weakref
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from mirrorgap.config.params import FIVE_IS, JOURNEY_STAGES, Engagement
+from mirrorgap.read.recode import CleanSide
+from mirrorgap.stats.estimators import pomp
+
+__all__ = ["KINDS", "MIN_SHARE_ANSWERED", "ScoreSpec", "score_specs", "scored_side", "step_scores"]
+
+MIN_SHARE_ANSWERED = 0.5  # a respondent gets an index score when they answered at least this share of its questions
+KINDS = ("index", "stage", "five_i", "touchpoint")
+DECIMALS = 6
+
+
+def step_scores(rows: pd.DataFrame, ids: list[str], *, min_share: float = 0.0) -> pd.Series:
+    """Per respondent the mean POMP over the answered questions of `ids` (rows hold POMP scores);
+    NaN with none answered (or, with `min_share`, fewer than that share of them). Rounded to 6 decimals."""
+    answered = rows[ids].notna().sum(axis=1)
+    need = max(1, math.ceil(min_share * len(ids)))
+    return rows[ids].mean(axis=1, skipna=True).where(answered >= need).round(DECIMALS)
+
+
+def _spec(kind: str, key: str, ids: list[str], min_answered: int = 1) -> dict:
+    return {"measure": f"{kind}:{key}", "kind": kind, "key": key, "questions": ids, "min_answered": min_answered}
+
+
+ScoreSpec = dict  # {"measure", "kind", "key", "questions", "min_answered"}
+
+
+def score_specs(engagement: Engagement, side: str) -> list[ScoreSpec]:
+    """The score measures of one side, in display order: indices (params order), then the employee
+    journey's stages and the 5 I's (their fixed order), or the customer touchpoints (first appearance:
+    mirror items, then questions). Each names its questions and how many must be answered."""
+    questions = engagement.side_questions(side)
+    out = []
+    for index in engagement.indices:
+        ids = [q.id for q in questions if q.index == index.id]
+        if ids:
+            out.append(_spec("index", index.id, ids, max(1, math.ceil(MIN_SHARE_ANSWERED * len(ids)))))
+    if side == "employee":
+        for kind, keys in (("stage", JOURNEY_STAGES), ("five_i", FIVE_IS)):
+            for key in keys:
+                ids = [q.id for q in questions if getattr(q, kind, None) == key]
+                if ids:
+                    out.append(_spec(kind, key, ids))
+    else:
+        steps: dict[str, list[str]] = {}
+        for item in engagement.analysed_items:
+            if item.touchpoint:
+                steps.setdefault(item.touchpoint, []).append(item.id)
+        for q in questions:
+            if getattr(q, "touchpoint", None):
+                steps.setdefault(q.touchpoint, []).append(q.id)
+        out += [_spec("touchpoint", tp, ids) for tp, ids in steps.items()]
+    return out
+
+
+def _pomp_rows(clean: CleanSide) -> pd.DataFrame:
+    """The side's questions and mirror items on POMP (0–100)."""
+    cols = {}
+    for q in clean.questions:
+        cols[q.id] = pomp(clean.frame[q.id], q.scale.min, q.scale.max)
+    for item in clean.items:
+        scale = clean.scales[item.id]
+        cols[item.id] = pomp(clean.frame[item.id], scale.min, scale.max)
+    return pd.DataFrame(cols, index=clean.frame.index)
+
+
+_CACHE: dict[int, tuple[weakref.ref, dict]] = {}  # id(frame) -> (the frame, its scored sides by engagement)
+
+
+def scored_side(clean: CleanSide, engagement: Engagement) -> CleanSide:
+    """The side with one column per score measure (`score_specs`) added to its frame (POMP, NaN where
+    the respondent has no score). The same object for the same frame and params (cached), so that the
+    suppression decision made for it is made once per run."""
+    specs = score_specs(engagement, clean.side)
+    if not specs or all(s["measure"] in clean.frame for s in specs):
+        return clean
+    key = tuple((s["measure"], tuple(s["questions"]), s["min_answered"]) for s in specs)
+    held = _CACHE.get(id(clean.frame))
+    if held is None or held[0]() is not clean.frame:
+        held = _CACHE[id(clean.frame)] = (weakref.ref(clean.frame), {})
+        weakref.finalize(clean.frame, _CACHE.pop, id(clean.frame), None)
+    if key not in held[1]:
+        rows = _pomp_rows(clean)
+        scores = {s["measure"]: step_scores(rows, s["questions"], min_share=MIN_SHARE_ANSWERED
+                                            if s["kind"] == "index" else 0.0).to_numpy(dtype=float)
+                  for s in specs}
+        frame = pd.concat([clean.frame, pd.DataFrame(scores, index=clean.frame.index)], axis=1)
+        held[1][key] = replace(clean, frame=frame)
+    return held[1][key]
+
+
+def score_measures(clean: CleanSide) -> list[str]:
+    """The score measures a (scored) side's frame holds."""
+    return [c for c in clean.frame.columns if isinstance(c, str) and c.split(":", 1)[0] in KINDS and ":" in c]
+
+
+def score_values(scales: list[tuple[float, float]], min_answered: int) -> np.ndarray:
+    """Every score a respondent can have on a step whose questions have these native scales (whole
+    answer values) when at least `min_answered` are answered: the means of their POMP values."""
+    sums = {(0, 0.0)}
+    for lo, hi in scales:
+        points = [(v - lo) / (hi - lo) * 100 for v in range(int(lo), int(hi) + 1)]
+        sums = sums | {(k + 1, s + p) for k, s in sums for p in points}
+    return np.unique(np.round([s / k for k, s in sums if k >= min_answered], DECIMALS))
