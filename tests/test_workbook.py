@@ -59,7 +59,7 @@ def test_every_table_has_its_own_swedish_sheet(book):
     assert book.sheetnames == ["Om arbetsboken", "Gap", "NPS och eNPS", "Kontaktpunkter", "Nyckeldrivare",
                                "Nyckeldrivare (frågor)", "Prioritering", "Enheter", "Segment", "Länkning",
                                "Medarbetarresan", "Resorna uppmätta", "Index", "5 I-kortet", "Förändring", "Veckopuls",
-                               "Kommentarteman", "Handlingsplan", "Datakvalitet", "Datakvalitet per fråga"]
+                               "Kommentarteman", "Handlingsplan", "Svarsfrekvens", "Datakvalitet", "Datakvalitet per fråga"]
     assert book.active.title == "Gap"
 
 

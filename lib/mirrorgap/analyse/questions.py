@@ -31,10 +31,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mirrorgap.analyse.disclosure import TOTAL_KEY
+from mirrorgap.analyse.disclosure import TOTAL_KEY, report_decision
 from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.scores import MIN_SHARE_ANSWERED, step_scores
-from mirrorgap.analyse.units import _decision
 from mirrorgap.config.params import FIVE_IS, JOURNEY_STAGES, Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide
@@ -134,7 +133,7 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
             total = {**base, "by": "", "group": TOTAL[clean.side], **_summary(scores, conf), "n_complete": rel.n,
                      "alpha": rel.alpha, "alpha_ci_low": rel.alpha_ci_low, "alpha_ci_high": rel.alpha_ci_high,
                      "omega": rel.omega, "suppressed": False}
-            decided = _decision(clean, engagement, wave) if clean.side == "employee" else None
+            decided = report_decision(clean, engagement, wave) if clean.side == "employee" else None
             measure = f"index:{index}"
             if hidden_for(clean.side, total["n"], a.min_n) or (
                     decided is not None and decided[1].cell_hidden(decided[0], measure, TOTAL_KEY)):
