@@ -4,15 +4,9 @@ so a filter change costs one chart, not five. `renders` counts the redraws (test
 read it). Charts are drawn outside pyplot and sent as PNG."""
 from __future__ import annotations
 
-import io
-
 import ipywidgets as widgets
-import matplotlib as mpl
-import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 from traitlets import Any, Bool, Instance, Int, observe
 
 from mirrorgap.aggregate.views import Filters
@@ -39,42 +33,9 @@ def chart_png(fig: Figure) -> bytes:
     occasional full collection frees, and each one left behind holds its artists and pixel buffer:
     a dozen filter changes on a 30-item engagement kept ~90 MB in a kernel that way."""
     try:
-        return _drawn_once(fig) or png_bytes(fig, dpi=DPI)
+        return png_bytes(fig, dpi=DPI, compress_level=1)  # light compression: a redraw waits for it
     finally:
         fig.clear()
-
-
-SPARE_INCHES = 2.0  # canvas added on every side for _drawn_once: labels left of the axes fit in it
-
-
-def _drawn_once(fig: Figure) -> bytes | None:
-    """The PNG that png_bytes (savefig with a tight box) makes, drawn once instead of twice: the canvas
-    gets SPARE_INCHES on every side (the axes keep their size and place relative to each other), the
-    figure is drawn, and its content plus `savefig.pad_inches` is cut out of the pixels — the tight
-    box comes from that same drawing. savefig lays every text out in a pass of its own first, and text
-    is most of a dashboard chart's cost. None when the content reaches beyond even the spare canvas."""
-    width, height = fig.get_size_inches()
-    spare = SPARE_INCHES
-    boxes = [ax.get_position() for ax in fig.axes]
-    big_w, big_h = width + 2 * spare, height + 2 * spare
-    fig.set_size_inches(big_w, big_h)
-    for ax, b in zip(fig.axes, boxes):
-        ax.set_position([(spare + b.x0 * width) / big_w, (spare + b.y0 * height) / big_h,
-                         b.width * width / big_w, b.height * height / big_h])
-    fig.set_dpi(DPI)
-    canvas = FigureCanvasAgg(fig)
-    canvas.draw()
-    box = fig.get_tightbbox(canvas.get_renderer())
-    if box.x0 <= 0 or box.y0 <= 0 or box.x1 >= big_w or box.y1 >= big_h:
-        return None
-    box = box.padded(mpl.rcParams["savefig.pad_inches"])
-    pixels = np.asarray(canvas.buffer_rgba())
-    rows = pixels.shape[0]
-    cut = pixels[max(0, round(rows - box.y1 * DPI)):round(rows - box.y0 * DPI),
-                 max(0, round(box.x0 * DPI)):round(box.x1 * DPI)]
-    buf = io.BytesIO()
-    Image.fromarray(np.ascontiguousarray(cut)).save(buf, format="png", compress_level=1, dpi=(DPI, DPI))
-    return buf.getvalue()
 
 
 def chart_figure(width: float, height: float) -> tuple[Figure, Axes]:
