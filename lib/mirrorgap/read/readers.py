@@ -373,12 +373,15 @@ def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool, codec
                                                  quoted_strings_can_be_null=True))
     except pa.ArrowException:
         return None
+    pool = pa.default_memory_pool()
+    pool.release_unused()  # the parser's scratch memory, which the pool would otherwise keep
     out, rows = {}, table.num_rows
     for name in cols:  # one column at a time, each freed from Arrow as soon as pandas has it
         column = table.column(name)
         table = table.drop_columns([name])
         out[name] = _decoded(column, codec, rows).to_pandas()
         del column
+    pool.release_unused()
     return pd.DataFrame(out)
 
 
