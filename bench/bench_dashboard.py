@@ -42,6 +42,8 @@ sys.path.insert(0, str(BENCH))
 import make_big  # noqa: E402  (a sibling script, not part of the package)
 
 GOAL_VIEW_MS, GOAL_PREHEATED_S, GOAL_KERNEL_MB = 50.0, 2.0, 250.0
+GOAL_REDRAW_MS = 100.0  # issue 14: p50 of the mirror panel's and the item drill-down's whole redraw
+REDRAW_GOALS = ("mirror panel redraw incl. chart PNG", "item drill-down redraw incl. chart PNG")
 FILL_DELAY = json.loads((ROOT / "templates/voila/voila.json").read_text())["VoilaKernelManager"]["fill_delay"]
 BIG_RUN = "20260401-000000"
 
@@ -119,6 +121,7 @@ def random_filters(views, rng: random.Random, n: int):
 def view_timings(folder: Path, changes: int, seed: int = 20261123) -> dict:
     """Time each view's computation from the aggregates over `changes` random filter changes."""
     from mirrorgap.aggregate.views import AggregateViews
+    from mirrorgap.dashboard.panels.item import ItemPanel
     from mirrorgap.dashboard.panels.mirror import MirrorPanel
     from mirrorgap.dashboard.panels.units import UnitPanel, unit_gap_table
 
@@ -146,11 +149,17 @@ def view_timings(folder: Path, changes: int, seed: int = 20261123) -> dict:
     # the whole redraw of the open panel as a viewer waits for it (computation + chart PNG), for reference
     redraws = {}
     for name, panel, k in (("mirror panel redraw incl. chart PNG", MirrorPanel(views, shown=True), 20),
+                           ("item drill-down redraw incl. chart PNG", ItemPanel(views, shown=True), 20),
                            ("unit panel redraw incl. HTML heatmap", UnitPanel(views, shown=True), 3)):
         redraws[name] = []
         for f in filters[:k]:
-            t = time.perf_counter()
-            panel.filters = f
+            if isinstance(panel, ItemPanel):  # a drill-down: under the filters, the viewer picks another item
+                panel.filters = f
+                t = time.perf_counter()
+                panel.item = rng.choice([i for i in items if i != panel.item])
+            else:
+                t = time.perf_counter()
+                panel.filters = f
             redraws[name].append((time.perf_counter() - t) * 1000)
     return {"load_aggregates_s": round(load_s, 2), "units": len(views.meta["groups"]["customer"].get("unit", [])),
             "items": len(items), "views": {k: summary(v) for k, v in timings.items()},
@@ -317,7 +326,11 @@ def table(report: dict) -> str:
         rows.append((f"view after a filter change: {name}", f"p95 {s['p95_ms']:.1f} ms (p50 {s['p50_ms']:.1f})",
                      f"< {GOAL_VIEW_MS:.0f} ms", "met" if s["p95_ms"] < GOAL_VIEW_MS else "not met"))
     for name, s in views["redraws"].items():
-        rows.append((f"{name} (reference)", f"p95 {s['p95_ms']:.0f} ms (p50 {s['p50_ms']:.0f})", "–", "–"))
+        if name in REDRAW_GOALS:
+            rows.append((name, f"p50 {s['p50_ms']:.0f} ms (p95 {s['p95_ms']:.0f})", f"p50 < {GOAL_REDRAW_MS:.0f} ms",
+                         "met" if s["p50_ms"] < GOAL_REDRAW_MS else "not met"))
+        else:
+            rows.append((f"{name} (reference)", f"p95 {s['p95_ms']:.0f} ms (p50 {s['p50_ms']:.0f})", "–", "–"))
     pages = report.get("pages") or {}
     for client, p in pages.items():
         rows.append((f"{client}: rendered dashboard, preheated kernel, new browser",
@@ -355,7 +368,7 @@ def main() -> None:
         "views": view_timings(folder, args.changes)}
     if not args.skip_pages:
         report["pages"] = page_timings(args.pages)
-    report["goals"] = {"view_p95_ms": GOAL_VIEW_MS, "preheated_s": GOAL_PREHEATED_S, "kernel_mb": GOAL_KERNEL_MB}
+    report["goals"] = {"view_p95_ms": GOAL_VIEW_MS, "redraw_p50_ms": GOAL_REDRAW_MS, "preheated_s": GOAL_PREHEATED_S, "kernel_mb": GOAL_KERNEL_MB}
     (OUT / "dashboard.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(table(report))
     print(f"\nwrote {OUT / 'dashboard.json'}")

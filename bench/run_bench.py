@@ -37,6 +37,7 @@ import make_big  # noqa: E402  (a sibling script, not part of the package)
 GOAL_RATIO = 1.2       # issue 14: mirrorgap total time within 1.2x DuckDB staged's
 GOAL_PEAK_MB = 1024    # issue 14: mirrorgap peak RSS at most 1 GB
 GOAL_DEMO_S = 20.0     # `make run CLIENT=demo` under 20 s
+GOAL_DEMO_FLOOR = 2.0  # issue 14: the demo run within 2x the papermill floor
 ORDER = ("mirrorgap", "duckdb", "duckdb_fused", "pandas")
 TITLES = {"mirrorgap": "mirrorgap (read_survey + clean_side + analyse)",
           "duckdb": "DuckDB, staged (table per stage)",
@@ -146,6 +147,52 @@ def demo_timing(reps: int) -> dict:
             "runs": runs}
 
 
+FLOOR_CODE = """
+import json, sys, time
+t = time.perf_counter()
+import papermill as pm
+pm.execute_notebook(sys.argv[1], sys.argv[2], parameters={'client': 'demo', 'params_file': '', 'run_id': 'floor',
+                    'output_dir': ''}, cwd=sys.argv[3], kernel_name='python3', progress_bar=False)
+print(json.dumps({'inner_s': time.perf_counter() - t}))
+"""
+
+
+def floor_notebook(path: Path) -> Path:
+    """The papermill floor: a notebook with the engagement notebook's parameters cell and its import
+    cell (the same stack: matplotlib, pandas, mirrorgap's modules), and nothing else."""
+    import nbformat
+    source = nbformat.read(ROOT / "notebooks" / "engagement.ipynb", as_version=4)
+    code = [c for c in source.cells if c.cell_type == "code"]
+    params = next(c for c in code if "parameters" in c.metadata.get("tags", []))
+    imports = "\n".join(line for line in code[code.index(params) + 1].source.splitlines()
+                        if line.startswith(("import ", "from ", "matplotlib.use")))
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = source.metadata
+    nb.cells = [nbformat.v4.new_code_cell(params.source, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell(imports)]
+    nbformat.write(nb, path)
+    return path
+
+
+def floor_timing(reps: int) -> dict:
+    """The papermill floor as `demo_timing` measures the demo: a fresh interpreter that imports
+    papermill and executes `floor_notebook` (kernel start, the stack's imports), median wall time."""
+    root = OUT / "floor_runs"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    nb = floor_notebook(root / "floor.ipynb")
+    walls = []
+    for k in range(reps):
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", FLOOR_CODE, str(nb), str(root / f"out{k}.ipynb"), str(ROOT)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=600)
+        if proc.returncode != 0:
+            return {"error": [x.strip() for x in proc.stderr.strip().splitlines()[-3:]] or ["failed"]}
+        walls.append(time.perf_counter() - t0)
+    return {"reps": reps, "wall_s": walls, "median_s": statistics.median(walls),
+            "imports": (root / "floor.ipynb").read_text(encoding="utf-8").count("import ")}
+
+
 def correctness(results: dict[str, dict], reference: str = "duckdb") -> dict:
     """Max absolute differences per field between each contender and the reference, over all items."""
     ref = results.get(reference, {}).get("items")
@@ -198,7 +245,8 @@ def table_rows(results: dict[str, dict], ratios: dict[str, dict[str, float]]) ->
     return rows
 
 
-def goals(results: dict, ratios: dict[str, dict[str, float]], demo: dict | None) -> list[dict]:
+def goals(results: dict, ratios: dict[str, dict[str, float]], demo: dict | None,
+          floor: dict | None = None) -> list[dict]:
     mg = results.get("mirrorgap", {})
     out = []
 
@@ -223,6 +271,14 @@ def goals(results: dict, ratios: dict[str, dict[str, float]], demo: dict | None)
             demo["median_s"] < GOAL_DEMO_S)
     elif demo:
         add(f"demo engagement under {GOAL_DEMO_S:g} s", "failed: " + " ".join(demo["error"]),
+            False)
+    if demo and "median_s" in demo and floor and "median_s" in floor:
+        r = demo["median_s"] / floor["median_s"]
+        add(f"demo engagement within {GOAL_DEMO_FLOOR:g}× the papermill floor (empty parameterised notebook "
+            "importing the same stack)", f"{r:.2f}× ({demo['median_s']:.1f} s vs {floor['median_s']:.1f} s, "
+            f"medians of {demo['reps']} / {floor['reps']})", r <= GOAL_DEMO_FLOOR)
+    elif floor and "error" in floor:
+        add(f"demo within {GOAL_DEMO_FLOOR:g}× the papermill floor", "floor failed: " + " ".join(floor["error"]),
             False)
     return out
 
@@ -310,8 +366,12 @@ def main() -> None:
         run_contender("mirrorgap", spec_path, profile)
         print(f"  profile written to {profile}", flush=True)
 
-    demo = None
+    demo = floor = None
     if not args.skip_demo:
+        floor = floor_timing(args.demo_reps)
+        if "median_s" in floor:
+            print(f"  papermill floor: {floor['median_s']:.1f} s median of "
+                  + ", ".join(f"{w:.1f}" for w in floor["wall_s"]) + " s wall", flush=True)
         demo = demo_timing(args.demo_reps)
         if "median_s" in demo:
             print(f"  demo run: {demo['median_s']:.1f} s median of "
@@ -325,9 +385,9 @@ def main() -> None:
     data_keys = ("seed", "customer_rows", "employee_rows", "items", "customer_bytes", "employee_bytes")
     report = {"started_utc": started, "machine": facts, "repeat": args.repeat,
               "data": {k: stamp[k] for k in data_keys}, "results": results,
-              "ratios": ratios, "correctness": correctness(results), "demo": demo,
+              "ratios": ratios, "correctness": correctness(results), "demo": demo, "floor": floor,
               "profile": str(profile) if profile else None, "notes": [NOTE_DUCKDB]}
-    report["goals"] = goals(results, ratios, demo)
+    report["goals"] = goals(results, ratios, demo, floor)
     report["machine"]["load_avg_at_end"] = [round(x, 2) for x in os.getloadavg()]
     (OUT / "results.json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     (OUT / "results.md").write_text(markdown(report), encoding="utf-8")

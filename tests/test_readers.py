@@ -159,7 +159,7 @@ def test_quoted_newlines_blank_lines_and_source_rows(tmp_path):
 
 def test_na_text_is_kept_and_empty_rows_are_left_out_with_a_note(tmp_path):
     raw = read(write_text(tmp_path, "k.csv", ["id;svar;x", "1;NA;n/a", ";;", "2;;-", ";;"]))
-    assert list(raw.frame["svar"].fillna("<NA>")) == ["NA", "<NA>"] and cell(raw, "x", 0) == "n/a"
+    assert list(raw.frame["svar"].astype("str").fillna("<NA>")) == ["NA", "<NA>"] and cell(raw, "x", 0) == "n/a"
     assert raw.source_rows.tolist() == [2, 4]
     assert raw.notes == ["2 empty row(s) left out (rows 3, 5)"]
 

@@ -162,9 +162,10 @@ def theme_patterns(codebook: Codebook, *, language: str, side: str) -> dict[str,
 def match_themes(texts: pd.Series, codebook: Codebook, *, language: str, side: str) -> pd.DataFrame:
     """Which themes each comment mentions: a boolean table, one row per text (same index), one column
     per theme looked for on `side`. A comment can have several themes, or none."""
-    norm = texts.astype(str).map(lambda t: unicodedata.normalize("NFC", t))
-    return pd.DataFrame({tid: norm.map(lambda t, p=pattern: p.search(t) is not None).astype(bool)
-                         for tid, pattern in theme_patterns(codebook, language=language, side=side).items()},
+    codes, uniques = pd.factorize(texts.astype(str), use_na_sentinel=False)  # each distinct text once
+    norm = [unicodedata.normalize("NFC", t) for t in uniques]
+    return pd.DataFrame({tid: np.array([p.search(t) is not None for t in norm], dtype=bool)[codes]
+                         for tid, p in theme_patterns(codebook, language=language, side=side).items()},
                         index=texts.index)
 
 

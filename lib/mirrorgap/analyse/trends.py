@@ -32,7 +32,7 @@ from scipy import stats as sps
 from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.params import Engagement
 from mirrorgap.read.recode import CleanSide, waves_of
-from mirrorgap.stats.estimators import benjamini_hochberg, welch_from_summary
+from mirrorgap.stats.estimators import benjamini_hochberg, pomp, welch_from_summary
 from mirrorgap.stats.suppression import hidden_groups
 
 KINDS = ("item_change", "gap_change")
@@ -109,7 +109,8 @@ def gap_direction(gap_from: float, gap_to: float, ci_low: float, ci_high: float)
 
 def _summaries(clean: CleanSide, item: str, waves: list[str]) -> dict[str, tuple[int, float, float]]:
     """(n, mean, sd) on POMP of one item in each wave."""
-    scores = clean.pomp()[item]
+    scale = clean.scales[item]
+    scores = pomp(clean.frame[item], scale.min, scale.max)  # this item only, not every item's POMP per call
     out = {}
     for wave in waves:
         values = scores[clean.frame["wave"] == wave].dropna().to_numpy(dtype=float)

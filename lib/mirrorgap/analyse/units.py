@@ -82,7 +82,8 @@ def comparison(customer: CleanSide, employee: CleanSide, by: str) -> str:
 def group_order(values, *, preferred: list[str] | None = None, not_stated: str | None = None) -> list[str]:
     """Groups in display order: those in `preferred` (e.g. tenure_order) first in that order, then the
     rest alphabetically, `not_stated` last."""
-    present = [str(v) for v in pd.unique(pd.Series(list(values), dtype="object").dropna())]
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+    present = [str(v) for v in series.dropna().unique()]  # a column's distinct values, not a list of its rows
     first = [g for g in (preferred or []) if g in present]
     rest = sorted(g for g in present if g not in first and g != not_stated)
     tail = [not_stated] if not_stated is not None and not_stated in present else []
@@ -102,7 +103,12 @@ def protect(counts: pd.Series, min_n: int) -> pd.Series:
 
 def _group_labels(frame: pd.DataFrame, by: str, not_stated: str) -> pd.Series:
     """The group of every respondent as text; a missing value is the `not_stated` group."""
-    labels = frame[by].astype("object")
+    cells = frame[by]
+    if pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object:  # text: each distinct label once
+        codes, uniques = pd.factorize(cells)
+        labels = np.array([str(u) for u in uniques] + [not_stated], dtype=object)[codes]  # -1: not stated
+        return pd.Series(labels, index=cells.index, name=cells.name, dtype=object)
+    labels = cells.astype("object")
     return labels.where(labels.notna(), not_stated).map(str)
 
 

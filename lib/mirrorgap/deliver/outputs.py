@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pandas as pd
@@ -92,15 +93,19 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     written["quality.json"] = quality
     written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
-    try:
-        written["report.pdf"] = write_pdf(written["report.html"], out_dir / "report.pdf")
-    except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
-        note = out_dir / f"report.pdf{MISSING_SUFFIX}"
-        note.write_text(f"{exc}\n", encoding="utf-8")
-        written[note.name] = note
-    written["deck.pptx"] = write_deck(results, out_dir / "deck.pptx", run_id=run_id)
     eng = results.engagement
-    written["aggregates"] = write_aggregates(build_aggregates(eng, results.customer, results.employee),
-                                             aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
-                                             out_dir)
+    with ThreadPoolExecutor(1) as pool:  # Chromium prints the PDF on the other core meanwhile
+        pdf = pool.submit(write_pdf, written["report.html"], out_dir / "report.pdf")
+        deck = write_deck(results, out_dir / "deck.pptx", run_id=run_id)
+        aggregates = write_aggregates(build_aggregates(eng, results.customer, results.employee),
+                                      aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
+                                      out_dir)
+        try:
+            written["report.pdf"] = pdf.result()
+        except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
+            note = out_dir / f"report.pdf{MISSING_SUFFIX}"
+            note.write_text(f"{exc}\n", encoding="utf-8")
+            written[note.name] = note
+    written["deck.pptx"] = deck
+    written["aggregates"] = aggregates
     return written

@@ -75,12 +75,13 @@ def c1_at(raw: bytes) -> int | None:
 
 def _mojibake(raw: bytes, start: int, tried: str) -> None:
     """Raise when a single-byte Western decode of raw[start:] reads as nonsense."""
-    at = implausible_at(raw[start:])
+    head = raw[start:start + _SAMPLE]
+    at = implausible_at(head)
     if at is not None:
         raise EncodingMismatch(
             f"reads as nonsense in {tried} (runs of accented letters and symbols, as text in another "
             "script does when read with a Western code page)",
-            offset=start + at, length=2, tried=tried, suggestion=guess(raw[start:]))
+            offset=start + at, length=2, tried=tried, suggestion=guess(head))
 
 
 def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
@@ -89,47 +90,63 @@ def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
     With no `encoding`: a BOM decides, else strict UTF-8, else cp1252. Raises UnicodeDecodeError
     (offsets into `raw`), LookupError for an unknown encoding name, or EncodingMismatch.
     """
+    data, name, codec = open_text(raw, encoding)
+    if codec is None:
+        return bytes(data), name
+    return bytes(data).decode(codec).encode("utf-8"), name
+
+
+def open_text(raw: bytes, encoding: str | None) -> tuple[bytes, str, str | None]:
+    """`raw` checked as text exactly as `decode_to_utf8` checks it, without a decoded copy where none
+    is needed: (data, the encoding it was read with, codec). codec is None when `data` is UTF-8 without
+    a BOM; else `data` is the file's own bytes (BOM left out) in `codec`, a single-byte code page whose
+    ASCII bytes are ASCII, so delimiters, quotes and line ends can be found byte by byte and only the
+    cells need decoding. Raises as `decode_to_utf8` does."""
     if encoding is None:
         if raw.startswith(UTF8_BOM):
             try:
-                return _checked_utf8(raw[3:]), "utf-8-sig"
+                return _checked_utf8(raw[3:]), "utf-8-sig", None
             except UnicodeDecodeError as exc:
                 start = exc.start + 3
                 try:
-                    raw[3:].decode("cp1252")
+                    undefined_at(raw, "cp1252", 3)
                 except UnicodeDecodeError:
                     raise UnicodeDecodeError("utf-8", raw, start, exc.end + 3, exc.reason) from None
                 raise EncodingMismatch("starts with a UTF-8 byte-order mark, but its text is not UTF-8: "
                                        "it reads as Windows-1252 (cp1252)", offset=start,
                                        length=exc.end - exc.start, tried="utf-8", suggestion="cp1252") from None
         if raw.startswith(UTF16_BOMS):
-            return raw.decode("utf-16").encode("utf-8"), "utf-16"
+            return raw.decode("utf-16").encode("utf-8"), "utf-16", None
         order = utf16_order(raw[:8192])
         if order is not None:
             raise EncodingMismatch("is UTF-16 text without a byte-order mark", offset=0, length=2,
                                    tried="utf-8", suggestion=order)
         try:
-            return _checked_utf8(raw), "utf-8"
+            return _checked_utf8(raw), "utf-8", None
         except UnicodeDecodeError:
             try:
-                text = raw.decode("cp1252")
+                undefined_at(raw, "cp1252")
             except UnicodeDecodeError as exc:
                 exc.suggestion = guess(raw)
                 raise
             _mojibake(raw, 0, "cp1252")
-            return text.encode("utf-8"), "cp1252"
+            return raw, "cp1252", "cp1252"
     name = codecs.lookup(encoding).name
     if name in ("utf-8", "utf-8-sig"):
         bom = raw.startswith(UTF8_BOM)
         try:
-            return _checked_utf8(raw[3:] if bom else raw), "utf-8-sig" if bom else "utf-8"
+            return _checked_utf8(raw[3:] if bom else raw), "utf-8-sig" if bom else "utf-8", None
         except UnicodeDecodeError as exc:
             shift = 3 if bom else 0
             raise UnicodeDecodeError("utf-8", raw, exc.start + shift, exc.end + shift, exc.reason) from None
     if name == "utf-16" and not raw.startswith(UTF16_BOMS):
         name = utf16_order(raw[:8192]) or name
     start = 3 if raw.startswith(UTF8_BOM) and not name.startswith("utf") else 0  # a BOM over cp1252
-    text = raw[start:].decode(name)
+    single = _single_byte(name)
+    if single:
+        undefined_at(raw, name, start)
+    else:
+        text = raw[start:].decode(name)
     if name in _C1_LATIN:
         at = c1_at(raw[start:])
         if at is not None:
@@ -140,7 +157,45 @@ def decode_to_utf8(raw: bytes, encoding: str | None) -> tuple[bytes, str]:
                                    tried=name, suggestion="cp1252")
     if name in _SINGLE_BYTE_WESTERN:
         _mojibake(raw, start, encoding)
-    return text.removeprefix("\ufeff").encode("utf-8"), name
+    if single:
+        return raw[start:] if start else raw, name, name
+    return text.removeprefix("\ufeff").encode("utf-8"), name, None
+
+
+def _single_byte(name: str) -> bool:
+    """Whether codec `name` maps every byte to at most one character and ASCII to itself (cp1252,
+    Latin-1, …): its files can be split into records and fields before decoding."""
+    if name.startswith(("utf", "mbcs")):
+        return False
+    try:
+        table = bytes(range(256)).decode(name, errors="replace")
+    except (LookupError, TypeError, ValueError):
+        return False
+    return len(table) == 256 and table[:128] == bytes(range(128)).decode("ascii")
+
+
+def undefined_at(raw: bytes, codec: str, start: int = 0) -> None:
+    """Raise the UnicodeDecodeError that `raw[start:].decode(codec)` would raise (offsets into
+    `raw[start:]`), without decoding: looks for the bytes a single-byte `codec` leaves undefined."""
+    first = None
+    for b in range(256):
+        try:
+            bytes([b]).decode(codec)
+        except UnicodeDecodeError:
+            at = raw.find(bytes([b]), start)
+            if at >= 0 and (first is None or at < first):
+                first = at
+    if first is not None:
+        raise _decode_error(raw[start:], codec, first - start)
+
+
+def _decode_error(raw, codec: str, at: int) -> UnicodeDecodeError:
+    """The error that decoding `raw` with `codec` raises at byte `at` (its own message and offsets)."""
+    try:
+        bytes(raw[at:at + 1]).decode(codec)
+    except UnicodeDecodeError as exc:
+        return UnicodeDecodeError(exc.encoding, bytes(raw), at, at + 1, exc.reason)
+    return UnicodeDecodeError(codec, bytes(raw), at, at + 1, "character maps to <undefined>")
 
 
 def _checked_utf8(data: bytes, chunk: int = 4 << 20) -> bytes:

@@ -1,7 +1,7 @@
 """Reading one side's raw survey file (CSV, Qualtrics CSV, Excel, SPSS) into a `RawSurvey`.
 
-Cells stay raw (text from text files, native values from xlsx/sav); the recoder turns them into
-answers. The file is only read, never modified. Every problem is an `InputFileError` that names the
+Cells stay raw (text from text files, as categoricals: each distinct text stored once; native values
+from xlsx/sav); the recoder turns them into answers. The file is only read, never modified. Every problem is an `InputFileError` that names the
 file, the row as a spreadsheet program numbers it, and the fix.
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import EncodingMismatch, InputFileError, LayoutMismatch
 from mirrorgap.read import records, sniff, xlsx
-from mirrorgap.read.encoding import decode_to_utf8
+from mirrorgap.read.encoding import open_text
 
 _XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
             "format is not read (no maintained reader for it is part of mirrorgap)")
@@ -128,11 +128,14 @@ def _not_text(path: Path, raw: bytes, side: str) -> None:
 
 # ---------------------------------------------------------------- delimited text
 
-def _decode(path: Path, raw: bytes, encoding: str | None, side: str) -> tuple[bytes, str]:
-    """The file as UTF-8 bytes and the encoding used; undecodable bytes, or bytes that decode into
-    nonsense, are an error naming the row, the real bytes and the `encoding:` to set."""
+def _decode(path: Path, raw: bytes, encoding: str | None, side: str) -> tuple[bytes, str, str]:
+    """The file's text, the encoding it was read with, and the codec of the returned bytes (utf-8,
+    or the file's own single-byte code page, whose cells are decoded once parsed); undecodable bytes,
+    or bytes that decode into nonsense, are an error naming the row, the real bytes and the
+    `encoding:` to set."""
     try:
-        return decode_to_utf8(raw, encoding)
+        data, name, codec = open_text(raw, encoding)
+        return data, name, codec or "utf-8"
     except LookupError:
         raise InputFileError(path, f"unknown text encoding {encoding!r}",
                              fix="set `encoding:` to utf-8 or cp1252, or leave it out to sniff it") from None
@@ -171,11 +174,12 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     raw = _read_bytes(path, side)
     if not (spec.encoding or "").lower().replace("_", "-").startswith(("utf-16", "utf-32", "utf16", "utf32")):
         _not_text(path, raw, side)
-    data, encoding = _decode(path, raw, spec.encoding, side)
-    del raw  # a decoded copy exists now; keep one file-sized buffer, not two
+    data, encoding, codec = _decode(path, raw, spec.encoding, side)
+    del raw  # `data` is the file itself or its decoded copy: keep one file-sized buffer, not two
     if b"\n" not in data:
         data = data.replace(b"\r", b"\n")  # old Mac line ends
-    sample, truncated = sniff.sample_text(data, min_lines=sniff.MIN_SAMPLE_LINES + (spec.skip_rows or 0))
+    sample, truncated = sniff.sample_text(data, min_lines=sniff.MIN_SAMPLE_LINES + (spec.skip_rows or 0),
+                                          encoding=codec)
     try:
         layout = sniff.sniff_layout(sample, truncated, delimiter=spec.delimiter, skip_rows=spec.skip_rows,
                                     decimal=spec.decimal, qualtrics=spec.format == "qualtrics",
@@ -194,7 +198,7 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     names, duplicates, dup_notes = _clean_names(path, names)
     notes = notes + dup_notes
     body_start = _offset_of_line(data, layout.header_lines + 1)
-    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, names, side)
+    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, names, side, codec)
     frame, rows, empty = _finish(path, frame, rows, names, lambda i: f"column {i + 1}")
     if frame.empty:
         raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
@@ -258,13 +262,14 @@ def _offset_of_line(data: bytes, line: int) -> int:
 
 
 def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: list[str],
-                side: str) -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+                side: str, codec: str = "utf-8") -> tuple[pd.DataFrame, np.ndarray, list[str]]:
     """The data rows under the header as strings (NA for empty), with their file line numbers, and
     notes for the ledger. Rows that are not what they seem (merged, cut off, mixed delimiters) are an
-    error naming the row; rows that are only short are padded and listed in a note."""
+    error naming the row; rows that are only short are padded and listed in a note. `body` is text in
+    `codec` (UTF-8 or a single-byte code page)."""
     n, delimiter = len(names), layout.delimiter
     starts, lines, multiline = sniff.record_starts(body, layout.header_lines + 1)
-    keep, text = sniff.footer_start(body, starts, delimiter, n)
+    keep, text = sniff.footer_start(body, starts, delimiter, n, codec)
     notes = [f"rows {int(lines[keep])}-{int(lines[-1])}: {text} line(s) of text below the table left out"
              ] if text else []
     if keep == 0:
@@ -272,19 +277,21 @@ def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: l
                              row=layout.header_lines, fix="ask for an export that includes the responses")
     end = int(starts[keep]) if keep < starts.size else len(body)
     rows = lines[:keep].astype(np.int64)
-    frame, short, tail_at = _parse_fast(body[:end], n, delimiter, multiline), [], int(starts[keep - 1])
+    frame, short, tail_at = _parse_fast(body[:end], n, delimiter, multiline, codec), [], int(starts[keep - 1])
     if frame is None or len(frame) != keep:
-        frame = _parse_ragged(body[:end], n, delimiter)
+        frame = _parse_ragged(body[:end], n, delimiter, codec)
         if frame is not None and len(frame) == keep:
-            short = _short_records(body[:end], starts[:keep], rows, n, delimiter)
+            short = _short_records(body[:end], starts[:keep], rows, n, delimiter, codec)
     if frame is None or len(frame) != keep:
-        frame, rows, short, tail_at = _parse_slow(path, body[:end], n, delimiter, layout.header_lines + 1)
+        frame, rows, short, tail_at = _parse_slow(path, body[:end], n, delimiter, layout.header_lines + 1,
+                                                  codec)
         multiline = True
+    frame = _categorical(frame)
     spare = frame.pop(f"c{n}") if f"c{n}" in frame else None
     if spare is not None and spare.notna().any():
         i = int(np.flatnonzero(spare.notna().to_numpy())[0])
-        _too_long(path, sniff.record_fields(body, starts, i, delimiter), n, int(rows[i]), delimiter)
-    records.check_tail_quote(path, bytes(body[tail_at:end]).decode("utf-8"), int(rows[-1]), delimiter)
+        _too_long(path, sniff.record_fields(body, starts, i, delimiter, codec), n, int(rows[i]), delimiter)
+    records.check_tail_quote(path, bytes(body[tail_at:end]).decode(codec), int(rows[-1]), delimiter)
     if multiline:
         _check_multiline_cells(path, frame, rows, names, delimiter)
     notes += records.check_short_records(path, short, n, delimiter, n_records=len(frame),
@@ -292,13 +299,30 @@ def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: l
     return frame, rows, notes
 
 
+def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text columns as categoricals with their values in order of appearance (plain text for columns
+    of `_many` values), as the fast parser gives them, whichever parser read the file."""
+    out = {}
+    for col in frame.columns:
+        cells = frame[col]
+        if isinstance(cells.dtype, pd.CategoricalDtype):
+            out[col] = cells
+            continue
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+        if _many(len(uniques), len(cells)):
+            out[col] = cells
+            continue
+        out[col] = pd.Series(pd.Categorical.from_codes(codes, categories=uniques), index=frame.index)
+    return pd.DataFrame(out, index=frame.index)
+
+
 def _short_records(body: memoryview, starts: np.ndarray, rows: np.ndarray, n: int,
-                   delimiter: str) -> list[records.ShortRecord]:
+                   delimiter: str, codec: str = "utf-8") -> list[records.ShortRecord]:
     """The records with fewer than n fields: counted for all records at once, each candidate then
     split exactly (a stray quote inside a field can fool the count, never the split)."""
     out = []
     for i in np.flatnonzero(sniff.field_counts(body, starts, delimiter) < n):
-        fields = sniff.record_fields(body, starts, int(i), delimiter)
+        fields = sniff.record_fields(body, starts, int(i), delimiter, codec)
         if len(fields) < n:
             out.append(records.ShortRecord(int(i), int(rows[i]), fields))
     return out
@@ -310,9 +334,18 @@ def _check_multiline_cells(path: Path, frame: pd.DataFrame, rows: np.ndarray, na
     starts = None
     for k, col in enumerate(frame.columns):
         cells = frame[col]
-        if not pd.api.types.is_string_dtype(cells.dtype):
+        if isinstance(cells.dtype, pd.CategoricalDtype):  # the fast parser's columns: look at each value once
+            values = cells.cat.categories
+            if not pd.api.types.is_string_dtype(values.dtype):
+                continue
+            with_break = np.flatnonzero(np.asarray(values.str.contains("\n", regex=False), dtype=bool))
+            if not with_break.size:
+                continue
+            broken = np.isin(cells.cat.codes.to_numpy(), with_break)
+        elif pd.api.types.is_string_dtype(cells.dtype):
+            broken = cells.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
+        else:
             continue
-        broken = cells.str.contains("\n", regex=False).fillna(False).to_numpy(dtype=bool)
         if broken.any() and starts is None:
             starts = records.row_start_shapes(frame.iloc[:1000, 0].dropna().tolist())
         for i in np.flatnonzero(broken):
@@ -320,38 +353,86 @@ def _check_multiline_cells(path: Path, frame: pd.DataFrame, rows: np.ndarray, na
                                     delimiter, starts)
 
 
-def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool) -> pd.DataFrame | None:
-    """Parse with pyarrow; None when it cannot (ragged rows), so the careful parser takes over."""
+def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool, codec: str = "utf-8"
+                ) -> pd.DataFrame | None:
+    """Parse with pyarrow; None when it cannot (ragged rows), so the careful parser takes over.
+
+    Cells are read as dictionary-encoded bytes and only each column's distinct values are decoded
+    (from `codec`): the columns arrive as pandas categoricals, a byte or two per cell instead of a
+    string each, and a cp1252 file is never decoded as a whole."""
     cols = [f"c{i}" for i in range(n)]
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=cols),
+            # One thread: on 2 cores Arrow's parallel parse costs more CPU than it saves in wall time,
+            # and holds many blocks (a third of the file again) in memory at once.
+            read_options=pacsv.ReadOptions(column_names=cols, use_threads=False),
             parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(cols, pa.string()),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(cols, _BYTES),
                                                  null_values=[""], strings_can_be_null=True,
                                                  quoted_strings_can_be_null=True))
     except pa.ArrowException:
         return None
-    return table.to_pandas()
+    pool = pa.default_memory_pool()
+    pool.release_unused()  # the parser's scratch memory, which the pool would otherwise keep
+    out, rows = {}, table.num_rows
+    for name in cols:  # one column at a time, each freed from Arrow as soon as pandas has it
+        column = table.column(name)
+        table = table.drop_columns([name])
+        out[name] = _decoded(column, codec, rows).to_pandas()
+        del column
+    pool.release_unused()
+    return pd.DataFrame(out)
 
 
-def _parse_ragged(body: memoryview, n: int, delimiter: str) -> pd.DataFrame | None:
+_BYTES = pa.dictionary(pa.int32(), pa.binary())
+
+
+def _many(distinct: int, rows: int) -> bool:
+    """Whether a column has so many distinct values (ids, free text) that a categorical would cost
+    more than it saves: such columns stay plain text."""
+    return 2 * distinct > rows
+
+
+def _decoded(column: pa.ChunkedArray, codec: str, rows: int) -> pa.ChunkedArray:
+    """A dictionary<binary> column as dictionary<string> (plain string when `_many` values): the
+    distinct values decoded from `codec`; ASCII or UTF-8 values are cast in Arrow, others one by one."""
+    string_dict = pa.dictionary(pa.int32(), pa.string())
+    if column.num_chunks == 0:
+        return pa.chunked_array([], string_dict)
+    column = pa.table([column], names=["x"]).unify_dictionaries().column(0)
+    values = column.chunk(0).dictionary
+    if codec == "utf-8" or _ascii(values):
+        text = values.cast(pa.string())
+    else:
+        text = pa.array([v.decode(codec) for v in values.to_pylist()], pa.string())
+    out = pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, text) for c in column.chunks], string_dict)
+    return out.cast(pa.string()) if _many(len(text), rows) else out
+
+
+def _ascii(values: pa.Array) -> bool:
+    """Whether every byte of a binary array's values is ASCII."""
+    data = values.buffers()[2]
+    return data is None or not (np.frombuffer(data, dtype=np.uint8) >= 0x80).any()
+
+
+def _parse_ragged(body: memoryview, n: int, delimiter: str, codec: str = "utf-8") -> pd.DataFrame | None:
     """Parse with pandas' C parser, which pads short rows; a spare column c{n} catches one extra field
     (a trailing delimiter). None when a row has even more fields."""
     try:
         return pd.read_csv(io.BytesIO(body), sep=delimiter, header=None, names=[f"c{i}" for i in range(n + 1)],
-                           dtype=str, keep_default_na=False, na_values=[""], index_col=False, engine="c")
+                           dtype=str, keep_default_na=False, na_values=[""], index_col=False, engine="c",
+                           encoding=codec)
     except (pd.errors.ParserError, ValueError):
         return None
 
 
-def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str, first_line: int
+def _parse_slow(path: Path, body: memoryview, n: int, delimiter: str, first_line: int, codec: str = "utf-8"
                 ) -> tuple[pd.DataFrame, np.ndarray, list[records.ShortRecord], int]:
     """Parse row by row: pads short rows (and lists them), allows empty extra fields, and names a row
     that is too long. Also returns the byte offset of the last record (for the end-of-file check)."""
     csv.field_size_limit(sys.maxsize)
-    reader = csv.reader(io.StringIO(bytes(body).decode("utf-8"), newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(bytes(body).decode(codec), newline=""), delimiter=delimiter)
     rows, lines, short, last = [], [], [], 0
     for fields in reader:
         line, last = first_line + last, reader.line_num

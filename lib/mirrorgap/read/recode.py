@@ -134,10 +134,15 @@ def _classify(value, coding: _Coding) -> tuple[float, str]:
 class ScoredColumn:
     """A column's scores plus what is needed to count, later and for any subset of rows, why cells are missing."""
 
-    scores: np.ndarray
-    codes: np.ndarray  # per cell: index into `uniques`, -1 for an empty cell
+    codes: np.ndarray  # per cell: index into `uniques`, -1 for an empty cell (a small integer type)
     uniques: list
     reasons: list[str]  # per unique value: '' when valid, else a MISSING_REASONS entry
+    values: np.ndarray  # per unique value: its score, nan when missing
+
+    @property
+    def scores(self) -> np.ndarray:
+        """The score of every cell (nan when missing), made from the codes on each call."""
+        return np.append(self.values, np.nan)[self.codes]  # code -1 (empty) takes the trailing nan
 
     def count_into(self, ledger: ColumnLedger, rows: np.ndarray, *, reasons_of: np.ndarray | None = None) -> None:
         """Fill `ledger` with the valid answers of the cells in `rows` (a boolean mask) and the missing
@@ -155,18 +160,24 @@ class ScoredColumn:
         blanks = int((codes < 0).sum())
         if blanks:
             ledger.missing["blank"] += blanks
-        ledger.valid = int(np.isfinite(self.scores[rows]).sum())
+        if reasons_of is not None:
+            codes = self.codes[rows]
+            counts = np.bincount(codes[codes >= 0], minlength=len(self.uniques))
+        ledger.valid = int(counts[np.isfinite(self.values)].sum())
 
 
 def score_column(cells: pd.Series, coding: _Coding) -> ScoredColumn:
-    """Scores for one column, classified once per distinct value."""
-    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    """Scores for one column, classified once per distinct value (a categorical's values are its
+    categories already)."""
+    if isinstance(cells.dtype, pd.CategoricalDtype):
+        codes, uniques = cells.cat.codes.to_numpy(), cells.cat.categories
+    else:
+        codes, uniques = pd.factorize(cells, use_na_sentinel=True)
     values = np.full(len(uniques), np.nan)
     reasons = [""] * len(uniques)
     for k, u in enumerate(uniques):
         values[k], reasons[k] = _classify(u, coding)
-    scores = np.where(codes >= 0, values[np.maximum(codes, 0)], np.nan) if len(uniques) else np.full(len(codes), np.nan)
-    return ScoredColumn(scores=scores, codes=codes, uniques=list(uniques), reasons=reasons)
+    return ScoredColumn(codes=codes, uniques=list(uniques), reasons=reasons, values=values)
 
 
 def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outcome: bool,
@@ -202,6 +213,13 @@ def coding_for(spec: SideSpec, scale: Scale, decimal: str, user_missing, *, outc
 
 def _as_text(cells: pd.Series) -> pd.Series:
     """Grouping and id columns as clean text (white space folded; 2025.0 from Excel reads as 2025)."""
+    if isinstance(cells.dtype, pd.CategoricalDtype) and pd.api.types.is_string_dtype(cells.cat.categories.dtype) \
+            and cells.cat.categories.dtype != object:
+        # The fast text reader's columns: clean each distinct value once, then spread them to the rows.
+        values = _as_text(pd.Series(cells.cat.categories.array))
+        codes = cells.cat.codes.to_numpy()
+        text = pa.array(values.array).take(pa.array(codes, mask=codes < 0))
+        return pd.Series(pd.array(text, dtype=values.dtype), index=cells.index)
     if pd.api.types.is_string_dtype(cells.dtype) and cells.dtype != object:
         # Text files: Arrow's own regex engine, because an id column has as many distinct values as
         # rows (pandas' .str.replace falls back to Python's re for \s, once per row).
@@ -331,6 +349,8 @@ def _unusable_answers(scored: dict, item_ids: list[str], row: int) -> dict:
 
 def _exclude(ledger: SideLedger, frame: pd.DataFrame, mask: np.ndarray, reason: str,
              details: list[dict] | None = None) -> pd.DataFrame:
+    if not mask.any():
+        return frame  # nothing to leave out: no copy of a big frame
     for k, (row, rid) in enumerate(zip(frame.loc[mask, "source_row"], frame.loc[mask, "respondent_id"])):
         ledger.excluded.append({"row": int(row), "respondent_id": rid, "reason": reason,
                                 **(details[k] if details else {})})

@@ -19,6 +19,7 @@ from dataclasses import replace
 from datetime import date
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from mirrorgap.config.texts import section
@@ -213,11 +214,24 @@ def scrub_comments(clean: CleanSide, comment_columns: Sequence[str], *, names: S
                        f"columns are {list(clean.frame.columns)}")
     words = placeholders(language)
     names = list(names)
-    frame = clean.frame.copy()
+    frame = clean.frame.copy(deep=False)  # copy-on-write: the columns replaced below are new, the rest shared
     for col in comment_columns:
-        frame[col] = pd.Series([_scrub_cell(v, names, words) for v in frame[col]], index=frame.index,
-                               dtype=object)
+        frame[col] = pd.Series(_scrub_column(frame[col], names, words), index=frame.index, dtype=object)
     return replace(clean, frame=frame)
+
+
+def _scrub_column(cells: pd.Series, names: Sequence[str], words: dict[str, str]) -> np.ndarray:
+    """`_scrub_cell` of every cell, as objects; a text column is scrubbed once per distinct comment
+    (a million answers often hold a few thousand different texts)."""
+    values = cells.to_numpy(dtype=object)
+    if not pd.api.types.is_string_dtype(cells.dtype) or cells.dtype == object:
+        return np.array([_scrub_cell(v, names, words) for v in values] + [None], dtype=object)[:-1]
+    codes, uniques = pd.factorize(cells, use_na_sentinel=True)
+    done = np.array([_scrub_cell(v, names, words) for v in uniques] + [None], dtype=object)[:-1]
+    out = values.copy()
+    given = codes >= 0
+    out[given] = done[codes[given]]
+    return out
 
 
 def scrub_side(clean: CleanSide, engagement) -> CleanSide:

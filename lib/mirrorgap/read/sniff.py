@@ -46,15 +46,16 @@ def binary_kind(head: bytes) -> tuple[str, str | None] | None:
     return None
 
 
-def sample_text(data: bytes, size: int = SAMPLE_BYTES, min_lines: int = MIN_SAMPLE_LINES) -> tuple[str, bool]:
-    """The first whole lines of UTF-8 `data` (about `size` bytes, more if that holds fewer than
-    `min_lines` lines) and whether the sample is shorter than the data."""
+def sample_text(data: bytes, size: int = SAMPLE_BYTES, min_lines: int = MIN_SAMPLE_LINES,
+                encoding: str = "utf-8") -> tuple[str, bool]:
+    """The first whole lines of `data` (text in `encoding`, about `size` bytes, more if that holds
+    fewer than `min_lines` lines) and whether the sample is shorter than the data."""
     while True:
         if len(data) <= size:
-            return bytes(data).decode("utf-8"), False
+            return bytes(data).decode(encoding), False
         cut = data.rfind(b"\n", 0, size) + 1
         if cut > 0 and data.count(b"\n", 0, cut) >= min_lines:
-            return data[:cut].decode("utf-8"), True
+            return data[:cut].decode(encoding), True
         size *= 4
 
 
@@ -283,8 +284,8 @@ def record_starts(body: bytes | memoryview, first_line: int) -> tuple[np.ndarray
     """Byte offsets and 1-based line numbers of the non-blank CSV records in `body`, and whether any
     quoted field spans lines. A newline ends a record when an even number of quotes precede it."""
     a = np.frombuffer(body, dtype=np.uint8)
-    nl = np.flatnonzero(a == 10)
-    quotes = np.flatnonzero(a == 34)
+    nl = _positions(a, 10)
+    quotes = _positions(a, 34)
     ends_at = np.flatnonzero(np.searchsorted(quotes, nl) % 2 == 0) if quotes.size else np.arange(nl.size)
     ends = nl[ends_at]
     starts = np.concatenate(([0], ends + 1))
@@ -294,6 +295,12 @@ def record_starts(body: bytes | memoryview, first_line: int) -> tuple[np.ndarray
     lone_cr = (size == 1) & (a[np.minimum(starts, max(a.size - 1, 0))] == 13) if a.size else size < 0
     keep = (size > 0) & ~lone_cr
     return starts[keep], lines[keep], ends.size < nl.size
+
+
+def _positions(a: np.ndarray, byte: int, chunk: int = 16 << 20) -> np.ndarray:
+    """The offsets of `byte` in `a`, found a chunk at a time (no file-sized boolean temporary)."""
+    parts = [np.flatnonzero(a[lo:lo + chunk] == byte) + lo for lo in range(0, a.size, chunk)]
+    return np.concatenate(parts) if len(parts) > 1 else parts[0] if parts else np.zeros(0, dtype=np.intp)
 
 
 def field_counts(body: bytes | memoryview, starts: np.ndarray, delimiter: str) -> np.ndarray:
@@ -307,14 +314,16 @@ def field_counts(body: bytes | memoryview, starts: np.ndarray, delimiter: str) -
     return np.diff(np.append(edges, outside.size)) + 1
 
 
-def record_fields(body: bytes | memoryview, starts: np.ndarray, i: int, delimiter: str) -> list[str]:
-    """The fields of record `i` of a UTF-8 CSV body whose records start at `starts`."""
+def record_fields(body: bytes | memoryview, starts: np.ndarray, i: int, delimiter: str,
+                  encoding: str = "utf-8") -> list[str]:
+    """The fields of record `i` of a CSV body (text in `encoding`) whose records start at `starts`."""
     stop = int(starts[i + 1]) if i + 1 < starts.size else len(body)
-    record = bytes(body[int(starts[i]):stop]).decode("utf-8")
+    record = bytes(body[int(starts[i]):stop]).decode(encoding)
     return next(csv.reader(io.StringIO(record, newline=""), delimiter=delimiter), [])
 
 
-def footer_start(body: bytes | memoryview, starts: np.ndarray, delimiter: str, n: int) -> tuple[int, int]:
+def footer_start(body: bytes | memoryview, starts: np.ndarray, delimiter: str, n: int,
+                 encoding: str = "utf-8") -> tuple[int, int]:
     """How many records (of those at `starts`) come before a text footer, and how many footer lines
     hold text. A footer is notes of one field per line under a table of 3+ columns: the table's own
     rows have all their fields. (len(starts), 0) when there is none."""
@@ -322,7 +331,7 @@ def footer_start(body: bytes | memoryview, starts: np.ndarray, delimiter: str, n
     while k > 0:
         if starts.size - k >= FOOTER_SCAN:
             return starts.size, 0
-        fields = record_fields(body, starts, k - 1, delimiter)
+        fields = record_fields(body, starts, k - 1, delimiter, encoding)
         filled = sum(1 for f in fields if f.strip())
         if filled and (n < 3 or len(fields) >= n or filled > 1):
             break

@@ -42,7 +42,7 @@ def chart_png(fig: Figure) -> bytes:
     try:
         if _PHONE.get():
             fit_for_phone(fig)
-        return png_bytes(fig, dpi=DPI)
+        return png_bytes(fig, dpi=DPI, compress_level=1)  # light compression: a redraw waits for it
     finally:
         fig.clear()
 
