@@ -314,7 +314,7 @@ def test_each_index_per_unit_has_a_slide_without_hidden_units(deck, demo):
     prs, _ = deck
     indices = demo.tables["indices"]
     for (index, side), part in indices[indices["by"] == "unit"].groupby(["index", "side"], sort=False):
-        title = f"{part['label'].iloc[0]} per enhet och grupp"
+        title = f"{part['label'].iloc[0]} per enhet"
         (chart,) = _chart_on(prs, title)
         shown = part[~part["suppressed"]]
         assert list(chart.plots[0].categories) == shown["group"].tolist()

@@ -12,6 +12,7 @@ from ipywidgets.widgets.widget import _instances
 from helpers import demo_aggregates
 from mirrorgap.aggregate.store import write_aggregates
 from mirrorgap.aggregate.views import SIDES, Filters, UnknownScope, scoped_views
+from mirrorgap.analyse.scores import scored_side
 from mirrorgap.dashboard.board import Dashboard
 from mirrorgap.dashboard.serve import ENV_AGGREGATES, ENV_SCOPE_UNIT, aggregates_from_env
 from mirrorgap.errors import DashboardError
@@ -142,4 +143,5 @@ def test_the_attacker_recovers_nothing_from_what_a_manager_sees(demo, others):
     other = (counts["dimension"] == "unit") & counts["group"].astype(str).isin(others)
     assert other.any()
     counts.loc[other, "suppressed"] = True
-    assert attack_run(counts, demo.meta, [demo.employee], min_n=demo.engagement.analysis.min_n) == []
+    employee = scored_side(demo.employee, demo.engagement)  # the truth of the whole survey's scores too
+    assert attack_run(counts, demo.meta, [employee], min_n=demo.engagement.analysis.min_n) == []

@@ -56,10 +56,10 @@ def index_groups_slides(deck: Deck) -> None:
     table = deck.table("indices")
     if table is None:
         return
-    words, too_few = deck.t["survey"], deck.t["chart"]["too_few"]
+    too_few = deck.t["chart"]["too_few"]
     for (_, side), part in table[table["by"] == "unit"].groupby(["index", "side"], sort=False):
         hidden = part["suppressed"].astype(bool) | part["mean"].isna()
         note = f"{too_few}: {', '.join(part.loc[hidden, 'group'])}" if hidden.any() else None
-        _score_slide(deck, "indices", words["report_index_groups_title"].format(index=part["label"].iloc[0]),
+        _score_slide(deck, "indices", deck.d["index_units_title"].format(index=part["label"].iloc[0]),
                      rows_of=lambda t, rows=part.index: t.loc[rows].assign(label=t.loc[rows, "group"]),
                      note=note, side=side)
