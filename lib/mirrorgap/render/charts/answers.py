@@ -19,7 +19,7 @@ from mirrorgap.render.charts.parts import legend_on_top, title
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts
 from mirrorgap.render.words import EnglishTexts
 
-__all__ = ["DEFAULT_TEXTS", "answer_distribution_chart"]
+__all__ = ["DEFAULT_TEXTS", "answer_distribution_chart", "answer_values", "share_axis_max", "side_shares"]
 
 DEFAULT_TEXTS = EnglishTexts("side", "dashboard", title="")
 SIDES = ("customer", "employee")
@@ -39,7 +39,7 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
     if ax is None:
         ax = Figure(figsize=(10, 4)).subplots()
     c = HOUSE_COLORS
-    values = sorted(set(labels or {}) | set(dist["value"].astype(float)), reverse=True)
+    values = answer_values(dist, labels)
     y = np.arange(len(values), dtype=float)
     present = [s for s in sides if (dist["side"] == s).any()]
     height = 0.76 / max(len(present), 1) if len(present) > 1 else 0.5
@@ -50,7 +50,7 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
             handles.append(Patch(facecolor="white", edgecolor=c["muted"], label=f"{t[side]}: {t['too_few']}"))
             continue
         offset = (present.index(side) - (len(present) - 1) / 2) * height
-        share = rows.set_index(rows["value"].astype(float))["share"].reindex(values).fillna(0.0).to_numpy()
+        share = side_shares(rows, values)
         ax.barh(y + offset, share, height=height * 0.92, color=c[side], zorder=2, gid=f"bars_{side}")
         for yi, s in zip(y + offset, share):
             ax.text(s + 0.8, yi, f"{fmt_whole(s)}{NBSP}%", va="center", ha="left", fontsize=9, color=c["neutral"],
@@ -58,8 +58,7 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
         handles.append(Patch(facecolor=c[side], label=t[side]))
     ax.set_yticks(y, [(labels or {}).get(v, fmt_whole(v)) for v in values])
     ax.set_ylim(len(values) - 0.5, -0.5)
-    top = float(dist["share"].max()) if len(dist) else 50.0
-    ax.set_xlim(0, max(20.0, math.ceil((top + 8) / 10) * 10))
+    ax.set_xlim(0, share_axis_max(dist))
     ax.set_xlabel(t["distribution_axis"], color=c["neutral"], labelpad=8)
     ax.tick_params(axis="both", length=0)
     ax.grid(False)
@@ -70,3 +69,19 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
     legend_on_top(ax, handles, handletextpad=None, columnspacing=None, handlelength=None)
     title(ax, t["title"])
     return ax
+
+
+def answer_values(dist: pd.DataFrame, labels: dict[float, str] | None) -> list[float]:
+    """The chart's rows: every labelled answer value and every value answered, best (highest) first."""
+    return sorted(set(labels or {}) | set(dist["value"].astype(float)), reverse=True)
+
+
+def side_shares(rows: pd.DataFrame, values: list[float]) -> np.ndarray:
+    """One side's share (percent) per value of `values`; a value nobody gave is 0."""
+    return rows.set_index(rows["value"].astype(float))["share"].reindex(values).fillna(0.0).to_numpy()
+
+
+def share_axis_max(dist: pd.DataFrame) -> float:
+    """The share axis's end: the largest share plus room for its printed label, in tens, at least 20."""
+    top = float(dist["share"].max()) if len(dist) else 50.0
+    return max(20.0, math.ceil((top + 8) / 10) * 10)
