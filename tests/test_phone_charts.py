@@ -1,6 +1,8 @@
 """Charts for a phone (mirrorgap.render.phone, Panel.narrow): drawn on a narrow figure and re-laid so
 that nothing sticks out; on a 390 px screen their smallest text stays legible, where the desktop
-drawing scaled down is not. Only the open panel redraws when the page turns narrow."""
+drawing scaled down is not. Only the open panel redraws when the page turns narrow, and only if its
+charts are pictures: the HTML charts (mirror, item by item) fit any width as drawn
+(tests/test_html_charts.py, tests/test_scope_browser.py)."""
 import io
 
 import ipywidgets as widgets
@@ -20,7 +22,8 @@ from mirrorgap.render.words import chart_texts
 
 SHOWN_PX = 338  # a chart's width on a 390 px phone behind the host (tests/test_scope_browser.py measures it)
 SHOWN_PX_360 = 308  # and on a 360 px one
-CHARTS = {0: "overview (NPS)", 1: "mirror", 4: "item by item"}
+CHARTS = {0: "overview (NPS)"}  # the tabs whose charts are PNG pictures
+HTML_CHARTS = (1, 4)  # mirror, item by item
 
 
 @pytest.fixture(scope="module")
@@ -57,14 +60,25 @@ def test_phone_charts_are_narrow_and_their_text_legible_at_390_px(board):
 
 
 def test_only_the_open_panel_redraws_when_the_page_turns_narrow(board):
-    board.tabs.selected_index = 1
+    board.tabs.selected_index = 0
     before = [p.renders for p in board.panels]
     board.phone.value = True
     after = [p.renders for p in board.panels]
-    assert [a - b for a, b in zip(after, before)] == [int(i == 1) for i in range(len(board.panels))]
+    assert [a - b for a, b in zip(after, before)] == [int(i == 0) for i in range(len(board.panels))]
     assert all(p.narrow for p in board.panels)
     board.phone.value = False
-    assert not any(p.narrow for p in board.panels) and _width(board.panels[1].image.value) > 1000
+    assert not any(p.narrow for p in board.panels) and _width(board.panels[0].image.value) > 1000
+
+
+@pytest.mark.parametrize("tab", HTML_CHARTS)
+def test_an_html_chart_is_not_redrawn_when_the_page_turns_narrow(board, tab):
+    board.tabs.selected_index = tab
+    panel = board.panels[tab]
+    drawn, renders = panel.chart.value, panel.renders
+    board.phone.value = True
+    assert panel.narrow and panel.renders == renders and panel.chart.value == drawn
+    board.bar.wave = board.views.waves()[0]  # a filter change still redraws it
+    assert panel.renders == renders + 1
 
 
 def test_a_share_too_wide_for_its_bar_is_left_out_on_a_phone(demo):

@@ -101,9 +101,9 @@ def test_a_hidden_panel_waits_until_it_is_shown(demo):
     panel = MirrorPanel(demo.views)
     dlink((bar, "filters"), (panel, "filters"))
     bar.wave = "2025"
-    assert panel.renders == 0 and panel.image.value == b""
+    assert panel.renders == 0 and panel.chart.value == ""
     panel.shown = True
-    assert panel.renders == 1 and bytes(panel.image.value).startswith(b"\x89PNG")
+    assert panel.renders == 1 and '<figure class="mg-chart mg-chart-mirror"' in panel.chart.value
     panel.shown = False
     bar.wave = "2026"
     assert panel.renders == 1  # stale, not redrawn
@@ -113,9 +113,9 @@ def test_a_hidden_panel_waits_until_it_is_shown(demo):
 
 def test_changing_a_filter_changes_the_charts_and_the_numbers(demo):
     bar, (overview, mirror, table) = wired(demo.views, OverviewPanel, MirrorPanel, GapTablePanel)
-    before = overview.cards.value, mirror.image.value, table.table.value
+    before = overview.cards.value, mirror.chart.value, table.table.value
     bar.unit = "Örebro Marieberg"
-    after = overview.cards.value, mirror.image.value, table.table.value
+    after = overview.cards.value, mirror.chart.value, table.table.value
     assert all(a != b for a, b in zip(before, after))
     # the numbers are the views' numbers for that filter
     gaps = demo.views.gap_table(Filters(wave="2026", unit="Örebro Marieberg"))
@@ -184,7 +184,7 @@ def test_the_small_departments_true_figures_appear_nowhere(demo):
                         employee_segment=("avdelning", "Ledning"))
     overview, _, table, units, item = panels
     shown = " ".join([overview.cards.value, overview.findings.value, table.table.value, units.note.value,
-                      units.heatmap.value, item.stats.value])
+                      units.heatmap.value, item.stats.value, panels[1].chart.value, item.chart.value])
     assert f"n{NBSP}={NBSP}{truth['n']}<" not in shown and f"n = {truth['n']}" not in shown
     assert fmt_number(truth["enps"], "sv", signed=True) not in overview.cards.value
     for cell, mean in zip(employee_cells(table.table.value), truth["means"]):
@@ -274,9 +274,9 @@ def test_unit_heatmap_html_hides_suppressed_cells(demo):
 
 def test_item_panel_shows_both_distributions_with_agree_labels(demo):
     bar, (item,) = wired(demo.views, ItemPanel)
-    first = item.image.value
+    first = item.chart.value
     item.picker.value = "staff_stressed"
-    assert item.item == "staff_stressed" and item.image.value != first
+    assert item.item == "staff_stressed" and item.chart.value != first
     raw = demo.customer.frame[demo.customer.frame["wave"] == "2026"]["staff_stressed"].dropna()
     got = item.dist[item.dist["side"] == "customer"].set_index("value")["share"]
     expected = raw.value_counts(normalize=True).sort_index() * 100

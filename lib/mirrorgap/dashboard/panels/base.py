@@ -1,9 +1,10 @@
 """What every dashboard panel is: a widget that draws one view from `views` for `filters`, but only
 while `shown` (its tab is open); hidden panels are marked stale and drawn when their tab is opened,
 so a filter change costs one chart, not five. `renders` counts the redraws (tests and benchmarks
-read it). Charts are drawn outside pyplot and sent as PNG; while `narrow` (the page is a phone's) a
-panel's charts are drawn for a phone's width (`mirrorgap.render.phone`), the same chart functions on
-a narrow figure, so their text stays legible at 390 px."""
+read it). The mirror and item charts are HTML and SVG (`chart_widget`, `mirrorgap.render.html_charts`):
+the browser lays them out for any width. The other charts are drawn outside pyplot and sent as PNG;
+while `narrow` (the page is a phone's) those are drawn for a phone's width (`mirrorgap.render.phone`),
+the same chart functions on a narrow figure, so their text stays legible at 390 px."""
 from __future__ import annotations
 
 import contextvars
@@ -19,7 +20,7 @@ from mirrorgap.render.phone import fit_for_phone, phone_size
 from mirrorgap.render.style import png_bytes, set_theme
 from mirrorgap.render.words import chart_texts
 
-__all__ = ["DPI", "Panel", "chart_figure", "chart_png"]
+__all__ = ["DPI", "Panel", "chart_figure", "chart_png", "chart_widget"]
 
 DPI = 130  # screen resolution of the chart PNGs: sharp at 1100 px wide, light over the websocket
 
@@ -56,6 +57,13 @@ def chart_figure(width: float, height: float) -> tuple[Figure, Axes]:
     return fig, fig.subplots()
 
 
+def chart_widget() -> widgets.HTML:
+    """The widget an HTML chart is shown in: the panel's whole width (the chart's own sheet says how)."""
+    chart = widgets.HTML(layout=widgets.Layout(width="100%"))
+    chart.add_class("mg-chart-widget")
+    return chart
+
+
 class Panel(widgets.VBox):
     """One dashboard view. Redraws from `views` for `filters` while `shown`; stale otherwise."""
 
@@ -65,6 +73,7 @@ class Panel(widgets.VBox):
     narrow = Bool(False)  # the page is a phone's: charts drawn for its width (set by the Dashboard)
     renders = Int(0)
     title_key = "tab_overview"
+    draws_for_phone = True  # False: its charts fit any width as drawn, so `narrow` costs no redraw
 
     def __init__(self, views, *, shown: bool = False, **kwargs):
         super().__init__(**kwargs)
@@ -95,6 +104,8 @@ class Panel(widgets.VBox):
 
     @observe("views", "filters", "narrow")
     def _inputs_changed(self, change):
+        if change["name"] == "narrow" and not self.draws_for_phone:
+            return
         self._stale = True
         if self.shown:
             self.refresh()

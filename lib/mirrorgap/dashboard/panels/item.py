@@ -11,9 +11,9 @@ from mirrorgap.aggregate.views import SIDES
 from mirrorgap.analyse.gaps import display_label
 from mirrorgap.config.texts import section
 from mirrorgap.dashboard.html import item_stats_html
-from mirrorgap.dashboard.panels.base import Panel, chart_figure, chart_png
+from mirrorgap.dashboard.panels.base import Panel, chart_widget
 from mirrorgap.dashboard.words import dashboard_texts, value_labels
-from mirrorgap.render.charts.answers import answer_distribution_chart
+from mirrorgap.render.html_charts.answers import answer_chart_html
 
 __all__ = ["ItemPanel"]
 
@@ -23,19 +23,19 @@ class ItemPanel(Panel):
 
     item = Unicode()
     title_key = "tab_item"
+    draws_for_phone = False  # HTML: the browser lays it out for any width
 
     def __init__(self, views, **kwargs):
         lang = views.language
         self.picker = widgets.Dropdown(options=[(display_label(i, lang), i.id) for i in views.items],
                                        layout=widgets.Layout(width="420px"))
-        self.stats, self.image = widgets.HTML(), widgets.Image(format="png", layout=widgets.Layout(
-            width="100%", max_width="980px"))
+        self.stats, self.chart = widgets.HTML(), chart_widget()
         super().__init__(views, **kwargs)
         self.item = views.items[0].id
         widgets.link((self.picker, "value"), (self, "item"))
         self.picker.description = dashboard_texts(lang)["item_label"]
         self.picker.add_class("mg-picker")
-        self.children = [self.picker, self.stats, self.image]
+        self.children = [self.picker, self.stats, self.chart]
 
     @observe("item")
     def _item_changed(self, change):
@@ -59,9 +59,6 @@ class ItemPanel(Panel):
         row = self.views.gap_table(replace(self.filters, touchpoint=None, theme=None)).set_index("item").loc[self.item]
         shown = {side: not dist[dist["side"] == side].empty for side in SIDES}
         self.stats.value = item_stats_html(row, shown, lang, reversed_item=item.reversed)
-        labels = value_labels(item, "customer", lang)
-        fig, ax = chart_figure(10, 1.9 + 0.62 * max(len(labels), dist["value"].nunique(), 1))
-        answer_distribution_chart(dist, ax=ax, labels=labels, texts={
+        self.chart.value = answer_chart_html(dist, language=lang, labels=value_labels(item, "customer", lang), texts={
             **section(lang, "side"), "too_few": t["too_few"], "distribution_axis": t["distribution_axis"],
             "title": t["distribution_title"].format(label=display_label(item, lang))})
-        self.image.value = chart_png(fig)

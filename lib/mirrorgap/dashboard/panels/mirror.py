@@ -1,11 +1,10 @@
 """The mirror panel: both sides' score per item, the gap and its classification, as the report's
-mirror chart."""
+mirror chart drawn in HTML and SVG (`mirrorgap.render.html_charts.mirror`): a redraw is a string, and
+the same drawing fits a phone."""
 from __future__ import annotations
 
-import ipywidgets as widgets
-
-from mirrorgap.dashboard.panels.base import Panel, chart_figure, chart_png
-from mirrorgap.render.charts.mirror import mirror_chart
+from mirrorgap.dashboard.panels.base import Panel, chart_widget
+from mirrorgap.render.html_charts.mirror import mirror_chart_html
 
 __all__ = ["MirrorPanel"]
 
@@ -14,17 +13,16 @@ class MirrorPanel(Panel):
     """The mirror chart: both sides' score per item, the gap and its classification."""
 
     title_key = "tab_mirror"
+    draws_for_phone = False  # HTML: the browser lays it out for any width
 
     def __init__(self, views, **kwargs):
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="100%", max_width="1100px"))
+        self.chart = chart_widget()
         super().__init__(views, **kwargs)
-        self.children = [self.image]
+        self.children = [self.chart]
 
     def render(self) -> None:
         gaps = self.views.gap_table(self.filters)
         self.gaps = gaps
         ct = self.chart_texts()
-        fig, ax = chart_figure(10, 1.7 + 0.46 * max(len(gaps), 1))
-        mirror_chart(gaps, ax=ax, texts={**ct, "title": ct["mirror_title"]},
-                     threshold=self.views.analysis.gap_threshold)
-        self.image.value = chart_png(fig)
+        self.chart.value = mirror_chart_html(gaps, language=self.language, threshold=self.views.analysis.gap_threshold,
+                                             texts={**self.t, **ct, "title": ct["mirror_title"]})
