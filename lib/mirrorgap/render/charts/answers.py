@@ -41,16 +41,16 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
     c = HOUSE_COLORS
     values = answer_values(dist, labels)
     y = np.arange(len(values), dtype=float)
-    present = [s for s in sides if (dist["side"] == s).any()]
+    shares = side_shares(dist, values, sides)
+    present = list(shares)
     height = 0.76 / max(len(present), 1) if len(present) > 1 else 0.5
     handles = []
     for side in sides:
-        rows = dist[dist["side"] == side]
-        if rows.empty:
+        if side not in shares:
             handles.append(Patch(facecolor="white", edgecolor=c["muted"], label=f"{t[side]}: {t['too_few']}"))
             continue
         offset = (present.index(side) - (len(present) - 1) / 2) * height
-        share = side_shares(rows, values)
+        share = shares[side]
         ax.barh(y + offset, share, height=height * 0.92, color=c[side], zorder=2, gid=f"bars_{side}")
         for yi, s in zip(y + offset, share):
             ax.text(s + 0.8, yi, f"{fmt_whole(s)}{NBSP}%", va="center", ha="left", fontsize=9, color=c["neutral"],
@@ -73,15 +73,21 @@ def answer_distribution_chart(dist: pd.DataFrame, *, ax: Axes | None = None, tex
 
 def answer_values(dist: pd.DataFrame, labels: dict[float, str] | None) -> list[float]:
     """The chart's rows: every labelled answer value and every value answered, best (highest) first."""
-    return sorted(set(labels or {}) | set(dist["value"].astype(float)), reverse=True)
+    return sorted(set(labels or {}) | set(dist["value"].astype(float).tolist()), reverse=True)
 
 
-def side_shares(rows: pd.DataFrame, values: list[float]) -> np.ndarray:
-    """One side's share (percent) per value of `values`; a value nobody gave is 0."""
-    return rows.set_index(rows["value"].astype(float))["share"].reindex(values).fillna(0.0).to_numpy()
+def side_shares(dist: pd.DataFrame, values: list[float], sides=SIDES) -> dict[str, list[float]]:
+    """Per side of `sides` with answers in `dist` (in that order), its share (percent) per value of
+    `values`; a value nobody gave is 0. A side without rows (suppressed) is left out. Plain lists:
+    a handful of rows, where pandas' per-call overhead would be most of a dashboard redraw."""
+    got: dict[str, dict[float, float]] = {}
+    for side, value, share in zip(dist["side"].tolist(), dist["value"].astype(float).tolist(),
+                                  dist["share"].astype(float).tolist()):
+        got.setdefault(side, {})[value] = share
+    return {side: [got[side].get(v, 0.0) for v in values] for side in sides if side in got}
 
 
 def share_axis_max(dist: pd.DataFrame) -> float:
     """The share axis's end: the largest share plus room for its printed label, in tens, at least 20."""
-    top = float(dist["share"].max()) if len(dist) else 50.0
+    top = float(max(dist["share"].tolist())) if len(dist) else 50.0
     return max(20.0, math.ceil((top + 8) / 10) * 10)

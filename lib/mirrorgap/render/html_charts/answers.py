@@ -29,14 +29,14 @@ def answer_chart_html(dist: pd.DataFrame, *, language: str, texts: dict | None =
     """
     t = merge_texts(DEFAULT_TEXTS, texts)
     values = answer_values(dist, labels)
-    present = [s for s in sides if (dist["side"] == s).any()]
-    shares = {side: side_shares(dist[dist["side"] == side], values) for side in present}
+    shares = side_shares(dist, values, sides)
+    present = list(shares)
     top = share_axis_max(dist)
     grid = ticks(0.0, top)
     rows = []
     for k, value in enumerate(values):
         label = (labels or {}).get(value, fmt_whole(value))
-        rows.append(_row(label, {side: float(shares[side][k]) for side in present}, t, language, grid, top))
+        rows.append(_row(label, {side: shares[side][k] for side in present}, t, language, grid, top))
     rows.append(axis_html(grid, 0.0, top, t["distribution_axis"], language, value_column=False))
     legend = [swatch_key(C[side], C[side], t[side], edge_width=0) if side in present else
               swatch_key("#fff", C["muted"], f"{t[side]}: {t['too_few']}", edge_width=1.2) for side in sides]

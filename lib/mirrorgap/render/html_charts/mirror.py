@@ -56,13 +56,21 @@ def mirror_chart_html(gaps: pd.DataFrame, *, language: str, texts: dict | None =
     grid = ticks(LO, HI)
     rows = [f'<div class="mg-chart-row" aria-hidden="true"><div></div><div></div>'
             f'<div class="mg-chart-head">{esc(t["gap_header"])}</div></div>']
-    rows += [_row(r, cls, t, language, grid) for r, cls in zip(df.to_dict("records"), classes)]
+    rows += [_row(r, cls, t, language, grid) for r, cls in zip(_records(df), classes)]
     rows.append(axis_html(grid, LO, HI, t["score_axis"], language, value_column=True))
     legend = [dot_key(C[side], t[side]) for side in SIDES]
     legend += [swatch_key(hex_tint(C[cls], 0.10) if is_loud(cls) else "#fff", C[cls], t[cls],
                           edge_width=2.0 if is_loud(cls) else 1.5) for cls in CLASSES if cls in classes]
     note = t["threshold_note"].format(threshold=threshold) if threshold is not None else None
     return chart_html("mirror", title=t["title"], legend=legend, rows="".join(rows), note=note)
+
+
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows as dicts of the columns the chart reads (a gap table has ~35 columns; converting them
+    all took most of a redraw)."""
+    wanted = [*_COLUMNS, *(f"{side}_ci_{end}" for side in SIDES for end in ("low", "high"))]
+    columns = {c: df[c].tolist() for c in wanted if c in df.columns}
+    return [dict(zip(columns, values)) for values in zip(*columns.values())]
 
 
 def _value(row: dict, column: str) -> float | None:

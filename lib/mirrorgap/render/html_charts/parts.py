@@ -60,8 +60,10 @@ CHART_CSS = f"""<style>
 .mg-ad-share {{ position: absolute; display: flex; align-items: center; font-size: 12.5px; color: {C["neutral"]};
   white-space: nowrap; }}
 .mg-chart-value {{ font-size: 14px; padding-left: 6px; }}
+  .mg-mc-row circle {{ r: 6px; }}  /* dots of close scores overlap less on a narrow plot */
   .mg-ad-share, .mg-chart-sub, .mg-chart-tick, .mg-chart-head, .mg-chart-note, .mg-chart-axis-title {{ font-size: 12px; }}
 }}
+@media print {{ .mg-chart-row {{ break-inside: avoid; }} }}
 </style>"""
 
 
