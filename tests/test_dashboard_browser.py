@@ -53,6 +53,16 @@ def open_tab(page, title: str):
     return panel
 
 
+def raw_gap(results, unit: str, item: str, wave: str = "2026") -> float:
+    """An item's gap in one unit straight from the clean rows (employee − customer POMP): the check."""
+    scores = []
+    for side in (results.customer, results.employee):
+        rows = side.frame[(side.frame["wave"] == wave) & (side.frame["unit"] == unit)]
+        scale = side.scales[item]
+        scores.append((rows[item].mean() - scale.min) / (scale.max - scale.min) * 100)
+    return scores[1] - scores[0]
+
+
 def kpis(page) -> dict[str, str]:
     cards = page.locator(".mg-kpi")
     return {cards.nth(k).locator(".mg-kpi-label").inner_text(): cards.nth(k).locator(".mg-kpi-value").inner_text()
@@ -97,16 +107,18 @@ def test_no_source_code_or_server_path_anywhere_in_the_page(dashboard):
 def test_changing_a_filter_changes_the_chart_and_the_numbers(browser, server, artifacts):
     page, _, _ = open_dashboard(browser, server)
     before = kpis(page)
-    mirror = open_tab(page, "Spegeln").locator("img")
+    mirror = open_tab(page, "Spegeln").locator(".mg-chart")
     mirror.wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
-                           ".every(i => i.complete && i.naturalWidth > 600)")
-    chart_before, src_before = mirror.screenshot(), mirror.get_attribute("src")
+    page.screenshot(path=str(artifacts / "dashboard_mirror.png"), full_page=True)
+    chart_before, html_before = mirror.screenshot(), mirror.inner_html()
     pick(page, "unit", "Malmö Bulltofta")
-    page.wait_for_function("(old) => { const i = [...document.querySelectorAll('.mg-panel img')]"
-                           ".find(i => i.offsetParent); return i && i.src !== old && i.complete; }",
-                           arg=src_before, timeout=20_000)
+    page.wait_for_function("(old) => { const c = [...document.querySelectorAll('.mg-chart')]"
+                           ".find(c => c.offsetParent); return c && c.innerHTML !== old; }",
+                           arg=html_before, timeout=20_000)
     assert mirror.screenshot() != chart_before
+    # the gap the chart prints for Malmö is the one the clean rows give
+    shown = mirror.locator(".mg-mc-row[data-item='competence'] .mg-mc-value").inner_text()
+    assert shown == fmt_number(raw_gap(server.results, "Malmö Bulltofta", "competence"), "sv", signed=True)
     page.screenshot(path=str(artifacts / "dashboard_mirror_malmo.png"), full_page=True)
     open_tab(page, "Översikt")  # drawn again now that it is shown
     page.wait_for_function("(old) => document.querySelector('.mg-kpi .mg-kpi-value').textContent !== old",
@@ -125,12 +137,7 @@ def test_changing_a_filter_changes_the_chart_and_the_numbers(browser, server, ar
     units = sorted(customers["unit"].unique())
     assert page.locator(".mg-heatmap thead th").all_inner_texts()[3:] == units
     gothenburg = 3 + units.index("Göteborg Hisingen")  # item name, "all", gutter, then the units
-    employees = server.results.employee.frame
-    c = customers[(customers["wave"] == "2026") & (customers["unit"] == "Göteborg Hisingen")]
-    e = employees[(employees["wave"] == "2026") & (employees["unit"] == "Göteborg Hisingen")]
-    scale_c, scale_e = server.results.customer.scales["competence"], server.results.employee.scales["competence"]
-    gap = ((e["competence"].mean() - scale_e.min) / (scale_e.max - scale_e.min)
-           - (c["competence"].mean() - scale_c.min) / (scale_c.max - scale_c.min)) * 100
+    gap = raw_gap(server.results, "Göteborg Hisingen", "competence")
     row = page.locator(".mg-heatmap tbody tr", has_text="Kunnig personal")
     assert row.locator("th, td").nth(gothenburg).inner_text() == fmt_number(gap, "sv", signed=True)
     page.screenshot(path=str(artifacts / "dashboard_units.png"), full_page=True)
@@ -166,9 +173,10 @@ def test_small_department_reads_too_few_answers_and_its_figures_are_nowhere(brow
 
     item = open_tab(page, "Fråga för fråga")
     item.locator(".mg-item-stats").wait_for()
-    page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
-                           ".every(i => i.complete && i.naturalWidth > 600)", timeout=20_000)
+    item.locator(".mg-chart").wait_for()
     assert "Medarbetare: för få svar" in item.inner_text().replace("\n", " ")
+    assert "Medarbetare: för få svar" in item.locator(".mg-chart-legend").inner_text().replace("\xa0", " ")
+    assert item.locator(".mg-chart rect[data-side='employee']").count() == 0
     page.screenshot(path=str(artifacts / "dashboard_item.png"), full_page=True)
 
     text = re.sub(r"\s+", " ", page.inner_text("body"))

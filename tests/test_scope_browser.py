@@ -1,8 +1,9 @@
 """The demo served with $MIRRORGAP_SCOPE_UNIT to headless Chromium at a phone's width (390 × 844): the
 page shows the manager's unit and the company total only, every tab fits the screen, and the charts
-are drawn for the phone (their smallest text at least 9 CSS px, where a desktop drawing scaled down
-shows it at 4). Screenshots of each tab at 390 px and at desktop width go to
-tests/_artifacts/scope_*.png."""
+are legible on the phone: the picture charts are drawn for it (their smallest text at least 9 CSS px,
+where a desktop drawing scaled down shows it at 4), the HTML charts (mirror, item by item) lay
+themselves out for its width with their text in CSS px. Screenshots of each tab at 390 px and at
+desktop width go to tests/_artifacts/scope_*.png."""
 import pytest
 
 from dashboard_server import dashboard_server, write_demo_run
@@ -31,11 +32,14 @@ def _open(browser, server, width, height):
 
 
 PHONE_PNG = "i.naturalWidth < 700"  # a phone drawing: 4.3 in at DPI (a desktop one is 1200-1500 px)
+HTML_CHART_TABS = ("Spegeln", "Fråga för fråga")
 
 
 def _tab(page, title, drawn="i.naturalWidth > 600"):
     page.locator(".mg-tabs .lm-TabBar-tab", has_text=title).click()
     page.locator(".mg-panel >> visible=true").first.wait_for(timeout=20_000)
+    if title in HTML_CHART_TABS:
+        page.locator(".mg-chart >> visible=true").first.wait_for(timeout=20_000)
     page.wait_for_function("() => [...document.querySelectorAll('.mg-panel img')].filter(i => i.offsetParent)"
                            f".every(i => i.complete && i.naturalWidth > 0 && {drawn})", timeout=30_000)
     page.wait_for_timeout(300)  # the panel's HTML widgets arrive with the same update
@@ -70,12 +74,23 @@ def test_a_manager_sees_only_their_unit_and_the_phone_layout_fits(browser, serve
             smallest = css_px(MIN_FONT_PT, dpi=DPI, natural_px=natural, shown_px=box["width"])
             assert smallest >= 9, (title, natural, box["width"], smallest)
             charts += 1
+        for chart in page.locator(".mg-chart >> visible=true").all():  # HTML charts: laid out for 390 px
+            box = chart.bounding_box()
+            assert box["x"] >= 0 and box["x"] + box["width"] <= 390 + 0.5 and box["width"] > 300, title
+            plots = chart.evaluate("c => [...c.querySelectorAll('svg, .mg-chart-tick, .mg-ad-share')]"
+                                   ".map(e => e.getBoundingClientRect()).map(r => [r.left, r.right])")
+            assert plots and all(left >= 0 and right <= 390 for left, right in plots), title
+            smallest = chart.evaluate("c => Math.min(...[...c.querySelectorAll('*')].filter(e => e.offsetParent && "
+                                      "[...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))"
+                                      ".map(e => parseFloat(getComputedStyle(e).fontSize)))")
+            assert smallest >= 9, (title, smallest)
+            charts += 1
         sizes = page.evaluate("() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent &&"
                               " [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))"
                               ".map(e => parseFloat(getComputedStyle(e).fontSize))")
         assert sizes and min(sizes) >= 12, (title, page.evaluate("() => [...document.querySelectorAll('body *')].filter(e => e.offsetParent && parseFloat(getComputedStyle(e).fontSize) < 12 && [...e.childNodes].some(n => n.nodeType === 3 && n.textContent.trim())).map(e => e.className).slice(0, 5)"))
         page.screenshot(path=str(artifacts / f"scope_phone_{TABS.index(title)}.png"), full_page=True)
-    assert charts >= 3  # overview, mirror, item by item
+    assert charts >= 3  # overview (picture), mirror and item by item (HTML)
     selects = page.locator(".mg-filter-grid select")
     boxes = [selects.nth(k).bounding_box() for k in range(selects.count())]
     assert all(b["width"] > 0 and b["x"] >= 0 and b["x"] + b["width"] <= 390 for b in boxes)
@@ -88,13 +103,19 @@ def test_a_manager_sees_only_their_unit_and_the_phone_layout_fits(browser, serve
 
 
 def test_a_phone_turned_sideways_gets_desktop_charts_again(browser, server):
-    """The page tells the kernel when it narrows or widens: the charts are redrawn for the new width."""
+    """The page tells the kernel when it narrows or widens: the picture charts are redrawn for the new
+    width (the overview's NPS chart); an HTML chart is not redrawn, the browser lays it out again."""
     page = _open(browser, server, 390, 844)
-    _tab(page, TABS[1], PHONE_PNG)
+    _tab(page, TABS[0], PHONE_PNG)
     page.set_viewport_size({"width": 1100, "height": 800})
-    _tab(page, TABS[1], "i.naturalWidth > 1000")
+    _tab(page, TABS[0], "i.naturalWidth > 1000")
     page.set_viewport_size({"width": 390, "height": 844})
-    _tab(page, TABS[1], PHONE_PNG)
+    _tab(page, TABS[0], PHONE_PNG)
+    _tab(page, TABS[1])
+    narrow = page.locator(".mg-chart-label >> visible=true").first.bounding_box()["width"]
+    page.set_viewport_size({"width": 1100, "height": 800})
+    page.wait_for_timeout(300)
+    assert page.locator(".mg-chart-label >> visible=true").first.bounding_box()["width"] > 2 * narrow
     page.close(run_before_unload=True)
 
 
