@@ -319,3 +319,46 @@ def test_each_index_per_unit_has_a_slide_without_hidden_units(deck, demo):
         shown = part[~part["suppressed"]]
         assert list(chart.plots[0].categories) == shown["group"].tolist()
         np.testing.assert_allclose(list(chart.plots[0].series[0].values), shown["mean"].to_numpy(float))
+
+
+def _segment_slides(prs, label: str) -> list:
+    return [s for s in prs.slides if _title(s) == f"{label} per grupp"]
+
+
+def test_each_index_per_segment_shows_exactly_what_the_aggregates_show(deck, demo):
+    """The index per segment group: a bar for a group exactly where the audited aggregates show the
+    index measure for it (read from the aggregates, not from the deck's own table), its value the
+    aggregates' mean; every hidden group named in the note, its figure nowhere on the slide."""
+    from helpers import demo_aggregates
+    from mirrorgap.aggregate.views import Filters
+
+    prs, _ = deck
+    views = demo_aggregates().views
+    indices = demo.tables["indices"]
+    segments = indices[~indices["by"].isin(["", "unit"])]
+    assert segments["by"].nunique() >= 3
+    for (index, side), part in segments.groupby(["index", "side"], sort=False):
+        slides = _segment_slides(prs, part["label"].iloc[0])
+        assert slides
+        drawn, notes = {}, ""
+        for slide in slides:
+            (chart,) = [sh.chart for sh in slide.shapes if sh.has_chart]
+            labels = chart.plots[0].categories.flattened_labels  # (segment, group): two levels
+            assert all(len(pair) == 2 for pair in labels)
+            for (segment, group), value in zip(labels, chart.plots[0].series[0].values):
+                drawn.setdefault((segment.lower(), group), []).append(value)
+            notes += _all_text(slide)
+        for r in part.itertuples():
+            if side == "employee":
+                got = views.measure_summary("employee", Filters(wave=demo.wave, employee_segment=(r.by, r.group)),
+                                            f"index:{index}")
+            else:
+                got = (r.n, r.mean)
+            key = (r.by.lower(), r.group)
+            if got is None:
+                assert key not in drawn, key
+                assert r.group in notes.split("För få svar:", 1)[1], key
+            else:
+                assert drawn[key] == [pytest.approx(got[1], abs=1e-9)], key
+    employee = segments[segments["side"] == "employee"]
+    assert employee["suppressed"].any() and (~employee["suppressed"]).any()  # the demo has both kinds

@@ -28,6 +28,7 @@ from mirrorgap.deliver.deck.slides.summary import summary_slide, title_slide
 from mirrorgap.deliver.deck.slides.survey import (
     five_is_slide,
     index_groups_slides,
+    index_segments_slides,
     journey_measured_slide,
     question_drivers_slides,
 )
@@ -41,7 +42,8 @@ __all__ = ["SLIDES", "write_deck"]
 # The slides in the deck's order; each draws nothing when the run lacks its table.
 SLIDES = (title_slide, summary_slide, nps_slide, mirror_slide, gap_slide, touchpoint_slide, heatmap_slides,
           drivers_slides, priority_slide, trend_slide, pulse_slide, themes_slide, linkage_slide,
-          question_drivers_slides, journey_measured_slide, five_is_slide, index_groups_slides, actions_slide,
+          question_drivers_slides, journey_measured_slide, five_is_slide, index_groups_slides, index_segments_slides,
+          actions_slide,
           method_slide)
 
 

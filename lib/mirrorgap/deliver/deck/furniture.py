@@ -15,9 +15,14 @@ from mirrorgap.deliver.deck.shapes import WHITE, cell, para, rect, slide_number,
 from mirrorgap.render.findings import respondents_words
 from mirrorgap.render.style import HOUSE_COLORS
 
-__all__ = ["Deck"]
+__all__ = ["Deck", "segment_name"]
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf"}  # python-pptx's
+
+
+def segment_name(by: str) -> str:
+    """A segment column as the slides name it (titles, keys): its first letter capitalised."""
+    return str(by)[:1].upper() + str(by)[1:]
 
 
 class Deck:
