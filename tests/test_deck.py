@@ -362,3 +362,40 @@ def test_each_index_per_segment_shows_exactly_what_the_aggregates_show(deck, dem
                 assert drawn[key] == [pytest.approx(got[1], abs=1e-9)], key
     employee = segments[segments["side"] == "employee"]
     assert employee["suppressed"].any() and (~employee["suppressed"]).any()  # the demo has both kinds
+
+
+def test_response_rate_slide_shows_a_rate_only_where_the_audited_count_is_shown(tmp_path):
+    """Units of 14, 9, 3, 7, 2, 11 employees (U2, U4 under min_n): a bar with 'n av N' for each unit
+    whose respondent count the aggregates' audited decision shows, its rate n/N; the hidden units named
+    in the note with no number; their counts and rates nowhere in the slide's text or chart data."""
+    from tests.test_design import headcount_frame, with_headcount
+    from tests.test_units import synthetic
+
+    from mirrorgap.analyse.disclosure import RESPONDENTS, side_decision
+    from mirrorgap.analyse.pipeline import analyse
+
+    eng, c, e = synthetic()
+    eng = with_headcount(eng.model_copy(update={"language": "sv"}))
+    invited = {"U0": 20, "U1": 9, "U2": 3, "U3": 30, "U4": 8, "U5": 12}
+    r = analyse(eng, c, e, headcount=headcount_frame(invited))
+    path = write_deck(r, tmp_path / "deck.pptx", run_id="r")
+    prs = Presentation(str(path))
+    (chart,) = _chart_on(prs, "Svarsfrekvens: hur många av de inbjudna som svarade")
+    slide = next(s for s in prs.slides if _title(s).startswith("Svarsfrekvens"))
+    text = _all_text(slide)
+    decision = side_decision(e, eng, pooled=False)
+    answered = e.frame["unit"].value_counts()
+    shown = [u for u in invited if not decision.cell_hidden("2026", RESPONDENTS, ("unit", u, None, None))]
+    hidden = [u for u in invited if u not in shown]
+    assert {"U2", "U4"} <= set(hidden) and len(shown) >= 3
+    assert list(chart.plots[0].categories) == [f"{u} ({answered[u]} av {invited[u]})" for u in shown]
+    np.testing.assert_allclose(chart.plots[0].series[0].values, [100 * answered[u] / invited[u] for u in shown])
+    note = text.split("Visas inte", 1)[1].split("):", 1)[1]  # " Enhet: U2, U4"
+    assert all(u in note for u in hidden)
+    assert not re.search(r"\d", re.sub(r"U\d", "", note))  # named, without a number
+    total = len(e.frame)
+    assert f"{total} av {sum(invited.values())} inbjudna" in text
+    xml = chart._chartSpace.xml
+    assert not any(f"{u} (" in xml for u in hidden)
+    values = sorted(float(v) for v in re.findall(r"<c:v>(-?[0-9.]+)</c:v>", xml))  # every number the chart holds
+    assert values == pytest.approx(sorted(100 * answered[u] / invited[u] for u in shown))

@@ -14,15 +14,11 @@ from mirrorgap.deliver.deck.layout import CHART_TOP, CONTENT_W, FOOTER_TOP, MARG
 from mirrorgap.deliver.deck.shapes import WHITE, cell, para, rect, slide_number, textbox
 from mirrorgap.render.findings import respondents_words
 from mirrorgap.render.style import HOUSE_COLORS
+from mirrorgap.render.words import breakdown_name
 
-__all__ = ["Deck", "segment_name"]
+__all__ = ["Deck"]
 
 PICTURE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".bmp", ".tif", ".tiff", ".emf", ".wmf"}  # python-pptx's
-
-
-def segment_name(by: str) -> str:
-    """A segment column as the slides name it (titles, keys): its first letter capitalised."""
-    return str(by)[:1].upper() + str(by)[1:]
 
 
 class Deck:
@@ -46,6 +42,10 @@ class Deck:
     def f(self, value, **kw) -> str:
         """A number in the deck's language (`config.numbers.fmt_number`)."""
         return fmt_number(value, self.lang, **kw)
+
+    def breakdown(self, by: str) -> str:
+        """A breakdown's name on the slides: "Enhet" for units, a segment column capitalised."""
+        return breakdown_name(by, self.d["by_unit"])
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The run's insight table `name`, or None when the run has none or it is empty."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from mirrorgap.deliver.deck.charts.bars import add_bar_chart
-from mirrorgap.deliver.deck.furniture import Deck, segment_name
+from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.slides.drivers import drivers_slides
 from mirrorgap.deliver.number_formats import WHOLE
 from mirrorgap.render.style import HOUSE_COLORS
@@ -110,8 +110,8 @@ def index_segments_slides(deck: Deck) -> None:
         for page in _pages(part):
             rows = part[part["by"].isin(page)]
             hidden = rows[_hidden(rows)]
-            names = [f"{segment_name(by)}: {', '.join(g['group'])}" for by, g in hidden.groupby("by", sort=False)]
+            names = [f"{deck.breakdown(by)}: {', '.join(g['group'])}" for by, g in hidden.groupby("by", sort=False)]
             title = deck.d["index_segments_title"].format(index=part["label"].iloc[0])
             _score_slide(deck, "indices", title, note=_hidden_note(deck, names), side=side, group_of="segment",
                          rows_of=lambda t, rows=rows.index: t.loc[rows].assign(
-                             label=t.loc[rows, "group"], segment=t.loc[rows, "by"].map(segment_name)))
+                             label=t.loc[rows, "group"], segment=t.loc[rows, "by"].map(deck.breakdown)))

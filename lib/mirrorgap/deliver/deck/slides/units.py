@@ -9,7 +9,7 @@ from pptx.enum.text import PP_ALIGN
 from pptx.util import Emu, Inches
 
 from mirrorgap.deliver.deck.charts.matrix import add_scatter_chart
-from mirrorgap.deliver.deck.furniture import Deck, segment_name
+from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.layout import CHART_TOP, CONTENT_W, MARGIN
 from mirrorgap.deliver.deck.shapes import WHITE, cell
 from mirrorgap.deliver.number_formats import WHOLE
@@ -30,7 +30,7 @@ def heatmap_slides(deck: Deck) -> None:
         for by, part in segments.groupby("by", sort=False):
             if 2 <= part["group"].nunique() <= 8:
                 how = ut.get(f"compared_{part['compared_with'].iloc[0]}", "")
-                heatmap_slide(deck, part, ut["segment_heatmap_title"], f"{segment_name(by)}: {how}")
+                heatmap_slide(deck, part, ut["segment_heatmap_title"], f"{deck.breakdown(by)}: {how}")
 
 
 def heatmap_slide(deck: Deck, table: pd.DataFrame, title: str, subtitle: str) -> None:
