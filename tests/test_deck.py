@@ -399,3 +399,25 @@ def test_response_rate_slide_shows_a_rate_only_where_the_audited_count_is_shown(
     assert not any(f"{u} (" in xml for u in hidden)
     values = sorted(float(v) for v in re.findall(r"<c:v>(-?[0-9.]+)</c:v>", xml))  # every number the chart holds
     assert values == pytest.approx(sorted(100 * answered[u] / invited[u] for u in shown))
+
+
+def test_chart_labels_write_decimals_as_the_language_does(deck, demo):
+    """The pulse's labels read 7,5 in Swedish, written into the chart XML (an Office number format
+    would take its decimal mark from the viewer's computer); no chart label or axis of the deck uses a
+    number format with decimals."""
+    prs, path = deck
+    (chart,) = _chart_on(prs, "Veckopuls")
+    pulse = demo.tables["pulse"]
+    means = pulse.loc[(pulse["group"] == "(all)") & ~pulse["suppressed"].astype(bool), "mean"].astype(float)
+    xml = chart._chartSpace.xml
+    labels = re.findall(r"<c:dLbl>.*?</c:dLbl>", xml, re.S)
+    written = [re.search(r"<a:t>([^<]*)</a:t>", label).group(1) for label in labels]
+    assert written == [f"{m:.1f}".replace(".", ",") for m in means]
+    assert all("," in w for w in written)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("ppt/charts/chart") and name.endswith(".xml"):
+                chart_xml = z.read(name).decode()
+                for part in re.findall(r"<c:(?:dLbls|dLbl|valAx)>.*?</c:(?:dLbls|dLbl|valAx)>", chart_xml, re.S):
+                    codes = re.findall(r'formatCode="([^"]*)"', part)
+                    assert not any(re.search(r"0\.0", code) for code in codes), (name, codes)

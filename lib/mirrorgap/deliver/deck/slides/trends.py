@@ -10,7 +10,7 @@ from mirrorgap.deliver.deck.charts.lines import add_line_chart
 from mirrorgap.deliver.deck.charts.rows import pulse_rows, too_few_label, trend_rows
 from mirrorgap.deliver.deck.charts.style import fill, light, nice_step
 from mirrorgap.deliver.deck.furniture import Deck
-from mirrorgap.deliver.number_formats import ONE_DECIMAL, SIGNED
+from mirrorgap.deliver.number_formats import SIGNED
 from mirrorgap.render.charts.pulse import HIDDEN_MARK
 from mirrorgap.render.style import HOUSE_COLORS
 
@@ -59,4 +59,4 @@ def pulse_slide(deck: Deck) -> None:
     periods = [f"{p}\n{HIDDEN_MARK}" if pd.isna(m) else p for p, m in zip(rows["period"], rows["mean"])]
     add_line_chart(slide, deck.chart_box(), periods,
                    [(tt["all_employees"], rows["mean"].tolist(), HOUSE_COLORS["employee"])],
-                   font=deck.font, fmt=ONE_DECIMAL, minimum=y_lo, maximum=y_hi, major=1, legend=False)
+                   font=deck.font, decimals=1, language=deck.lang, minimum=y_lo, maximum=y_hi, major=1, legend=False)
