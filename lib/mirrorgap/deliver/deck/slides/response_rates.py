@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from mirrorgap.config.numbers import fmt_count
 from mirrorgap.deliver.deck.charts.bars import add_bar_chart
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.number_formats import percent_of_100
@@ -27,7 +28,8 @@ def _subtitle(deck: Deck, wave: str, total: pd.DataFrame) -> str:
     else:
         r = total.iloc[0]
         text = deck.d["rate_total"].format(group=everyone, rate=deck.t["chart"]["percent"].format(r.response_rate),
-                                           responded=deck.f(r.responded), invited=deck.f(r.invited))
+                                           responded=fmt_count(r.responded, deck.lang),
+                                           invited=fmt_count(r.invited, deck.lang))
     return f"{text} · {deck.t['report']['wave']} {wave}" if wave else text
 
 
@@ -46,8 +48,8 @@ def response_rate_slides(deck: Deck) -> None:
         slide = deck.content_slide(deck.d["rate_title"], _subtitle(deck, str(wave), part[part["by"] == ""]), note=note)
         if shown.empty:
             continue
-        labels = [deck.d["rate_category"].format(group=r.group, responded=deck.f(r.responded),
-                                                 invited=deck.f(r.invited)) for r in shown.itertuples()]
+        labels = [deck.d["rate_category"].format(group=r.group, responded=fmt_count(r.responded, deck.lang),
+                                                 invited=fmt_count(r.invited, deck.lang)) for r in shown.itertuples()]
         two_levels = shown["by"].nunique() > 1
         add_bar_chart(slide, deck.chart_box(), labels,
                       [(deck.t["side"]["employee"], shown["response_rate"].tolist(), HOUSE_COLORS["employee"])],
