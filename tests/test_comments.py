@@ -393,3 +393,32 @@ def test_a_side_without_comment_columns_has_no_theme_counts_but_no_error():
     assert (table.loc[table.side == "customer", "comments"] > 0).any()
     employee_rows = table[table.side == "employee"]
     assert employee_rows.empty or employee_rows["comments"].fillna(0).eq(0).all()
+
+
+def test_a_wave_without_comments_draws_no_empty_chart_and_no_warning(tmp_path):
+    """No comment in the wave on either side: the chart says so (no axes, no warning about equal y
+    limits), and the report's charts and the deck leave the theme chart out."""
+    import warnings
+    from types import SimpleNamespace
+
+    from mirrorgap.deliver.deck.slides.themes import themes_slide
+    from mirrorgap.deliver.figures import insight_figures
+
+    e = _engagement(min_n_comments=10)
+    table = theme_table(_clean("customer", [np.nan, " "] * 6), _clean("employee", [np.nan] * 12), e, codebook=SMALL)
+    assert table["comments"].fillna(0).eq(0).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # matplotlib's "Attempting to set identical low and high ylims"
+        fig, ax = themes_figure(table)
+        themes_chart(table, ax=ax, texts=chart_texts("sv"))
+        fig.canvas.draw()
+        figs = insight_figures(SimpleNamespace(engagement=e, tables={"themes": table}, texts={}, gaps=None))
+    assert not ax.patches and not ax.axison
+    (shown,) = [t for t in ax.texts if t.get_gid() == "no_comments"]
+    assert shown.get_text() == "Inga kommentarer att visa i den här vågen."
+    assert "themes" not in figs
+    from mirrorgap.config.texts import tree
+
+    deck = SimpleNamespace(t=tree("sv"), table=lambda name: table if name == "themes" else None,
+                           content_slide=lambda *a, **k: pytest.fail("a slide for a wave without comments"))
+    themes_slide(deck)

@@ -319,3 +319,105 @@ def test_each_index_per_unit_has_a_slide_without_hidden_units(deck, demo):
         shown = part[~part["suppressed"]]
         assert list(chart.plots[0].categories) == shown["group"].tolist()
         np.testing.assert_allclose(list(chart.plots[0].series[0].values), shown["mean"].to_numpy(float))
+
+
+def _segment_slides(prs, label: str) -> list:
+    return [s for s in prs.slides if _title(s) == f"{label} per grupp"]
+
+
+def test_each_index_per_segment_shows_exactly_what_the_aggregates_show(deck, demo):
+    """The index per segment group: a bar for a group exactly where the audited aggregates show the
+    index measure for it (read from the aggregates, not from the deck's own table), its value the
+    aggregates' mean; every hidden group named in the note, its figure nowhere on the slide."""
+    from helpers import demo_aggregates
+    from mirrorgap.aggregate.views import Filters
+
+    prs, _ = deck
+    views = demo_aggregates().views
+    indices = demo.tables["indices"]
+    segments = indices[~indices["by"].isin(["", "unit"])]
+    assert segments["by"].nunique() >= 3
+    for (index, side), part in segments.groupby(["index", "side"], sort=False):
+        slides = _segment_slides(prs, part["label"].iloc[0])
+        assert slides
+        drawn, notes = {}, ""
+        for slide in slides:
+            (chart,) = [sh.chart for sh in slide.shapes if sh.has_chart]
+            labels = chart.plots[0].categories.flattened_labels  # (segment, group): two levels
+            assert all(len(pair) == 2 for pair in labels)
+            for (segment, group), value in zip(labels, chart.plots[0].series[0].values):
+                drawn.setdefault((segment.lower(), group), []).append(value)
+            notes += _all_text(slide)
+        for r in part.itertuples():
+            if side == "employee":
+                got = views.measure_summary("employee", Filters(wave=demo.wave, employee_segment=(r.by, r.group)),
+                                            f"index:{index}")
+            else:
+                got = (r.n, r.mean)
+            key = (r.by.lower(), r.group)
+            if got is None:
+                assert key not in drawn, key
+                assert r.group in notes.split("För få svar:", 1)[1], key
+            else:
+                assert drawn[key] == [pytest.approx(got[1], abs=1e-9)], key
+    employee = segments[segments["side"] == "employee"]
+    assert employee["suppressed"].any() and (~employee["suppressed"]).any()  # the demo has both kinds
+
+
+def test_response_rate_slide_shows_a_rate_only_where_the_audited_count_is_shown(tmp_path):
+    """Units of 14, 9, 3, 7, 2, 11 employees (U2, U4 under min_n): a bar with 'n av N' for each unit
+    whose respondent count the aggregates' audited decision shows, its rate n/N; the hidden units named
+    in the note with no number; their counts and rates nowhere in the slide's text or chart data."""
+    from tests.test_design import headcount_frame, with_headcount
+    from tests.test_units import synthetic
+
+    from mirrorgap.analyse.disclosure import RESPONDENTS, side_decision
+    from mirrorgap.analyse.pipeline import analyse
+
+    eng, c, e = synthetic()
+    eng = with_headcount(eng.model_copy(update={"language": "sv"}))
+    invited = {"U0": 20, "U1": 9, "U2": 3, "U3": 30, "U4": 8, "U5": 12}
+    r = analyse(eng, c, e, headcount=headcount_frame(invited))
+    path = write_deck(r, tmp_path / "deck.pptx", run_id="r")
+    prs = Presentation(str(path))
+    (chart,) = _chart_on(prs, "Svarsfrekvens: hur många av de inbjudna som svarade")
+    slide = next(s for s in prs.slides if _title(s).startswith("Svarsfrekvens"))
+    text = _all_text(slide)
+    decision = side_decision(e, eng, pooled=False)
+    answered = e.frame["unit"].value_counts()
+    shown = [u for u in invited if not decision.cell_hidden("2026", RESPONDENTS, ("unit", u, None, None))]
+    hidden = [u for u in invited if u not in shown]
+    assert {"U2", "U4"} <= set(hidden) and len(shown) >= 3
+    assert list(chart.plots[0].categories) == [f"{u} ({answered[u]} av {invited[u]})" for u in shown]
+    np.testing.assert_allclose(chart.plots[0].series[0].values, [100 * answered[u] / invited[u] for u in shown])
+    note = text.split("Visas inte", 1)[1].split("):", 1)[1]  # " Enhet: U2, U4"
+    assert all(u in note for u in hidden)
+    assert not re.search(r"\d", re.sub(r"U\d", "", note))  # named, without a number
+    total = len(e.frame)
+    assert f"{total} av {sum(invited.values())} inbjudna" in text
+    xml = chart._chartSpace.xml
+    assert not any(f"{u} (" in xml for u in hidden)
+    values = sorted(float(v) for v in re.findall(r"<c:v>(-?[0-9.]+)</c:v>", xml))  # every number the chart holds
+    assert values == pytest.approx(sorted(100 * answered[u] / invited[u] for u in shown))
+
+
+def test_chart_labels_write_decimals_as_the_language_does(deck, demo):
+    """The pulse's labels read 7,5 in Swedish, written into the chart XML (an Office number format
+    would take its decimal mark from the viewer's computer); no chart label or axis of the deck uses a
+    number format with decimals."""
+    prs, path = deck
+    (chart,) = _chart_on(prs, "Veckopuls")
+    pulse = demo.tables["pulse"]
+    means = pulse.loc[(pulse["group"] == "(all)") & ~pulse["suppressed"].astype(bool), "mean"].astype(float)
+    xml = chart._chartSpace.xml
+    labels = re.findall(r"<c:dLbl>.*?</c:dLbl>", xml, re.S)
+    written = [re.search(r"<a:t>([^<]*)</a:t>", label).group(1) for label in labels]
+    assert written == [f"{m:.1f}".replace(".", ",") for m in means]
+    assert all("," in w for w in written)
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            if name.startswith("ppt/charts/chart") and name.endswith(".xml"):
+                chart_xml = z.read(name).decode()
+                for part in re.findall(r"<c:(?:dLbls|dLbl|valAx)>.*?</c:(?:dLbls|dLbl|valAx)>", chart_xml, re.S):
+                    codes = re.findall(r'formatCode="([^"]*)"', part)
+                    assert not any(re.search(r"0\.0", code) for code in codes), (name, codes)

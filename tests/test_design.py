@@ -300,8 +300,9 @@ def test_report_rows_of_response_rates():
     eng = with_headcount(eng.model_copy(update={"language": "sv"}))
     r = analyse(eng, c, e, headcount=headcount_frame({"U0": 20, "U1": 9, "U2": 3, "U3": 30, "U4": 8, "U5": 12}))
     rows = _response_rates(r, tree("sv"))
-    assert rows[0] == {"wave": "2026", "group": "Alla medarbetare", "invited": "82", "responded": "46",
+    assert rows[0] == {"wave": "2026", "by": "", "group": "Alla medarbetare", "invited": "82", "responded": "46",
                        "rate": "56 %"}
+    assert {row["by"] for row in rows[1:]} == {"Enhet"}
     by_group = {row["group"]: row for row in rows}
     assert by_group["U2"]["responded"] == by_group["U2"]["rate"] == "för få svar" and by_group["U2"]["invited"] == "3"
     assert by_group["U0"]["rate"] == "70 %"

@@ -204,3 +204,28 @@ def test_an_item_too_few_answered_in_a_wave_hides_its_valid_answers_and_blanks_o
     assert hidden == [item]
     first = next(c for c in emp["columns"] if c["name"] == item)
     assert first["missing"]["blank"] is None  # valid = rows in − the missing answers otherwise
+
+
+def test_a_pooled_run_with_its_employee_total_hidden_shows_no_employee_driver_weight(tmp_path):
+    """analysis.wave: all, the pool (388) hidden because it gives 2025 (131) back: no employee key-driver
+    weight of the pool in drivers.csv, the workbook or the deck (the conservative rule: the pool's
+    weights next to the single waves' are not shown either), and the summary says why."""
+    out = run(tmp_path, customers=30, employees=257, earlier={"customer": 30, "employee": 131},
+              analysis={**MIN_N, "wave": "all"})
+    drivers = pd.read_csv(out / "drivers.csv")
+    employee = drivers[drivers["side"] == "employee"]
+    assert len(employee) == 3 and employee["suppressed"].all()
+    figures = ["r2", "weight_raw", "weight_pct", "weight_ci_low", "weight_ci_high", "r", "r_ci_low", "r_ci_high"]
+    assert employee[figures].isna().all().all()
+    assert drivers.loc[drivers["side"] == "customer", "weight_pct"].notna().all()  # customers' stay
+    book = load_workbook(out / "gaps.xlsx")
+    sheet = book["Nyckeldrivare"]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    side_col = rows[0].index("Sida")
+    weight_col = rows[0].index("Betydelse")
+    employee_rows = [r for r in rows[1:] if r[side_col] == "Medarbetare"]
+    assert employee_rows and all(not isinstance(r[weight_col], (int, float)) for r in employee_rows)
+    with zipfile.ZipFile(out / "deck.pptx") as deck:
+        slides = " ".join(deck.read(n).decode() for n in deck.namelist() if n.startswith("ppt/slides/slide"))
+    assert "arbetsplatsen (eNPS)" not in slides  # no slide of the employees' drivers
+    assert "Medarbetarnas nyckeldrivare för eNPS visas inte" in (out / "summary.sv.md").read_text(encoding="utf-8")

@@ -84,3 +84,36 @@ def test_summary_of_the_demo_in_every_language(language):
     assert text.startswith("# ") and eng.client in text
     assert section(language, "narrative")["drivers_heading"] in text
     assert "{" not in text and "nan" not in text.lower().replace("finans", "")
+
+
+@pytest.fixture(scope="module")
+def pooled(tmp_path_factory):
+    """A pooled run (analysis.wave: all) whose employee total (131 + 257 = 388, over min_n 150) the
+    aggregates hide only because, minus the dashboard's 2026 (257), it gives back 2025 (131 < 150)."""
+    from mirrorgap.analyse.insights import add_insights
+    from mirrorgap.analyse.pipeline import analyse, load_side
+    from test_thin_data import thin_engagement
+
+    eng = thin_engagement(tmp_path_factory.mktemp("pooled"), customers=30, employees=257,
+                          earlier={"customer": 30, "employee": 131}, analysis={"min_n": 150, "wave": "all"})
+    results = add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
+    assert results.wave is None and {"respondents", "nps"} <= results.hidden_totals
+    assert len(results.employee.frame) == 388 >= eng.analysis.min_n
+    return results
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_pooled_total_hidden_to_protect_a_small_wave_says_so_not_too_few(pooled, language):
+    """The summary names the real reason (the pool would give a small wave back) for the items, the
+    eNPS and the employees' key drivers, in every language; never "too few employees answered"."""
+    from dataclasses import replace
+
+    r = replace(pooled, engagement=pooled.engagement.model_copy(update={"language": language}))
+    finding = section(language, "finding")
+    text = summary_markdown(r)
+    reason = finding["withheld_pooled"]
+    assert finding["none_withheld"].format(reason=reason) in text
+    assert finding["drivers_withheld"].format(reason=reason) in text
+    assert f"; {finding['enps_withheld'].split('; ', 1)[1].format(reason=reason)}" in text
+    assert finding["none_tested"] not in text
+    assert finding["enps_suppressed"].split("; ", 1)[1] not in text  # "eNPS is not shown: too few answers."

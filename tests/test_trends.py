@@ -7,6 +7,8 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import dataclasses  # noqa: E402
+
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
@@ -279,3 +281,54 @@ def test_trend_chart_marks_suppressed_employee_waves(sides):
     assert not [p for p in ax.patches if str(p.get_gid()).startswith("employee_arrow")]
     with pytest.raises(ValueError, match="no change from wave"):
         trend_chart(table, wave_from="2024", wave_to="2026")
+
+
+# ------------------------------------------------------------------------------ waves in the params' order
+
+SEASONS = ["vår 2025", "höst 2025", "vår 2026"]  # by label, "höst 2025" would come last
+
+
+def test_the_params_wave_order_orders_the_waves_and_an_unlisted_wave_is_an_error():
+    from helpers import raw_survey
+    from mirrorgap.errors import InputFileError
+    from mirrorgap.read.recode import clean_side, waves_of
+
+    eng = engagement(analysis={"wave_order": SEASONS})
+    frame = pd.DataFrame({"id": [f"k{i}" for i in range(6)], "unit": "Kista", "seg": "x", "nps": 8,
+                          "wave": ["vår 2026", "höst 2025", "vår 2025"] * 2, "c1": 4, "c2": 2})
+    assert waves_of(clean_side(raw_survey(frame), eng, "customer")) == SEASONS
+    assert waves_of(clean_side(raw_survey(frame), engagement(), "customer")) == ["vår 2025", "vår 2026", "höst 2025"]
+    frame.loc[4, "wave"] = "vinter 2026"
+    with pytest.raises(InputFileError) as exc:
+        clean_side(raw_survey(frame), eng, "customer")
+    assert exc.value.row == 6 and exc.value.column == "wave" and exc.value.value == "vinter 2026"
+    assert "analysis.wave_order" in exc.value.fix
+
+
+def test_the_deck_trend_slide_takes_the_latest_wave_from_the_params_order(tmp_path):
+    """Waves vår 2025, höst 2025, vår 2026: the slide shows the change from höst 2025 to vår 2026."""
+    from types import SimpleNamespace
+
+    from pptx import Presentation
+
+    from mirrorgap.deliver.deck.furniture import Deck
+    from mirrorgap.deliver.deck.slides.trends import trend_slide
+    from mirrorgap.deliver.deck.theme import MASTER
+
+    rng = np.random.default_rng(3)
+    customer = clean("customer", {w: {"extra": scores(rng, 200, m), "stress": scores(rng, 200, 3.0)}
+                                  for w, m in zip(SEASONS, (3.0, 3.2, 3.9))})
+    employee = clean("employee", {w: {"extra": scores(rng, 40, 4.0), "stress": scores(rng, 40, 3.5)}
+                                  for w in SEASONS})
+    customer, employee = (dataclasses.replace(s, wave_order=SEASONS) for s in (customer, employee))
+    table = trend_table(customer, employee, ENG)
+    results = SimpleNamespace(engagement=ENG, tables={"trends": table}, customer=customer, employee=employee)
+    prs = Presentation(str(MASTER))
+    trend_slide(Deck(prs, results, run_id="r"))
+    (slide,) = prs.slides
+    text = " ".join(sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    assert "från höst 2025 till vår 2026" in text
+    (chart,) = [sh.chart for sh in slide.shapes if sh.has_chart]
+    last = table[(table["kind"] == "item_change") & (table["wave_to"] == "vår 2026")]
+    change = last.pivot(index="label", columns="side", values="change")
+    np.testing.assert_allclose(chart.plots[0].series[0].values, change.loc[list(chart.plots[0].categories), "customer"])

@@ -425,7 +425,9 @@ def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: 
     if clean.side == "employee":
         # anonymity: the employee model is shown only for at least min_n employees (items answered by
         # fewer were already left out of the model, so their rows carry no figures)
-        hide_all = too_small(model.n_respondents, a.min_n)
+        # nor when the aggregates hide the employees' total (a pooled total that would give a small
+        # wave back): weights of the pool beside the single waves' are left out too, to be safe
+        hide_all = too_small(model.n_respondents, a.min_n) or RESPONDENTS in hidden_totals
         hidden = pd.Series(hide_all, index=df.index)
         figures = ["r2", "weight_raw", "weight_pct", "weight_ci_low", "weight_ci_high", "r", "r_ci_low",
                    "r_ci_high"]

@@ -231,6 +231,9 @@ class Branding(_Strict):
 
 class Analysis(_Strict):
     wave: str = "latest"  # the wave the gap table describes: "latest", "all" (pooled) or a wave's label
+    # the waves oldest first, where their labels do not sort by time ("höst 2025", "vår 2026"); empty:
+    # the labels' own order (2025 < 2026, 2026-W05 < 2026-W12; SPSS: the codes' order)
+    wave_order: list[str] = []
     min_n: Annotated[int, Field(ge=2)] = 5
     gap_threshold: Annotated[float, Field(ge=0, le=100)] = 5.0  # POMP points
     alpha: Annotated[float, Field(gt=0, lt=1)] = 0.05

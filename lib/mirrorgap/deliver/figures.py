@@ -15,7 +15,7 @@ from mirrorgap.render.charts.nps import nps_chart
 from mirrorgap.render.charts.priority import figure_for_priority, priority_chart
 from mirrorgap.render.charts.pulse import pulse_chart, pulse_figure
 from mirrorgap.render.charts.rows import figure_for
-from mirrorgap.render.charts.themes import themes_chart, themes_figure
+from mirrorgap.render.charts.themes import has_mentions, themes_chart, themes_figure
 from mirrorgap.render.charts.trends import trend_chart, trend_figure
 from mirrorgap.render.style import png_bytes, set_theme
 from mirrorgap.render.words import chart_texts, comment_chart_texts, unit_chart_texts
@@ -69,7 +69,7 @@ def insight_figures(results: Results) -> dict[str, Figure]:
         figs["pulse"] = fig
     figs.update(_unit_figures(results))
     themes = tables.get("themes")
-    if themes is not None and not themes.empty:
+    if themes is not None and has_mentions(themes):  # no comments in the wave: no empty chart
         fig, ax = themes_figure(themes)
         themes_chart(themes, ax=ax, texts=comment_chart_texts(lang), min_n_comments=analysis.min_n_comments)
         figs["themes"] = fig

@@ -13,7 +13,8 @@ import pandas as pd
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.texts import section
-from mirrorgap.render.findings import item_findings, nps_sentence, respondents_words, shared_findings
+from mirrorgap.deliver.withheld import drivers_withheld, withheld_reason
+from mirrorgap.render import findings
 from mirrorgap.stats.intervals import excludes_zero, intervals_overlap
 
 TOP = 3  # blind spots, hidden strengths and changes named in the summary
@@ -100,14 +101,14 @@ def summary_markdown(results: Results) -> str:
     sides = {"customer": words["subject_customer"], "employee": words["subject_employee"]}
     report = section(lang, "report")
     wave_label = results.wave if results.wave is not None else report["all_waves"]
-    shown = respondents_words(results.respondents, min_n=eng.analysis.min_n, language=lang)
+    shown = findings.respondents_words(results.respondents, min_n=eng.analysis.min_n, language=lang)
     lines = [f"# {words['title'].format(client=eng.client)}", "",
              words["intro"].format(customers=shown["customer"], employees=shown["employee"], wave_label=wave_label),
              ""]
-    loyalty = nps_sentence(results.nps, lang)
+    loyalty = findings.nps_sentence(results.nps, lang, withheld=withheld_reason(results, "nps"))
     if loyalty:
         lines += [f"## {words['loyalty_heading']}", "", loyalty, ""]
-    found = item_findings(results.gaps, lang)
+    found = findings.item_findings(results.gaps, lang, withheld=withheld_reason(results))
     lines += [f"## {words['gaps_heading']}", ""]
     for kind, heading in (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading")):
         if found[kind]:
@@ -115,10 +116,11 @@ def summary_markdown(results: Results) -> str:
     if not found["blind_spot"] and not found["hidden_strength"] and found["none"]:
         lines += [found["none"], ""]
     lines += [f"- {s}" for s in found["untested"]] + ([""] if found["untested"] else [])
-    lines += [s + "\n" for s in shared_findings(results.gaps, lang)]
-    driver = _driver_sentence(results.tables.get("drivers"), words, lang, words)
-    if driver:
-        lines += [f"## {words['drivers_heading']}", "", driver, ""]
+    lines += [s + "\n" for s in findings.shared_findings(results.gaps, lang)]
+    drivers = [s for s in (_driver_sentence(results.tables.get("drivers"), words, lang, words),
+                           drivers_withheld(results)) if s]
+    if drivers:
+        lines += [f"## {words['drivers_heading']}", ""] + [s + "\n" for s in drivers]
     where = [s for s in (_unit_sentence(results.tables.get("units"), words, lang),
                          _linkage_sentence(results.texts.get("linkage"), words, lang)) if s]
     if where:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from mirrorgap import __version__
 from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.numbers import fmt_count, fmt_number
 from mirrorgap.config.paths import TEMPLATES_DIR
 from mirrorgap.config.texts import section, tree
 from mirrorgap.deliver.narrative import summary_markdown
@@ -19,6 +19,7 @@ from mirrorgap.deliver.quality import client_ledger, missing_totals
 from mirrorgap.read.ledger import EXCLUSION_REASONS, MISSING_REASONS
 from mirrorgap.render.findings import method_text, respondents_words
 from mirrorgap.render.style import is_missing
+from mirrorgap.render.words import breakdown_name
 
 # The insight sections, in report order: (id, texts section of its heading, title key, charts)
 INSIGHT_SECTIONS = (
@@ -57,20 +58,22 @@ def _quality(results: Results, t: dict) -> list[dict]:
 
 
 def _response_rates(results: Results, t: dict) -> list[dict]:
-    """The response-rate table's rows as the report shows them (groups by name, the all-employees row
-    first per wave; a hidden group's answers and rate read "too few answers")."""
+    """The response-rate table's rows as the report shows them (the breakdown — unit, department or
+    both — and the group by name, the all-employees row first per wave; counts grouped by thousands;
+    a hidden group's answers and rate read "too few answers")."""
     rates = results.tables.get("response_rates")
     if rates is None:
         return []
     lang, too_few = results.engagement.language, t["chart"]["too_few"]
     everyone = t.get("trends", {}).get("all_employees", "(all)")
+    name = lambda by: breakdown_name(by, t["deck"]["by_unit"]) if by else ""  # noqa: E731
     rows = []
     for r in rates.itertuples():
         group = everyone if r.by == "" else r.group if not r.by2 else f"{r.group} × {r.group2}"
-        rate = fmt_number(r.response_rate, lang) + ("%" if lang == "en" else " %")
-        rows.append({"wave": r.wave, "group": group, "invited": fmt_number(r.invited, lang),
-                     "responded": too_few if r.suppressed else fmt_number(r.responded, lang),
-                     "rate": too_few if r.suppressed else rate})
+        by = name(r.by) if not r.by2 else f"{name(r.by)} × {name(r.by2)}"
+        rows.append({"wave": r.wave, "by": by, "group": group, "invited": fmt_count(r.invited, lang),
+                     "responded": too_few if r.suppressed else fmt_count(r.responded, lang),
+                     "rate": too_few if r.suppressed else t["chart"]["percent"].format(r.response_rate)})
     return rows
 
 

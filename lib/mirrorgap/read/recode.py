@@ -38,7 +38,7 @@ class CleanSide:
     scales: dict[str, Scale]  # item id -> this side's scale
     segments: list[str]
     ledger: SideLedger
-    wave_order: list[str] | None = None  # the waves in the order of their SPSS codes, when labelled
+    wave_order: list[str] | None = None  # the waves in time order: `analysis.wave_order`, or the SPSS codes' order
     # side-only questions (columns named by question id, native scale, reversed ones turned around)
     questions: list[Question] = field(default_factory=list)
     question_scales: dict[str, Scale] = field(default_factory=dict)  # question id -> its scale
@@ -377,6 +377,20 @@ def _exclude_duplicates(ledger: SideLedger, out: pd.DataFrame, raw_frame: pd.Dat
     return _exclude(ledger, out, dup, "duplicate_respondent_id", details)
 
 
+def _params_wave_order(raw, out: pd.DataFrame, column: str, order: list[str]) -> list[str]:
+    """`analysis.wave_order` as the side's wave order; a wave of the file it does not list is an error
+    naming its first row (an unlisted wave has no place in time)."""
+    listed = set(order)
+    unlisted = out["wave"].notna() & ~out["wave"].isin(listed)
+    if unlisted.any():
+        first = unlisted.to_numpy().nonzero()[0][0]
+        wave = out["wave"].iloc[first]
+        raise InputFileError(raw.path, f"the wave {wave!r} is not in analysis.wave_order {order}", column=column,
+                             row=int(raw.source_rows[first]), value=wave,
+                             fix=f"add {wave!r} to `analysis.wave_order` in the params, oldest wave first")
+    return list(order)
+
+
 def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     """Raw survey of one side -> clean scores and its quality ledger.
 
@@ -402,6 +416,8 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
         if col:
             out[name], order = _labelled_text(raw, col)
             wave_order = order if name == "wave" else wave_order
+    if spec.wave_column and engagement.analysis.wave_order:
+        wave_order = _params_wave_order(raw, out, spec.wave_column, engagement.analysis.wave_order)
     for col in spec.segment_columns:
         out[col] = _labelled_text(raw, col)[0].fillna(BLANK)
     if spec.unit_column:

@@ -81,10 +81,12 @@ def respondents_words(respondents: dict[str, int], *, min_n: int, language: str)
     return {side: size_words(n, side=side, min_n=min_n, language=language) for side, n in respondents.items()}
 
 
-def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str] | str]:
+def item_findings(gaps: pd.DataFrame, language: str, *, withheld: str | None = None) -> dict[str, list[str] | str]:
     """One sentence per blind spot and per hidden strength, largest gap first; one per item shown
-    without a test (`untested`: no variation, too few answers to test); and `none`, what to say when
-    there is neither a blind spot nor a hidden strength (no item differs, or no item could be compared)."""
+    without a test (`untested`: no variation, too few answers to test); `none`, what to say when
+    there is neither a blind spot nor a hidden strength (no item differs, or no item could be compared:
+    why), and `compared`, whether any item could be.
+    withheld: why the employees' results are hidden when it is not too few answers (`deliver.withheld.withheld_reason`)."""
     words = section(language, "finding")
     out = {}
     for kind, ascending in (("blind_spot", False), ("hidden_strength", True)):
@@ -92,8 +94,10 @@ def item_findings(gaps: pd.DataFrame, language: str) -> dict[str, list[str] | st
         out[kind] = [_item_sentence(r, words[kind], language) for r in rows.itertuples()]
     out["untested"] = [_untested_sentence(r, words, language) for r in gaps.itertuples() if r.classification in UNTESTED]
     tested = gaps["classification"].isin(["blind_spot", "hidden_strength", "aligned"]).any()
+    why = words["none_withheld"].format(reason=withheld) if withheld else words["none_tested"]
     out["none"] = (section(language, "report")["no_findings"] if tested else
-                   "" if out["untested"] else words["none_tested"])  # the untested sentences say why
+                   "" if out["untested"] else why)  # the untested sentences say why
+    out["compared"] = bool(tested)
     return out
 
 
@@ -115,8 +119,9 @@ def shared_findings(gaps: pd.DataFrame, language: str) -> list[str]:
     return out
 
 
-def nps_sentence(nps: pd.DataFrame, language: str) -> str | None:
-    """NPS and eNPS side by side in one sentence (never their difference)."""
+def nps_sentence(nps: pd.DataFrame, language: str, *, withheld: str | None = None) -> str | None:
+    """NPS and eNPS side by side in one sentence (never their difference); a hidden eNPS says why
+    (`withheld`: the reason when it is not too few answers, `deliver.withheld.withheld_reason(results, "nps")`)."""
     words = section(language, "finding")
     by_side = {r.side: r for r in nps.itertuples()}
     c, e = by_side.get("customer"), by_side.get("employee")
@@ -125,6 +130,8 @@ def nps_sentence(nps: pd.DataFrame, language: str) -> str | None:
     f = lambda v: fmt_number(v, language, signed=True)  # noqa: E731
     parts = dict(nps=f(c.nps), low=f(c.ci_low), high=f(c.ci_high), n=c.n)
     if e is None or math.isnan(e.nps):
+        if withheld and e is not None:
+            return words["enps_withheld"].format(**parts, reason=withheld)
         return words["enps_suppressed"].format(**parts)
     return words["nps"].format(**parts, enps=f(e.nps), elow=f(e.ci_low), ehigh=f(e.ci_high), en=e.n)
 

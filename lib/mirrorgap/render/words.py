@@ -10,7 +10,13 @@ from collections.abc import Iterator, Mapping
 
 from mirrorgap.config.texts import section
 
-__all__ = ["EnglishTexts", "chart_texts", "comment_chart_texts", "texts_under", "unit_chart_texts"]
+__all__ = ["EnglishTexts", "breakdown_name", "chart_texts", "comment_chart_texts", "texts_under", "unit_chart_texts"]
+
+
+def breakdown_name(by: str, unit_word: str) -> str:
+    """A breakdown as the deliverables name it: "unit" is `unit_word` (the language's "Enhet"); a
+    segment column is its name with the first letter capitalised (as the client's files spell it)."""
+    return unit_word if by == "unit" else str(by)[:1].upper() + str(by)[1:]
 
 
 def texts_under(language: str, *headings: str, metric: str = "mean") -> dict[str, str]:

@@ -7,7 +7,7 @@ never pictures: their figures can be checked and edited in PowerPoint.
 Slides (`slides/`): title, summary (blind spots and hidden strengths in words), NPS/eNPS, the mirror,
 the gaps, then whatever the run's insight tables hold (touchpoints, gap per unit and segment, drivers,
 priority matrix, trends, pulse, themes, linkage, key drivers from the side-only questions, the employee
-journey measured, the 5 I's scorecard, action plan), and the method with the data behind it.
+journey measured, the 5 I's scorecard, action plan, the response rates), and the method with the data behind it.
 Suppressed employee figures never reach a chart, a table or a chart's embedded data: their place is
 empty and the label says "too few answers".
 """
@@ -24,10 +24,12 @@ from mirrorgap.deliver.deck.slides.drivers import drivers_slides, priority_slide
 from mirrorgap.deliver.deck.slides.loyalty import nps_slide
 from mirrorgap.deliver.deck.slides.method import method_slide
 from mirrorgap.deliver.deck.slides.mirror import gap_slide, mirror_slide, touchpoint_slide
+from mirrorgap.deliver.deck.slides.response_rates import response_rate_slides
 from mirrorgap.deliver.deck.slides.summary import summary_slide, title_slide
 from mirrorgap.deliver.deck.slides.survey import (
     five_is_slide,
     index_groups_slides,
+    index_segments_slides,
     journey_measured_slide,
     question_drivers_slides,
 )
@@ -41,8 +43,8 @@ __all__ = ["SLIDES", "write_deck"]
 # The slides in the deck's order; each draws nothing when the run lacks its table.
 SLIDES = (title_slide, summary_slide, nps_slide, mirror_slide, gap_slide, touchpoint_slide, heatmap_slides,
           drivers_slides, priority_slide, trend_slide, pulse_slide, themes_slide, linkage_slide,
-          question_drivers_slides, journey_measured_slide, five_is_slide, index_groups_slides, actions_slide,
-          method_slide)
+          question_drivers_slides, journey_measured_slide, five_is_slide, index_groups_slides, index_segments_slides,
+          actions_slide, response_rate_slides, method_slide)
 
 
 def write_deck(results: Results, path: Path, *, run_id: str) -> Path:

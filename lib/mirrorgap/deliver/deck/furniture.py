@@ -14,6 +14,7 @@ from mirrorgap.deliver.deck.layout import CHART_TOP, CONTENT_W, FOOTER_TOP, MARG
 from mirrorgap.deliver.deck.shapes import WHITE, cell, para, rect, slide_number, textbox
 from mirrorgap.render.findings import respondents_words
 from mirrorgap.render.style import HOUSE_COLORS
+from mirrorgap.render.words import breakdown_name
 
 __all__ = ["Deck"]
 
@@ -41,6 +42,10 @@ class Deck:
     def f(self, value, **kw) -> str:
         """A number in the deck's language (`config.numbers.fmt_number`)."""
         return fmt_number(value, self.lang, **kw)
+
+    def breakdown(self, by: str) -> str:
+        """A breakdown's name on the slides: "Enhet" for units, a segment column capitalised."""
+        return breakdown_name(by, self.d["by_unit"])
 
     def table(self, name: str) -> pd.DataFrame | None:
         """The run's insight table `name`, or None when the run has none or it is empty."""

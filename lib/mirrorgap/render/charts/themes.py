@@ -19,7 +19,7 @@ from mirrorgap.render.charts.parts import legend_on_top, note, rows_frame, title
 from mirrorgap.render.style import HOUSE_COLORS, merge_texts, require_columns, tint
 from mirrorgap.render.words import EnglishTexts
 
-__all__ = ["DEFAULT_TEXTS", "themes_chart", "themes_figure"]
+__all__ = ["DEFAULT_TEXTS", "has_mentions", "themes_chart", "themes_figure"]
 
 DEFAULT_TEXTS = EnglishTexts("side", "comments", title="")
 
@@ -52,6 +52,22 @@ def _rows(themes: pd.DataFrame) -> pd.DataFrame:
     return df.drop(columns=["_key"])
 
 
+def has_mentions(themes: pd.DataFrame) -> bool:
+    """Whether any theme shown has a mention: without one (a wave without comments, or only a hidden
+    employee side) the deliverables leave the chart out rather than draw an empty one."""
+    return not _rows(themes).empty
+
+
+def _no_comments(ax: Axes, t: dict) -> Axes:
+    """The chart's "no comments" state: the title and one centred line, no axes (an empty plot has no
+    rows to set limits from)."""
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, t["no_comments"], transform=ax.transAxes, ha="center", va="center", fontsize=11,
+            color=HOUSE_COLORS["neutral"], gid="no_comments")
+    title(ax, t["title"], pad=8)
+    return ax
+
+
 def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | None = None,
                  min_n_comments: int = 10, show_ci: bool = False) -> Axes:
     """Paired horizontal bars: per theme the share of customers' and of employees' commenters who
@@ -64,7 +80,8 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
         note under the chart instead.
     ax: the Axes to draw on (default `plt.gca()`).
     texts: display strings over `DEFAULT_TEXTS` (title, customer, employee, share_axis, legend,
-        bar_value, employee_suppressed).
+        bar_value, employee_suppressed, no_comments).
+    Without a mention to show (no comments in the wave) it draws the title and "no comments" only.
     min_n_comments: the comment minimum, for the suppression note.
     show_ci: draw the Wilson intervals as thin whiskers (off by default: with few employee
         comments they are wide and crowd the chart; the table has them).
@@ -76,6 +93,8 @@ def themes_chart(themes: pd.DataFrame, *, ax: Axes | None = None, texts: dict | 
     c = HOUSE_COLORS
     df = _rows(themes)
     n = len(df)
+    if n == 0:
+        return _no_comments(ax, t)
     y = np.arange(n, dtype=float)
     shown_sides = [s for s in SIDES if df[f"{s}_share"].notna().any()]
     paired = len(shown_sides) == 2

@@ -40,10 +40,20 @@ __all__ = ["add_bar_chart", "add_gap_chart", "add_mirror_chart", "add_nps_chart"
 def add_bar_chart(slide, box: Box, categories: list[str], series: list[tuple[str, list, str]], *, font: str,
                   fmt: str, minimum: float | None = None, maximum: float | None = None,
                   major: float | None = None, legend: bool = True, gap_width: int = 60,
-                  overlap: int = -10, label_size: float = 10, category_size: float = 11) -> Chart:
-    """A horizontal clustered bar chart, first category at the top; `series` = (name, values, colour)."""
+                  overlap: int = -10, label_size: float = 10, category_size: float = 11,
+                  groups: list[str] | None = None) -> Chart:
+    """A horizontal clustered bar chart, first category at the top; `series` = (name, values, colour).
+    groups: optionally a parent label per category (consecutive categories share it), drawn by
+    PowerPoint as a second level of category labels (e.g. the segment beside its groups)."""
     data = CategoryChartData(number_format=ONE_DECIMAL)
-    data.categories = categories
+    if groups is None:
+        data.categories = categories
+    else:
+        parents = {}
+        for leaf, parent in zip(categories, groups):
+            if parent not in parents:
+                parents[parent] = data.add_category(parent)
+            parents[parent].add_sub_category(leaf)
     for name, values, _ in series:
         data.add_series(name, [chart_value(v) for v in values])
     chart = place_chart(slide, box, XL_CHART_TYPE.BAR_CLUSTERED, data, font=font)

@@ -91,15 +91,17 @@ def priority_rows(priority: pd.DataFrame) -> pd.DataFrame:
     return df[["item", "label", "performance", "importance", "classification", "quadrant"]].copy()
 
 
-def trend_rows(trends: pd.DataFrame) -> pd.DataFrame:
+def trend_rows(trends: pd.DataFrame, waves: list[str]) -> pd.DataFrame:
     """Change per item between the last two waves, both sides: item, label, wave_from, wave_to,
     customer, employee (change in POMP points; NaN where suppressed), customer_significant,
-    employee_significant; largest customer change first."""
+    employee_significant; largest customer change first.
+    waves: the waves in time order (`recode.waves_of`: `analysis.wave_order` or the labels' order);
+    the last wave is the latest of them that the table has a change to."""
     changes = trends[trends["kind"] == "item_change"]
     if changes.empty:
         return pd.DataFrame(columns=["item", "label", "wave_from", "wave_to", "customer", "employee",
                                      "customer_significant", "employee_significant"])
-    wave_to = sorted(changes["wave_to"].unique(), key=lambda w: (len(str(w)), str(w)))[-1]
+    wave_to = [w for w in waves if w in set(changes["wave_to"])][-1]
     last = changes[changes["wave_to"] == wave_to]
     rows = []
     for item, part in last.groupby("item", sort=False):

@@ -10,6 +10,7 @@ from pptx.util import Inches, Pt
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.layout import CONTENT_W, MARGIN, SLIDE_W, Box
 from mirrorgap.deliver.deck.shapes import WHITE, para, rect, textbox
+from mirrorgap.deliver.withheld import drivers_withheld, withheld_reason
 from mirrorgap.render.findings import item_findings, nps_sentence, respondents_words, shared_findings
 from mirrorgap.render.style import HOUSE_COLORS
 
@@ -53,7 +54,7 @@ def title_slide(deck: Deck) -> None:
 def summary_slide(deck: Deck) -> None:
     """Blind spots and hidden strengths side by side in sentences, loyalty and shared levels below."""
     r, words = deck.results, deck.t["finding"]
-    found = item_findings(r.gaps, deck.lang)
+    found = item_findings(r.gaps, deck.lang, withheld=withheld_reason(r))
     slide = deck.content_slide(deck.t["report"]["summary"], deck.d["summary_subtitle"])
     top, gutter = Inches(1.95), Inches(0.5)
     col_w = (CONTENT_W - gutter) // 2
@@ -66,9 +67,10 @@ def summary_slide(deck: Deck) -> None:
         para(frame, head, size=18, bold=True, color=color, first=True, space_after=2)
         if rest:
             para(frame, rest[:1].upper() + rest[1:], size=12, color=HOUSE_COLORS["neutral"], space_after=10)
-        for sentence in found[kind] or [deck.d["none_found"] if found["none"] != words["none_tested"] else found["none"]]:
+        for sentence in found[kind] or [deck.d["none_found"] if found["compared"] or not found["none"] else found["none"]]:
             para(frame, sentence, size=14, space_after=9, bullet_color=color if found[kind] else None)
     frame = textbox(slide, Box(MARGIN, Inches(5.75), CONTENT_W, Inches(0.8)), anchor=MSO_ANCHOR.BOTTOM)
-    lines = [s for s in (nps_sentence(r.nps, deck.lang), *found["untested"], *shared_findings(r.gaps, deck.lang)) if s]
+    lines = [s for s in (nps_sentence(r.nps, deck.lang, withheld=withheld_reason(r, "nps")), *found["untested"],
+                         *shared_findings(r.gaps, deck.lang), drivers_withheld(r)) if s]
     for i, line in enumerate(lines):
         para(frame, line, size=12, color=HOUSE_COLORS["neutral"], first=(i == 0), space_after=3)

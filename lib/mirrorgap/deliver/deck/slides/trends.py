@@ -10,7 +10,8 @@ from mirrorgap.deliver.deck.charts.lines import add_line_chart
 from mirrorgap.deliver.deck.charts.rows import pulse_rows, too_few_label, trend_rows
 from mirrorgap.deliver.deck.charts.style import fill, light, nice_step
 from mirrorgap.deliver.deck.furniture import Deck
-from mirrorgap.deliver.number_formats import ONE_DECIMAL, SIGNED
+from mirrorgap.deliver.number_formats import SIGNED
+from mirrorgap.read.recode import waves_of
 from mirrorgap.render.charts.pulse import HIDDEN_MARK
 from mirrorgap.render.style import HOUSE_COLORS
 
@@ -22,7 +23,9 @@ SIDES = ("customer", "employee")
 def trend_slide(deck: Deck) -> None:
     """Both sides' change per item; a change that is not significant is drawn light."""
     trends = deck.table("trends")
-    rows = trend_rows(trends) if trends is not None else None
+    r = deck.results  # the waves in time order, as the trend table has them (params' wave_order first)
+    waves = list(dict.fromkeys([*waves_of(r.customer), *waves_of(r.employee)]))
+    rows = trend_rows(trends, waves) if trends is not None else None
     if rows is None or rows.empty:
         return
     subtitle = deck.d["trend_subtitle"].format(wave_from=rows["wave_from"].iloc[0], wave_to=rows["wave_to"].iloc[0])
@@ -59,4 +62,4 @@ def pulse_slide(deck: Deck) -> None:
     periods = [f"{p}\n{HIDDEN_MARK}" if pd.isna(m) else p for p, m in zip(rows["period"], rows["mean"])]
     add_line_chart(slide, deck.chart_box(), periods,
                    [(tt["all_employees"], rows["mean"].tolist(), HOUSE_COLORS["employee"])],
-                   font=deck.font, fmt=ONE_DECIMAL, minimum=y_lo, maximum=y_hi, major=1, legend=False)
+                   font=deck.font, decimals=1, language=deck.lang, minimum=y_lo, maximum=y_hi, major=1, legend=False)

@@ -30,8 +30,7 @@ def heatmap_slides(deck: Deck) -> None:
         for by, part in segments.groupby("by", sort=False):
             if 2 <= part["group"].nunique() <= 8:
                 how = ut.get(f"compared_{part['compared_with'].iloc[0]}", "")
-                name = str(by)[:1].upper() + str(by)[1:]
-                heatmap_slide(deck, part, ut["segment_heatmap_title"], f"{name}: {how}")
+                heatmap_slide(deck, part, ut["segment_heatmap_title"], f"{deck.breakdown(by)}: {how}")
 
 
 def heatmap_slide(deck: Deck, table: pd.DataFrame, title: str, subtitle: str) -> None:
