@@ -240,12 +240,14 @@ def protect_linked(tables: LinkedTables, hidden: np.ndarray, *, min_n: int, widt
                 attacker.hide_size(c)
                 sizes_hidden.append(c)
 
+    passed: dict[int, set] = {}  # per cell the checks passed so far: hiding never un-passes one
     while pending:
         cell = pending[0]
-        failures = attacker.cell_failures(cell)
-        if not failures:
+        failure = attacker.first_failure(cell, passed.setdefault(cell, set()))
+        if failure is None:
             pending.pop(0)
             continue
+        failures = [failure]
         may_hide = ~frozen & (attacker.shown | (attacker.size_shown if size_cost is not None else False))
         if not may_hide.any():
             raise RuntimeError("the frozen cells alone give a small group away")  # their own audit passed
