@@ -17,7 +17,6 @@ shows only that value. The counter must be 0 on the current suppression; on the 
 from __future__ import annotations
 
 import itertools
-import math
 
 import highspy
 import numpy as np
@@ -43,14 +42,14 @@ TOL = 1e-6
 def possible_scores(scales, min_answered: int, grid: float | None = None) -> list[float]:
     """Every score a respondent can have on a step (an index, stage, I or touchpoint) whose questions
     have these scales, answering at least `min_answered` of them, as published: on the meta's `grid`
-    (rounded half up to its multiples) where it gives one. The attacker's own enumeration."""
+    (rounded to its multiples, ties to even) where it gives one. The attacker's own enumeration."""
     options = [[None] + [(v - lo) / (hi - lo) * 100 for v in range(int(lo), int(hi) + 1)] for lo, hi in scales]
     out = set()
     for answers in itertools.product(*options):
         given = [a for a in answers if a is not None]
         if len(given) >= max(1, min_answered):
             score = round(sum(given) / len(given), 6)
-            out.add(score if grid is None else math.floor(score / grid + 0.5) * grid)
+            out.add(score if grid is None else round(score / grid) * grid)  # round(): ties to even
     return sorted(out)
 
 

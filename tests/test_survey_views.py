@@ -27,7 +27,7 @@ def demo():
 def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, float, float, float]]:
     """measure -> (n, mean, CI) straight from the clean rows: each respondent's mean POMP over the
     step's questions answered (an index: at least its `min_answered`), in the rows of `cell`; on the
-    10-point grid (rounded half up) where the meta gives the step one."""
+    10-point grid (ties to the even ten) where the meta gives the step one."""
     clean = demo.customer if side == "customer" else demo.employee
     frame = clean.frame[clean.frame["wave"] == wave]
     for column, group in cell.items():
@@ -43,7 +43,8 @@ def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, fl
             means = np.nansum(cols, axis=1) / answered
         score = np.where(answered >= max(1, spec["min_answered"]), means, np.nan)
         if spec["grid"] is not None:
-            score = np.floor(np.round(score, 6) / spec["grid"] + 0.5) * spec["grid"]
+            score = np.array([round(round(x, 6) / spec["grid"]) * spec["grid"] if np.isfinite(x) else x
+                              for x in score])  # Python's round: ties to the even ten
         m = mean_ci(score[np.isfinite(score)])
         out[spec["measure"]] = (m.n, m.mean, m.ci_low, m.ci_high)
     return out

@@ -9,16 +9,17 @@ the aggregates count each score value like an answer value — suppressed and au
 (`analyse.disclosure`). Scores are rounded to 6 decimals so that equal means are one value.
 
 A step with more possible scores than a 0–10 answer has values (`MAX_EXACT_VALUES`, 11) is scored on
-the 10-point grid (`SCORE_GRID`: each respondent's score rounded half up to 0, 10, … 100) — in the
-report and the aggregates alike, so the dashboard and the report show the same figure. Why: the audit
-protects every value count of a small group, and a score with many rare values (the demo's 5-question
-engagement index can take 41, 25 of them given in 2026) is pinned value by value through chains of
-hidden cells that rare values cannot close, which costs whole units and departments as complements
-(7 of 18 employee groups in 2026 where an item costs 2). On the grid the index costs what an eNPS
-question costs. This is *global recoding*, the statistical offices' non-perturbative disclosure control
-for a continuous variable before it is tabulated; a respondent's score moves by at most 5 points, a
-mean by much less (rounding errors average out), and the step's questions (their α, ω, drivers) are
-untouched.
+the 10-point grid (`SCORE_GRID`: each respondent's score rounded to 0, 10, … 100, a tie to the even
+ten) — in the report and the aggregates alike, so the dashboard and the report show the same figure.
+Why: the audit protects every value count of a small group, and a score with many rare values (the
+demo's 5-question engagement index can take 41, 25 of them given in 2026) is pinned value by value
+through chains of hidden cells that rare values cannot close, which costs whole units and departments
+as complements (7 of 18 employee groups in 2026 where an item costs 2). On the grid the index costs
+what an eNPS question costs (2). This is *global recoding*, the statistical offices' non-perturbative
+disclosure control for a continuous variable before it is tabulated. The price: a respondent's score
+moves by at most 5 points, and a mean by what the rounding does not cancel — on the demo at most 1.0
+points for a whole wave, 1.6 for a unit (ties to the even ten: rounding them up moved the engagement
+index by 2.3). The step's questions (their α, ω and drivers) are untouched.
 
 A score measure is named "<kind>:<key>" (kinds `KINDS`; question and item ids cannot hold a colon).
 """
@@ -51,10 +52,12 @@ def answers_needed(n_questions: int, min_share: float) -> int:
 
 
 def on_grid(scores, grid: float | None):
-    """Scores rounded half up to multiples of `grid` (None: as they are); NaN stays NaN."""
+    """Scores rounded to multiples of `grid`, a tie to the even multiple (None: as they are); NaN stays
+    NaN. Ties to the even multiple, not up: a 5-question index's many scores of 45, 55, 65… would
+    otherwise all move up and its mean with them."""
     if grid is None:
         return scores
-    return np.floor(np.asarray(scores, dtype=float) / grid + 0.5) * grid
+    return np.round(np.asarray(scores, dtype=float) / grid) * grid
 
 
 def score_grid(scales: list[tuple[float, float]], min_answered: int) -> float | None:
