@@ -39,16 +39,26 @@ TOL = 1e-6
 # ------------------------------------------------------------------------------------------------
 # the attacker
 
-def possible_scores(scales, min_answered: int) -> list[float]:
+def possible_scores(scales, min_answered: int, grid: float | None = None) -> list[float]:
     """Every score a respondent can have on a step (an index, stage, I or touchpoint) whose questions
-    have these scales, answering at least `min_answered` of them: the attacker's own enumeration."""
+    have these scales, answering at least `min_answered` of them, as published: on the meta's `grid`
+    (rounded to its multiples, ties to even) where it gives one. The attacker's own enumeration."""
     options = [[None] + [(v - lo) / (hi - lo) * 100 for v in range(int(lo), int(hi) + 1)] for lo, hi in scales]
     out = set()
     for answers in itertools.product(*options):
         given = [a for a in answers if a is not None]
         if len(given) >= max(1, min_answered):
-            out.add(round(sum(given) / len(given), 6))
+            score = round(sum(given) / len(given), 6)
+            out.add(score if grid is None else round(score / grid) * grid)  # round(): ties to even
     return sorted(out)
+
+
+def test_the_attackers_grid_is_what_a_many_valued_score_publishes():
+    """The engagement index (5 questions 1–5, 3 answered at least): 41 exact scores, 11 on the grid; a
+    two-question stage keeps its 9."""
+    assert len(possible_scores([(1, 5)] * 5, 3)) == 41
+    assert possible_scores([(1, 5)] * 5, 3, 10.0) == [float(v) for v in range(0, 101, 10)]
+    assert possible_scores([(1, 5)] * 2, 1, None) == [v * 12.5 for v in range(9)]
 
 class Publication:
     """What the aggregates publish of one side and measure over some waves (a pool is the wave ALL):
@@ -85,7 +95,7 @@ class Publication:
             return [float(v) for v in range(11)]
         score = next((s for s in self.meta.get("scores", {}).get(self.side, []) if s["measure"] == self.measure), None)
         if score is not None:  # an index, stage, I or touchpoint: every mean of its questions' POMP values
-            return [float(v) for v in possible_scores(score["scales"], score["min_answered"])]
+            return [float(v) for v in possible_scores(score["scales"], score["min_answered"], score.get("grid"))]
         question = next((q for q in self.meta.get("questions", {}).get(self.side, []) if q["id"] == self.measure), None)
         if question is not None:
             scale = question["scale"]

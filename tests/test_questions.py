@@ -168,8 +168,10 @@ def small_sides(n=12, **cols):
 def test_index_score_is_the_mean_pomp_of_at_least_half_the_questions():
     eng, _, employee = small_sides(q1=[5] * 12, q2=[3] * 11 + [NA], q3=[NA] * 11 + [1])
     scores = index_scores(employee, eng)["engagement"]
-    assert scores.iloc[0] == pytest.approx((100 + 50) / 2)  # q3 blank: 2 of 3 answered
+    # 3 questions 1–5 of which 2 answered: 17 possible scores, more than 11, so on the 10-point grid
+    assert scores.iloc[0] == 80  # q3 blank: 2 of 3 answered, (100 + 50) / 2 = 75, the tie to the even ten
     assert scores.iloc[11] == pytest.approx((100 + 100) / 2)  # q3 = 1, reversed to 5 → 100; q2 blank
+    assert set(scores.dropna()) <= {float(v) for v in range(0, 101, 10)}
 
 
 def test_index_table_reliability_matches_pingouin_and_small_groups_are_hidden_with_a_complement():
@@ -209,7 +211,11 @@ def test_stage_and_five_i_scores_are_the_mean_of_each_respondents_step_score():
     assert stages.loc["feedback", "mean"] == pytest.approx(rows["workload"].mean())
     card = five_i_table(employee, eng).set_index("i")
     assert list(card.index) == ["inspire", "instruct"]
-    assert card.loc["inspire", "mean"] == pytest.approx(rows[["proud", "score10"]].mean(axis=1).mean())
+    # inspire: a 1–5 and a 0–10 question, 37 possible scores: each respondent's on the 10-point grid
+    exact = rows[["proud", "score10"]].mean(axis=1)
+    on_grid = exact.map(lambda x: round(x / 10) * 10 if x == x else x)  # Python's round: ties to even
+    assert card.loc["inspire", "mean"] == pytest.approx(on_grid.mean())
+    assert card.loc["inspire", "mean"] != pytest.approx(exact.mean())
     assert card.loc["inspire", "label"] == section("sv", "actions")["inspire"]
 
 

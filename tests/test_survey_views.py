@@ -26,7 +26,8 @@ def demo():
 
 def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, float, float, float]]:
     """measure -> (n, mean, CI) straight from the clean rows: each respondent's mean POMP over the
-    step's questions answered (an index: at least its `min_answered`), in the rows of `cell`."""
+    step's questions answered (an index: at least its `min_answered`), in the rows of `cell`; on the
+    10-point grid (ties to the even ten) where the meta gives the step one."""
     clean = demo.customer if side == "customer" else demo.employee
     frame = clean.frame[clean.frame["wave"] == wave]
     for column, group in cell.items():
@@ -41,6 +42,9 @@ def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, fl
         with np.errstate(invalid="ignore", divide="ignore"):
             means = np.nansum(cols, axis=1) / answered
         score = np.where(answered >= max(1, spec["min_answered"]), means, np.nan)
+        if spec["grid"] is not None:
+            score = np.array([round(round(x, 6) / spec["grid"]) * spec["grid"] if np.isfinite(x) else x
+                              for x in score])  # Python's round: ties to the even ten
         m = mean_ci(score[np.isfinite(score)])
         out[spec["measure"]] = (m.n, m.mean, m.ci_low, m.ci_high)
     return out
@@ -79,7 +83,10 @@ def test_steps_follow_the_filters_and_equal_the_raw_rows(demo, filters, cell):
 
 
 def test_the_dashboard_steps_are_the_reports(demo):
-    """Same definition as the report (`analyse.questions`): same n, mean and CI for the whole wave."""
+    """Same definition as the report (`analyse.questions`): same n, mean and CI for the whole wave —
+    the engagement index (41 possible scores) on the 10-point grid in both, a two-question stage exact."""
+    grids = {s["measure"]: s["grid"] for s in demo.meta["scores"]["employee"]}
+    assert grids["index:engagement"] == 10 and grids["stage:feedback"] is None
     eng, c, e = demo.engagement, demo.customer, demo.employee
     report = journey_measured_table(c, e, eng, wave="2026")
     for kind, side in (("stage", "employee"), ("touchpoint", "customer")):

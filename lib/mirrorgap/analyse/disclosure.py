@@ -39,7 +39,7 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.audit import LinkedTables
 from mirrorgap.stats.small_groups import too_small
-from mirrorgap.stats.suppression import hidden_cells, hidden_groups, protect_linked
+from mirrorgap.stats.suppression import hidden_cells_array, hidden_in_partition, protect_linked
 
 __all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "hidden_totals", "measures",
            "report_decision", "side_decision"]
@@ -172,21 +172,19 @@ def _line_rules(lay: Layout, answers: np.ndarray, min_n: int) -> np.ndarray:
     hidden = ~lay.published | too_small(answers, min_n)
     if too_small(answers[0], min_n):
         return np.ones(len(answers), dtype=bool)
-    hidden_one_way = {}
+    hidden_one_way = {}  # arrays, not Series: this runs once per measure and wave (the groups are in name order)
     for name, cells in lay.tables.items():
         if name is None or isinstance(name, tuple):
             continue
-        groups = pd.Series(answers[cells], index=[lay.keys[c][1] for c in cells])
-        hidden_one_way[name] = hidden_groups(groups, min_n=min_n)
-        hidden[cells] = hidden_one_way[name].to_numpy()
+        hidden_one_way[name] = hidden_in_partition(answers[cells], min_n=min_n)
+        hidden[cells] = hidden_one_way[name]
     for name, grid in lay.tables.items():
         if not isinstance(name, tuple):
             continue
         d1, d2 = name
-        index, columns = hidden_one_way[d1].index, hidden_one_way[d2].index
-        table = pd.DataFrame(answers[grid], index=index, columns=columns)
-        mask = hidden_cells(table, min_n=min_n, row_hidden=hidden_one_way[d1], col_hidden=hidden_one_way[d2])
-        hidden[grid] = mask.loc[list(index), list(columns)].to_numpy()
+        mask = hidden_cells_array(answers[grid], min_n=min_n, row_hidden=hidden_one_way[d1],
+                                  col_hidden=hidden_one_way[d2])
+        hidden[grid] = mask[:-1, :-1]
     return hidden
 
 

@@ -33,7 +33,7 @@ import pandas as pd
 
 from mirrorgap.analyse.disclosure import TOTAL_KEY, report_decision
 from mirrorgap.analyse.journeys import touchpoint_label
-from mirrorgap.analyse.scores import MIN_SHARE_ANSWERED, step_scores
+from mirrorgap.analyse.scores import MIN_SHARE_ANSWERED, step_grid, step_scores
 from mirrorgap.config.params import FIVE_IS, JOURNEY_STAGES, Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide
@@ -73,7 +73,9 @@ def question_rows(clean: CleanSide, wave: str | None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-_step_scores = step_scores  # one definition of a respondent's step score: `analyse.scores`
+def _step_scores(clean: CleanSide, rows: pd.DataFrame, ids: list[str], *, min_share: float = 0.0) -> pd.Series:
+    """Each respondent's score of a step: one definition, `analyse.scores` (on its grid where it has one)."""
+    return step_scores(rows, ids, min_share=min_share, grid=step_grid(clean, ids, min_share=min_share))
 
 
 def _summary(scores: pd.Series, conf: float) -> dict:
@@ -100,7 +102,7 @@ def index_scores(clean: CleanSide, engagement: Engagement, *, wave: str | None =
     """Per respondent of the side (in `wave`; None = all rows) the score of each of its indices on POMP
     (one column per index id; NaN where fewer than half of the index's questions were answered)."""
     rows = question_rows(clean, wave)
-    return pd.DataFrame({index: _step_scores(rows, ids, min_share=MIN_SHARE_ANSWERED)
+    return pd.DataFrame({index: _step_scores(clean, rows, ids, min_share=MIN_SHARE_ANSWERED)
                          for index, ids in _indices(engagement, clean.side).items()}, index=rows.index)
 
 
@@ -126,7 +128,7 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     for clean in (customer, employee):
         side_rows = question_rows(clean, wave)
         for index, ids in _indices(engagement, clean.side).items():
-            scores = _step_scores(side_rows, ids, min_share=MIN_SHARE_ANSWERED)
+            scores = _step_scores(clean, side_rows, ids, min_share=MIN_SHARE_ANSWERED)
             base = {"side": clean.side, "index": index, "label": labels[index], "n_questions": len(ids),
                     "questions": ", ".join(ids)}
             rel = reliability(side_rows[ids].to_numpy(dtype=float), conf=conf)
@@ -181,7 +183,7 @@ def journey_measured_table(customer: CleanSide, employee: CleanSide, engagement:
         if not ids:
             continue
         row = {"side": "employee", "step": stage, "label": names[f"stage_{stage}"], "n_questions": len(ids),
-               "questions": ", ".join(ids), **_summary(_step_scores(e_rows, ids), conf), "suppressed": False}
+               "questions": ", ".join(ids), **_summary(_step_scores(employee, e_rows, ids), conf), "suppressed": False}
         rows.append(_hide(row) if hidden_for("employee", row["n"], a.min_n) else row)
     c_rows = question_rows(customer, wave)
     steps: dict[str, list[str]] = {}
@@ -193,7 +195,7 @@ def journey_measured_table(customer: CleanSide, employee: CleanSide, engagement:
             steps.setdefault(q.touchpoint, []).append(q.id)
     for tp, ids in steps.items():
         rows.append({"side": "customer", "step": tp, "label": touchpoint_label(tp, lang), "n_questions": len(ids),
-                     "questions": ", ".join(ids), **_summary(_step_scores(c_rows, ids), conf), "suppressed": False})
+                     "questions": ", ".join(ids), **_summary(_step_scores(customer, c_rows, ids), conf), "suppressed": False})
     return pd.DataFrame(rows, columns=JOURNEY_MEASURED_COLUMNS).astype({"n": "Int64", "suppressed": bool})
 
 
@@ -222,7 +224,7 @@ def five_i_table(employee: CleanSide, engagement: Engagement, *, drivers: pd.Dat
         if not ids:
             continue
         row = {"i": i, "label": names[i], "n_questions": len(ids), "questions": ", ".join(ids),
-               **_summary(_step_scores(e_rows, ids), conf), "suppressed": False}
+               **_summary(_step_scores(employee, e_rows, ids), conf), "suppressed": False}
         known = [weights[q] for q in ids if q in weights]
         row["driver_pct"] = float(sum(known)) if known else np.nan
         if hidden_for("employee", row["n"], a.min_n):

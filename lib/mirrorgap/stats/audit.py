@@ -88,14 +88,14 @@ class LinkedTables:
 
         n_cells, n_cols = self.counts.shape
         rows, cols, vals, rhs = [], [], [], []
-        for parent, children in self.sums:
-            members = np.array([parent, *children])
-            signs = np.r_[-1.0, np.ones(len(children))]
-            for col in range(n_cols):
-                rows.append(np.full(len(members), len(rhs)))
-                cols.append(members * n_cols + col)
-                vals.append(signs)
-                rhs.append(0.0)
+        if self.sums:  # sum k, column j is row k · n_cols + j: −parent + Σ children = 0
+            members = np.concatenate([[parent, *children] for parent, children in self.sums])
+            of_sum = np.repeat(np.arange(len(self.sums)), [1 + len(children) for _, children in self.sums])
+            signs = np.concatenate([np.r_[-1.0, np.ones(len(children))] for _, children in self.sums])
+            rows.append((of_sum[:, None] * n_cols + np.arange(n_cols)).ravel())
+            cols.append((members[:, None] * n_cols + np.arange(n_cols)).ravel())
+            vals.append(np.repeat(signs, n_cols))
+            rhs = [0.0] * (len(self.sums) * n_cols)
         sizes = self.sizes()
         for cell in np.flatnonzero(self.size_shown if size_shown is None else size_shown):
             rows.append(np.full(n_cols, len(rhs)))
@@ -123,13 +123,17 @@ class Failure:
     columns: tuple = ()
 
 
-def _highs(c, a, row_lo, row_hi, col_hi, *, sense: int = -1, integer: bool = False, seconds: float = 10.0):
+def _highs(c, a, row_lo, row_hi, col_hi, *, sense: int = -1, integer: bool = False, seconds: float = 10.0,
+           presolve: bool = True):
     """One HiGHS model: optimise c·x over 0 ≤ x ≤ col_hi, row_lo ≤ a x ≤ row_hi (a in CSC).
-    Returns the Highs object, run (sense 1 maximises, −1 minimises)."""
+    Returns the Highs object, run (sense 1 maximises, −1 minimises). presolve: off where only the
+    optimum's value matters (a range), as it costs more than it saves on these small programs."""
     import highspy
 
     h = highspy.Highs()
     h.setOptionValue("output_flag", False)
+    if not presolve:
+        h.setOptionValue("presolve", "off")
     h.setOptionValue("time_limit", float(seconds))
     lp = highspy.HighsLp()
     n = len(c)
@@ -183,7 +187,8 @@ class _Program:
         import highspy
 
         if self.model is None:
-            self.model = _highs(c, self.a_eq, self.b_eq, self.b_eq, np.full(self.n_vars, np.inf), sense=sense)
+            self.model = _highs(c, self.a_eq, self.b_eq, self.b_eq, np.full(self.n_vars, np.inf), sense=sense,
+                                presolve=False)
         else:
             self.model.changeObjectiveSense(highspy.ObjSense.kMaximize if sense > 0 else highspy.ObjSense.kMinimize)
             self.model.changeColsCost(self.n_vars, np.arange(self.n_vars, dtype=np.int32), np.asarray(c, dtype=float))
@@ -208,8 +213,8 @@ class Attacker:
 
     def __post_init__(self):
         self.shown = np.asarray(self.shown, dtype=bool).copy()
-        self.witnesses = [self.tables.counts.copy()]
-        self._stack = None
+        self._stack = self.tables.counts[None].copy()  # witnesses, the first rows of a growing array
+        self._n_witnesses = 1
         self._program = None
         self.size_shown = self.tables.size_shown.copy()
         self._equations = self.tables.equations(self.size_shown)
@@ -265,10 +270,13 @@ class Attacker:
                 const += self.tables.counts[cell, col]
         return c, const
 
+    @property
+    def witnesses(self) -> np.ndarray:
+        """The feasible whole-number tables found so far (witnesses × cells × columns), the truth first."""
+        return self._stack[:self._n_witnesses]
+
     def _witnessed(self, cell: int, columns) -> tuple[int, int]:
-        if self._stack is None or len(self._stack) != len(self.witnesses):
-            self._stack = np.stack(self.witnesses)
-        values = self._stack[:, cell, list(columns)].sum(axis=1)
+        values = self.witnesses[:, cell, list(columns)].sum(axis=1)
         return int(values.min()), int(values.max())
 
     def _witness(self, x: np.ndarray) -> None:
@@ -276,7 +284,10 @@ class Attacker:
         w = self.tables.counts.copy()
         mask = p.var >= 0
         w[mask] = np.rint(x[p.var[mask]]).astype(np.int64)
-        self.witnesses.append(w)
+        if self._n_witnesses == len(self._stack):  # grow by doubling: appends stay cheap
+            self._stack = np.concatenate([self._stack, np.empty_like(self._stack)])
+        self._stack[self._n_witnesses] = w
+        self._n_witnesses += 1
 
     def _lp(self, c: np.ndarray, sense: int) -> float:
         """The LP bound of c·x: its max (sense 1) or min (sense −1); ±inf when unbounded. A whole-number
@@ -370,25 +381,50 @@ class Attacker:
     def cell_failures(self, cell: int) -> list[Failure]:
         """What the attacker pins about one cell: its answer-value counts, its numbers of answers and
         of respondents, and whether its answers could be of one value only."""
-        t, out = self.tables, []
+        out = []
+        for check in self._checks(cell):
+            failure = self._check(cell, check)
+            if failure is not None:
+                out.append(failure)
+        return out
+
+    def first_failure(self, cell: int, passed: set) -> Failure | None:
+        """The first of `cell_failures`, skipping the checks in `passed` (their keys) and adding those
+        that pass: hiding only widens the attacker's ranges, so a check once passed stays passed and a
+        caller that hides between calls need not solve it again."""
+        for check in self._checks(cell):
+            if check[0] in passed:
+                continue
+            failure = self._check(cell, check)
+            if failure is not None:
+                return failure
+            passed.add(check[0])
+        return None
+
+    def _checks(self, cell: int) -> list[tuple]:
+        """The figures to check of a cell, in order, as (key, kind, column, columns): each answer value
+        it has, its answers, its respondents (where hidden and fewer than min_n), a single answer value
+        (where a published group containing it allows two or more)."""
+        t = self.tables
         truth = t.counts[cell]
         values = list(range(t.n_values))
-        checks = [("value", k, [k]) for k in range(len(truth)) if truth[k] > 0]
+        checks = [(("value", k), "value", k, [k]) for k in range(len(truth)) if truth[k] > 0]
         if len(truth) > t.n_values and truth[:t.n_values].sum() > 0:
-            checks.append(("answers", -1, values))
+            checks.append((("answers",), "answers", -1, values))
         small = self.min_n is None or too_small(truth.sum(), self.min_n)
         if len(truth) > 1 and not self.size_shown[cell] and truth.sum() > 0 and small:
-            checks.append(("size", -1, list(range(len(truth)))))
-        for kind, k, columns in checks:
-            ok, lo, hi = self.spans(cell, columns, self.width)
-            if not ok:
-                out.append(Failure(cell, kind, k, lo, hi, tuple(columns)))
+            checks.append((("size",), "size", -1, list(range(len(truth)))))
         present = [k for k in values if truth[k] > 0]
         if len(present) == 1 and len(self.support(cell)) >= 2:
-            others = [k for k in values if k != present[0]]
-            if not self.can_exceed_zero(cell, others):
-                out.append(Failure(cell, "single", present[0], 0, 0, tuple(others)))
-        return out
+            checks.append((("single",), "single", present[0], [k for k in values if k != present[0]]))
+        return checks
+
+    def _check(self, cell: int, check: tuple) -> Failure | None:
+        _, kind, k, columns = check
+        if kind == "single":
+            return None if self.can_exceed_zero(cell, columns) else Failure(cell, kind, k, 0, 0, tuple(columns))
+        ok, lo, hi = self.spans(cell, columns, self.width)
+        return None if ok else Failure(cell, kind, k, lo, hi, tuple(columns))
 
     def explore(self, protect: np.ndarray, rounds: int = 4, seed: int = 0) -> None:
         """Witnesses in bulk: LP vertices that push the counts of the cells to protect every which way
@@ -457,8 +493,10 @@ class Attacker:
         best = None
         for lo, hi in goals:
             self.solves += 1
+            # Without presolve the LP takes half the time; where complements cost the same it may pick
+            # another of them than with presolve (on the demo a crossed cell here and there, no group).
             h = _highs(objective, a, np.r_[b, lo - const], np.r_[b, hi - const], upper, integer=integral,
-                       seconds=self.milp_seconds)
+                       seconds=self.milp_seconds, presolve=integral)
             status, fun, x = _outcome(h)
             if status == "optimal" and (best is None or fun < best[0]):
                 best = (fun, x)

@@ -27,15 +27,21 @@ def hidden_groups(counts: pd.Series, *, min_n: int, total_shown: bool = True) ->
     elsewhere (then the hidden groups together must reach min_n, hiding the next-smallest groups
     as needed). When the total itself is under min_n, everything is hidden.
     """
-    counts = counts.astype(int)
+    by_name = counts.astype(int).sort_index(kind="stable")
+    hidden = hidden_in_partition(by_name.to_numpy(dtype=np.int64), min_n=min_n, total_shown=total_shown)
+    return pd.Series(hidden, index=by_name.index).reindex(counts.index)
+
+
+def hidden_in_partition(counts: np.ndarray, *, min_n: int, total_shown: bool = True) -> np.ndarray:
+    """`hidden_groups` on an array of answers per group, the groups in name order (ties go by it)."""
     hidden = counts < min_n
     if counts.sum() < min_n:
-        return pd.Series(True, index=counts.index)
+        return np.ones(len(counts), dtype=bool)
     if not total_shown or counts[hidden].sum() == 0:  # groups without answers reveal nothing
         return hidden
     # Add the smallest shown groups until the hidden ones together reach min_n (ties by name, stable).
-    order = counts[~hidden].sort_index(kind="stable").sort_values(kind="stable").index
-    for group in order:
+    shown = np.flatnonzero(~hidden)
+    for group in shown[np.argsort(counts[shown], kind="stable")]:
         if counts[hidden].sum() >= min_n:
             break
         hidden[group] = True
@@ -70,21 +76,35 @@ def hidden_cells(counts: pd.DataFrame, *, min_n: int, row_hidden: pd.Series | No
     inner cells are hidden, so that every view tells the same story.
     """
     table = with_margins(counts)
-    a = table.to_numpy(dtype=np.int64)
+    h = hidden_cells_array(
+        counts.to_numpy(dtype=np.int64), min_n=min_n,
+        row_hidden=None if row_hidden is None else row_hidden.reindex(counts.index).fillna(True).to_numpy(dtype=bool),
+        col_hidden=None if col_hidden is None else col_hidden.reindex(counts.columns).fillna(True).to_numpy(dtype=bool))
+    return pd.DataFrame(h, index=table.index, columns=table.columns)
+
+
+def hidden_cells_array(counts: np.ndarray, *, min_n: int, row_hidden: np.ndarray | None = None,
+                       col_hidden: np.ndarray | None = None) -> np.ndarray:
+    """`hidden_cells` on arrays: counts rows × columns without margins, the margins' hidden state per
+    row / column (or None); returns the hidden mask of the table with its margins (last row, column)."""
     n_rows, n_cols = counts.shape
+    a = np.zeros((n_rows + 1, n_cols + 1), dtype=np.int64)
+    a[:n_rows, :n_cols] = counts
+    a[:n_rows, n_cols] = counts.sum(axis=1)
+    a[n_rows, :] = a[:n_rows, :].sum(axis=0)
     h = a < min_n
     if a[n_rows, n_cols] < min_n:
         h[:] = True
-        return pd.DataFrame(h, index=table.index, columns=table.columns)
+        return h
     if row_hidden is not None:
-        h[:n_rows, n_cols] = row_hidden.reindex(counts.index).fillna(True).to_numpy(dtype=bool)
+        h[:n_rows, n_cols] = row_hidden
     if col_hidden is not None:
-        h[n_rows, :n_cols] = col_hidden.reindex(counts.columns).fillna(True).to_numpy(dtype=bool)
+        h[n_rows, :n_cols] = col_hidden
     for _ in range(a.size + 1):
         _settle_lines(a, h, min_n, skip_total_row=col_hidden is not None, skip_total_col=row_hidden is not None)
         leaks = [(i, j) for i, j in _known_cells(a, h) if 0 < a[i, j] < min_n]
         if not leaks:
-            return pd.DataFrame(h, index=table.index, columns=table.columns)
+            return h
         # Widen around the first leak, with inner cells only (margins are the one-way tables' business).
         i, j = leaks[0]
         line = ([(i, c) for c in range(n_cols)] if i < n_rows else []) + \
@@ -92,7 +112,7 @@ def hidden_cells(counts: pd.DataFrame, *, min_n: int, row_hidden: pd.Series | No
         candidates = [(a[cell], cell) for cell in line if not h[cell] and a[cell] > 0]
         if not candidates:
             h[:n_rows, :n_cols] = True
-            return pd.DataFrame(h, index=table.index, columns=table.columns)
+            return h
         h[min(candidates)[1]] = True
     raise RuntimeError("complementary suppression did not settle")  # cannot happen: cells only ever get hidden
 
@@ -220,12 +240,14 @@ def protect_linked(tables: LinkedTables, hidden: np.ndarray, *, min_n: int, widt
                 attacker.hide_size(c)
                 sizes_hidden.append(c)
 
+    passed: dict[int, set] = {}  # per cell the checks passed so far: hiding never un-passes one
     while pending:
         cell = pending[0]
-        failures = attacker.cell_failures(cell)
-        if not failures:
+        failure = attacker.first_failure(cell, passed.setdefault(cell, set()))
+        if failure is None:
             pending.pop(0)
             continue
+        failures = [failure]
         may_hide = ~frozen & (attacker.shown | (attacker.size_shown if size_cost is not None else False))
         if not may_hide.any():
             raise RuntimeError("the frozen cells alone give a small group away")  # their own audit passed
