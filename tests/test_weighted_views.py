@@ -1,0 +1,112 @@
+"""The dashboard's figures with weights and a headcount (issue 13, point 7): the aggregates carry Σw and
+Σw² beside each count — hidden exactly where the counts are — and the invited count per unit and wave,
+so the views (computed from the aggregates only) equal the report's weighted, corrected figures: the
+gap table and NPS for the whole wave and per unit, and the unit heatmap."""
+import numpy as np
+import pytest
+from tests.test_weighted_breakdowns import headcount_of, two_waves, with_headcount
+
+from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
+from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS, read_aggregates, write_aggregates
+from mirrorgap.aggregate.views import AggregateViews, Filters
+from mirrorgap.aggregate.weighted import invited_per_group
+from mirrorgap.analyse.design import side_design
+from mirrorgap.analyse.pipeline import design_gap_table, in_wave, nps_table
+from mirrorgap.analyse.units import group_gap_table
+from mirrorgap.read.weights import WEIGHT
+
+FIGURES = ["customer_n", "customer_mean", "customer_ci_low", "customer_ci_high", "customer_top_box",
+           "customer_top_box_ci_low", "employee_n", "employee_mean", "employee_ci_low", "employee_ci_high",
+           "employee_top_box", "gap", "gap_ci_low", "gap_ci_high", "p_value"]
+
+
+def aggregates(tmp_path, eng, c, e, hc):
+    counts = build_aggregates(eng, c, e)
+    meta = aggregate_meta(eng.model_copy(update={"headcount": None}), c, e, run_id="test")
+    meta["populations"] = {"employee": {w: int(hc[hc["wave"] == w]["invited"].sum()) for w in ("2025", "2026")},
+                           "employee_groups": invited_per_group(eng, e, hc)}
+    folder = write_aggregates(counts, meta, tmp_path)
+    return (*read_aggregates(folder), AggregateViews.from_folder(folder))
+
+
+@pytest.fixture(scope="module")
+def weighted(tmp_path_factory):
+    eng, c, e = two_waves()
+    eng = with_headcount(eng)
+    hc = headcount_of(e)
+    counts, _, views = aggregates(tmp_path_factory.mktemp("run"), eng, c, e, hc)
+    return eng, c, e, hc, counts, views
+
+
+def test_weight_sums_are_hidden_exactly_where_the_counts_are(weighted):
+    eng, c, e, hc, counts, _ = weighted
+    assert {"weight", "weight2"} <= set(counts.columns)
+    hidden = counts["suppressed"].to_numpy()
+    assert counts.loc[hidden, ["weight", "weight2", "count"]].isna().all().all()
+    assert counts.loc[~hidden, ["weight", "weight2"]].notna().all().all()
+    assert hidden[(counts["side"] == "employee").to_numpy()].any()  # the fixture has hidden employee cells
+    # Σw of each shown unit's respondents is the rows' own sum (pandas, not our code)
+    shown = counts[(counts["measure"] == RESPONDENTS) & (counts["dimension"] == "unit") & counts["dimension2"].isna()
+                   & ~counts["suppressed"]]
+    for row in shown.itertuples():
+        clean = c if row.side == "customer" else e
+        rows = clean.frame[(clean.frame["wave"] == row.wave) & (clean.frame["unit"] == row.group)]
+        assert row.weight == pytest.approx(rows[WEIGHT].sum()) and row.weight2 == pytest.approx((rows[WEIGHT] ** 2).sum())
+        assert row.count == len(rows)
+
+
+def test_unweighted_aggregates_have_no_weight_columns(tmp_path):
+    eng, c, e = two_waves(weights=False)
+    assert list(build_aggregates(eng, c, e).columns) == COLUMNS
+
+
+def test_whole_wave_views_equal_the_weighted_corrected_report(weighted):
+    eng, c, e, hc, _, views = weighted
+    cw, ew = in_wave(c, "2026"), in_wave(e, "2026")
+    designs = {clean.side: side_design(clean, eng, headcount=hc, wave="2026") for clean in (cw, ew)}
+    assert designs["employee"].population == int(hc[hc["wave"] == "2026"]["invited"].sum())
+    raw = design_gap_table(cw, ew, eng, designs)
+    view = views.gap_table(Filters(wave="2026"))
+    shown = (view["classification"] != "suppressed").to_numpy()
+    assert shown.sum() == 3
+    for column in FIGURES:
+        assert view.loc[shown, column].to_numpy(float) == pytest.approx(raw.loc[shown, column].to_numpy(float),
+                                                                        rel=1e-9), column
+    want = nps_table(cw, ew, eng, designs)
+    got = views.nps_table(Filters(wave="2026"))
+    assert got[["nps", "ci_low", "ci_high"]].to_numpy(float) == pytest.approx(want[["nps", "ci_low", "ci_high"]].to_numpy(float))
+    unweighted = nps_table(cw, ew, eng)
+    assert got["nps"].iloc[0] != pytest.approx(unweighted["nps"].iloc[0])
+
+
+def test_unit_views_and_heatmap_equal_the_reports_unit_table(weighted):
+    eng, c, e, hc, _, views = weighted
+    report = group_gap_table(c, e, eng, by="unit", wave="2026", headcount=hc)
+    heat = views.unit_gaps(Filters(wave="2026")).set_index(["group", "item"])
+    compared = 0
+    for unit in sorted(report["group"].unique()):
+        rows = report[report["group"] == unit].set_index("item")
+        view = views.gap_table(Filters(wave="2026", unit=unit)).set_index("item")
+        for item, row in rows.iterrows():
+            if row["suppressed"] or view.loc[item, "classification"] == "suppressed":
+                assert np.isnan(heat.loc[(unit, item), "gap"]) == bool(row["suppressed"]) or row["suppressed"]
+                continue
+            for column in ("customer_mean", "customer_ci_low", "employee_mean", "employee_ci_low", "employee_ci_high",
+                           "gap", "gap_ci_low", "gap_ci_high", "p_value"):
+                assert view.loc[item, column] == pytest.approx(row[column], rel=1e-9), (unit, item, column)
+            assert (heat.loc[(unit, item), "gap_ci_low"], heat.loc[(unit, item), "gap_ci_high"]) == pytest.approx(
+                (row["gap_ci_low"], row["gap_ci_high"]), rel=1e-9)
+            compared += 1
+    assert compared >= 9
+
+
+def test_a_crossed_or_uncounted_group_gets_weights_but_no_correction(weighted):
+    eng, c, e, hc, _, views = weighted
+    assert views.population("2026", "unit", "U0") == int(hc[(hc["wave"] == "2026") & (hc["unit"] == "U0")]["invited"].iloc[0])
+    assert views.population("2026", "dept", "Shop") is None
+    assert views.population("2026", "unit", "U0", "dept", "Shop") is None
+    assert views.population(ALL, "unit", "U0") is None  # never the pool
+    report = group_gap_table(c, e, eng.model_copy(update={"headcount": None}), by="dept", wave="2026")
+    row = report.query("group == 'Shop' and item == 'extra'").iloc[0]
+    view = views.gap_table(Filters(wave="2026", employee_segment=("dept", "Shop"))).set_index("item").loc["extra"]
+    assert (view.employee_mean, view.employee_ci_low) == pytest.approx((row.employee_mean, row.employee_ci_low))
