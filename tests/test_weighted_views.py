@@ -1,9 +1,14 @@
 """The dashboard's figures with weights and a headcount (issue 13, point 7): the aggregates carry Σw and
-Σw² beside each count — hidden exactly where the counts are — and the invited count per unit and wave,
-so the views (computed from the aggregates only) equal the report's weighted, corrected figures: the
-gap table and NPS for the whole wave and per unit, and the unit heatmap."""
+Σw² beside each count and the invited count per unit and wave, so the views (computed from the
+aggregates only) equal the report's weighted, corrected figures: the gap table and NPS for the whole
+wave and per unit, and the unit heatmap. The employees' weight sums are written only for a measure
+with no hidden cell: the test below shows what they would give away otherwise."""
+import dataclasses
+
 import numpy as np
+import pandas as pd
 import pytest
+from tests.test_units import synthetic
 from tests.test_weighted_breakdowns import headcount_of, two_waves, with_headcount
 
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
@@ -29,25 +34,60 @@ def aggregates(tmp_path, eng, c, e, hc):
     return (*read_aggregates(folder), AggregateViews.from_folder(folder))
 
 
-@pytest.fixture(scope="module")
-def weighted(tmp_path_factory):
-    eng, c, e = two_waves()
+@pytest.fixture(scope="module", params=["open", "hidden"])
+def weighted(request, tmp_path_factory):
+    """"open": every employee cell shown (the employees' weights written); "hidden": the fixture of
+    `test_weighted_breakdowns`, with small employee groups (their measures' weights withheld)."""
+    eng, c, e = open_waves() if request.param == "open" else two_waves()
     eng = with_headcount(eng)
     hc = headcount_of(e)
     counts, _, views = aggregates(tmp_path_factory.mktemp("run"), eng, c, e, hc)
     return eng, c, e, hc, counts, views
 
 
-def test_weight_sums_are_hidden_exactly_where_the_counts_are(weighted):
+def shown_sides(weighted):
+    """The sides as the views can show them: the employees unweighted where their weights were withheld."""
+    eng, c, e, hc, counts, _ = weighted
+    return c, e if employee_weighted(counts) else dataclasses.replace(e, frame=e.frame.drop(columns=WEIGHT))
+
+
+def open_waves():
+    """Two waves whose employee groups are all large enough (nothing hidden), both sides weighted."""
+    eng, c, e = two_waves()
+    frames = []
+    for seed, wave in ((5, "2025"), (6, "2026")):
+        _, _, big = synthetic(seed=seed, unit_sizes=(30, 30, 30, 30, 30, 30))
+        rng = np.random.default_rng(seed)
+        frames.append(big.frame.assign(wave=wave, dept=rng.choice(["Shop", "Sales"], len(big.frame)),
+                                       tenure=rng.choice(["1-3", "3-10"], len(big.frame)),
+                                       facing=rng.choice(["Ja", "Nej"], len(big.frame)),
+                                       **{WEIGHT: rng.uniform(0.2, 3.0, len(big.frame))}))
+    return eng, c, dataclasses.replace(e, frame=pd.concat(frames, ignore_index=True))
+
+
+def employee_weighted(counts) -> bool:
+    return bool(counts.loc[counts["side"] == "employee", "weight"].notna().any())
+
+
+def test_weight_sums_are_hidden_where_the_counts_are_and_withheld_where_the_employees_are_hidden(weighted):
     eng, c, e, hc, counts, _ = weighted
     assert {"weight", "weight2"} <= set(counts.columns)
     hidden = counts["suppressed"].to_numpy()
     assert counts.loc[hidden, ["weight", "weight2", "count"]].isna().all().all()
-    assert counts.loc[~hidden, ["weight", "weight2"]].notna().all().all()
-    assert hidden[(counts["side"] == "employee").to_numpy()].any()  # the fixture has hidden employee cells
+    customers = (counts["side"] == "customer").to_numpy()
+    assert counts.loc[customers & ~hidden, ["weight", "weight2"]].notna().all().all()
+    employees = counts[counts["side"] == "employee"]
+    for (wave, measure), rows in employees.groupby(["wave", "measure"]):
+        if rows["suppressed"].any():  # a hidden cell: no weight for the measure in that wave, in any cell
+            assert rows["weight"].isna().all() and rows["weight2"].isna().all(), (wave, measure)
+        else:
+            assert rows["weight"].notna().all(), (wave, measure)
+    assert employees["suppressed"].any() == (not employee_weighted(counts))
+    assert employee_weighted(counts) == (len(e.frame) > 300)  # the open fixture (360 employees) has them
     # Σw of each shown unit's respondents is the rows' own sum (pandas, not our code)
     shown = counts[(counts["measure"] == RESPONDENTS) & (counts["dimension"] == "unit") & counts["dimension2"].isna()
-                   & ~counts["suppressed"]]
+                   & ~counts["suppressed"] & counts["weight"].notna()]
+    assert (shown["side"] == "customer").any()
     for row in shown.itertuples():
         clean = c if row.side == "customer" else e
         rows = clean.frame[(clean.frame["wave"] == row.wave) & (clean.frame["unit"] == row.group)]
@@ -61,7 +101,8 @@ def test_unweighted_aggregates_have_no_weight_columns(tmp_path):
 
 
 def test_whole_wave_views_equal_the_weighted_corrected_report(weighted):
-    eng, c, e, hc, _, views = weighted
+    eng, _, _, hc, _, views = weighted
+    c, e = shown_sides(weighted)
     cw, ew = in_wave(c, "2026"), in_wave(e, "2026")
     designs = {clean.side: side_design(clean, eng, headcount=hc, wave="2026") for clean in (cw, ew)}
     assert designs["employee"].population == int(hc[hc["wave"] == "2026"]["invited"].sum())
@@ -80,7 +121,8 @@ def test_whole_wave_views_equal_the_weighted_corrected_report(weighted):
 
 
 def test_unit_views_and_heatmap_equal_the_reports_unit_table(weighted):
-    eng, c, e, hc, _, views = weighted
+    eng, _, _, hc, _, views = weighted
+    c, e = shown_sides(weighted)
     report = group_gap_table(c, e, eng, by="unit", wave="2026", headcount=hc)
     heat = views.unit_gaps(Filters(wave="2026")).set_index(["group", "item"])
     compared = 0
@@ -101,7 +143,8 @@ def test_unit_views_and_heatmap_equal_the_reports_unit_table(weighted):
 
 
 def test_a_crossed_or_uncounted_group_gets_weights_but_no_correction(weighted):
-    eng, c, e, hc, _, views = weighted
+    eng, _, _, hc, _, views = weighted
+    c, e = shown_sides(weighted)
     assert views.population("2026", "unit", "U0") == int(hc[(hc["wave"] == "2026") & (hc["unit"] == "U0")]["invited"].iloc[0])
     assert views.population("2026", "dept", "Shop") is None
     assert views.population("2026", "unit", "U0", "dept", "Shop") is None
@@ -110,3 +153,33 @@ def test_a_crossed_or_uncounted_group_gets_weights_but_no_correction(weighted):
     row = report.query("group == 'Shop' and item == 'extra'").iloc[0]
     view = views.gap_table(Filters(wave="2026", employee_segment=("dept", "Shop"))).set_index("item").loc["extra"]
     assert (view.employee_mean, view.employee_ci_low) == pytest.approx((row.employee_mean, row.employee_ci_low))
+
+
+def test_weights_constant_per_unit_would_give_a_hidden_units_answers_back_so_none_are_written():
+    """Why hiding the counts' cells is not enough: with one weight per unit (raking to unit margins),
+    the hidden units' remainder (total − shown units) of Σw per answer value, divided by its count,
+    names the unit the answers came from. The aggregates write no employee weight for such a measure."""
+    eng, c, e = two_waves()
+    frame = e.frame.copy()
+    sizes = frame.groupby(["wave", "unit"]).size()
+    targets = {u: 20.0 + 7 * k for k, u in enumerate(sorted(frame["unit"].unique()))}
+    frame[WEIGHT] = [targets[u] / sizes[(w, u)] for w, u in zip(frame["wave"], frame["unit"])]
+    e = dataclasses.replace(e, frame=frame)
+    counts = build_aggregates(eng, c, e)
+    units = counts[(counts["side"] == "employee") & (counts["wave"] == "2026") & (counts["dimension"] == "unit")
+                   & counts["dimension2"].isna()]
+    leaks = 0
+    for item in ("extra", "booking", "competence"):
+        hidden = sorted(units[(units["measure"] == item) & units["suppressed"]]["group"])
+        if len(hidden) < 2:
+            continue
+        rows = frame[(frame["wave"] == "2026") & frame["unit"].isin(hidden) & frame[item].notna()]
+        unit_weight = rows.groupby("unit")[WEIGHT].first()
+        for value, part in rows.groupby(item):  # what Σw and the count of the remainder would say
+            per_answer = part[WEIGHT].sum() / len(part)
+            only = [u for u, w in unit_weight.items() if np.isclose(w, per_answer)]
+            if len(only) == 1 and part["unit"].nunique() == 1 and len(part) > 1:
+                leaks += 1  # every answer `value` of the remainder is unit `only[0]`'s
+        assert counts[(counts["side"] == "employee") & (counts["wave"] == "2026") & (counts["measure"] == item)
+                      ]["weight"].isna().all()
+    assert leaks >= 1

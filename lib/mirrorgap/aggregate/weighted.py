@@ -8,10 +8,17 @@ the weighted top-box share and NPS, and Kish's n_eff = (Σw)²/Σw² of the cell
 weights are the report's (`analyse.group_design.rows_design`: the weight column, raked within each
 wave; the pool raked as a whole, as the pooled gap table is).
 
-Hidden exactly where the counts are: a weight sum is written only for a cell and measure whose counts
-are written, so a suppressed cell has no weight either, and the audit's choice of cells carries over.
-Customer cells are not suppressed (as their counts are not). Without weights nothing is added: the
-aggregates are as before.
+Hidden where the counts are, and more: a weight sum is written only for a cell and measure whose counts
+are written — and for the employees, only for a measure (in a wave) of which the audit hides no cell at
+all. Hiding the same cells is not enough. The audit proves that the hidden cells' *counts* cannot be
+pinned; the weight sums are further equations it does not model. With weights constant within a group
+(raking to unit margins gives each unit one weight), the hidden remainder's Σw per answer value is
+Σ_g w_g·c_gv: in the test engagement the remainder of one item had 4 answers "7" with Σw 32 = 4 × 8,
+the weight of one hidden unit only — its four answers given back by subtraction (`tests/
+test_weighted_views.py`). So where an employee measure has a hidden cell its weights are not written;
+the views then show that measure unweighted (still corrected by the headcount). Customer cells are not
+suppressed, and their sums are always written. Without weights nothing is added: the aggregates are as
+before.
 
 **The invited count per group** (`invited_per_group`, in the meta): per wave, each unit's and each
 headcount department's invited count, so a view corrects a unit's or department's employee figures by
@@ -31,7 +38,7 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.read.headcount import check_against
 from mirrorgap.read.recode import CleanSide, waves_of
 
-__all__ = ["WEIGHT_COLUMNS", "invited_per_group", "with_weight_sums", "weight_sums"]
+__all__ = ["WEIGHT_COLUMNS", "invited_per_group", "weight_sums", "with_weight_sums", "withheld_measures"]
 
 WEIGHT_COLUMNS = ["weight", "weight2"]
 _KEY = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure", "value"]
@@ -55,11 +62,26 @@ def _sums(lay, codes: np.ndarray, n_columns: int, w: np.ndarray) -> np.ndarray:
     return out.reshape(len(lay.keys), n_columns)
 
 
+def withheld_measures(side: str, decided: Decision) -> set[tuple]:
+    """(wave, measure) whose weight sums are not written: for the employees, every measure with a
+    hidden cell in its wave — and, when the pool is published (wave None), in any wave, since the pool
+    minus the other waves is a wave (see the module docstring)."""
+    if side != "employee":
+        return set()
+    hidden = {key for key, cells in decided.hidden.items()
+              if (cells & decided.layouts[key[0]].published).any()}
+    if None in decided.layouts:
+        by_measure = {measure for _, measure in hidden}
+        hidden |= {(wave, measure) for wave in decided.layouts for measure in by_measure}
+    return hidden
+
+
 def weight_sums(engagement: Engagement, clean: CleanSide, decided: Decision) -> pd.DataFrame | None:
     """Σw and Σw² per published, shown cell × measure × answer value of one side (columns `_KEY` +
     `WEIGHT_COLUMNS`), for the cells of `decided` (the decision the counts were written with); None
     when the side has no weights."""
     scored = scored_side(clean, engagement)
+    withheld = withheld_measures(clean.side, decided)
     rows = []
     for wave, lay in decided.layouts.items():
         weights = rows_design(clean, engagement, wave).weights
@@ -69,6 +91,8 @@ def weight_sums(engagement: Engagement, clean: CleanSide, decided: Decision) -> 
         label = ALL if wave is None else wave
         published = lay.published
         for measure in measures(scored):
+            if (wave, measure) in withheld:
+                continue
             values, hidden = decided.values[(wave, measure)], decided.hidden[(wave, measure)]
             scores = None if measure not in part else part[measure].to_numpy(dtype=float)
             codes, n_columns = _columns(scores, values, len(part))
