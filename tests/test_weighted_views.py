@@ -183,3 +183,27 @@ def test_weights_constant_per_unit_would_give_a_hidden_units_answers_back_so_non
         assert counts[(counts["side"] == "employee") & (counts["wave"] == "2026") & (counts["measure"] == item)
                       ]["weight"].isna().all()
     assert leaks >= 1
+
+
+def test_the_response_rate_is_shown_beside_a_shown_employee_count_only(weighted):
+    from mirrorgap.dashboard.panels.overview import OverviewPanel
+
+    eng, c, e, hc, counts, views = weighted
+    rows = e.frame[e.frame["wave"] == "2026"]
+    invited = int(hc[hc["wave"] == "2026"]["invited"].sum())
+    assert views.response_rate(Filters(wave="2026")) == pytest.approx((invited, 100 * len(rows) / invited))
+    checked = 0
+    for unit in sorted(rows["unit"].unique()):
+        rate, n = views.response_rate(Filters(wave="2026", unit=unit)), views.respondents("employee", Filters(
+            wave="2026", unit=unit))
+        assert (rate is None) == bool(np.isnan(n))
+        if rate is not None:
+            unit_invited = int(hc[(hc["wave"] == "2026") & (hc["unit"] == unit)]["invited"].iloc[0])
+            assert rate == pytest.approx((unit_invited, 100 * (rows["unit"] == unit).sum() / unit_invited))
+            checked += 1
+    assert checked >= 4
+    assert views.response_rate(Filters(wave="2026", employee_segment=("dept", "Shop"))) is None  # not counted
+    panel = OverviewPanel(views)
+    panel.filters = Filters(wave="2026")
+    panel.refresh()
+    assert f"of {invited} invited" in panel.cards.value or f"av {invited} inbjudna" in panel.cards.value

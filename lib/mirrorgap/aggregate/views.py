@@ -170,6 +170,16 @@ class AggregateViews:
         seg = cell[RESPONDENTS]
         return np.nan if ix.suppressed[seg] else float(ix.n[seg])
 
+    def response_rate(self, filters: Filters) -> tuple[int, float] | None:
+        """(invited, response rate in percent) of the employees the filter selects, where the run had
+        their invited count (the wave, or a unit or department it counts) — and only where the audited
+        respondent count is shown: a rate and the public headcount give the count, so a rate is shown
+        exactly when the count is (the report's `response_rates` rule). None otherwise."""
+        invited, n = self._population(filters), self.respondents("employee", filters)
+        if not invited or not np.isfinite(n):
+            return None
+        return invited, 100.0 * n / invited
+
     def measure_summary(self, side: str, filters: Filters, measure: str) -> tuple[int, float, float] | None:
         """(n, mean, SD) on POMP of one measure (an item, a question, a score such as
         "stage:feedback") in the selected cell; None when suppressed or absent. Weighted where the

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from mirrorgap import __version__
 from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.numbers import fmt_number, fmt_percent
 from mirrorgap.config.paths import TEMPLATES_DIR
 from mirrorgap.config.texts import section, tree
 from mirrorgap.deliver.narrative import summary_markdown
@@ -67,7 +67,7 @@ def _response_rates(results: Results, t: dict) -> list[dict]:
     rows = []
     for r in rates.itertuples():
         group = everyone if r.by == "" else r.group if not r.by2 else f"{r.group} × {r.group2}"
-        rate = fmt_number(r.response_rate, lang) + ("%" if lang == "en" else " %")
+        rate = fmt_percent(r.response_rate, lang)
         rows.append({"wave": r.wave, "group": group, "invited": fmt_number(r.invited, lang),
                      "responded": too_few if r.suppressed else fmt_number(r.responded, lang),
                      "rate": too_few if r.suppressed else rate})

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from mirrorgap.analyse.gaps import UNTESTED
-from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.numbers import fmt_number, fmt_percent
 from mirrorgap.config.texts import section
 from mirrorgap.stats.small_groups import hidden_for
 
@@ -50,7 +50,7 @@ def design_text(results) -> str:
             total = totals.iloc[0]
             responded = respondents_words({"employee": results.respondents["employee"]}, min_n=eng.analysis.min_n,
                                           language=lang)["employee"]
-            rate = "–" if total.suppressed else fmt_number(total.response_rate, lang) + ("%" if lang == "en" else " %")
+            rate = "–" if total.suppressed else fmt_percent(total.response_rate, lang)
             parts.append(words["fpc"].format(invited=invited, responded=responded, rate=rate))
             parts.append(words["fpc_where"].format(groups=_counted_groups(eng.headcount, words)))
         else:
