@@ -158,10 +158,13 @@ def rows_design(clean: CleanSide, engagement: Engagement, wave: str | None, *,
     """The design of the side's rows of `wave` (see `wave_rows`). Rows that hold one wave only count
     as that wave (a side already restricted to the analysed wave). The headcount applies to the
     employees of one wave, or of a side without waves."""
+    spec = engagement.headcount
+    counted = clean.side == "employee" and headcount is not None and spec is not None
+    if WEIGHT not in clean.frame and not engagement.side(clean.side).rake_to and not counted:
+        return RowsDesign()  # no design: no copy of the rows (a million-row side is asked many times)
     rows = wave_rows(clean, wave)
     weights = side_weights(rows, engagement.side(clean.side))
-    spec = engagement.headcount
-    if clean.side != "employee" or headcount is None or spec is None:
+    if not counted:
         return RowsDesign(weights=weights)
     if "wave" in rows.frame:
         found = rows.frame["wave"].dropna().astype(str).unique()

@@ -108,18 +108,25 @@ def gap_direction(gap_from: float, gap_to: float, ci_low: float, ci_high: float)
     return "unchanged"
 
 
-def _summaries(clean: CleanSide, item: str, designs: dict[str, RowsDesign], *,
+def _summaries(clean: CleanSide, item: str, designs: dict[str, tuple[np.ndarray, RowsDesign]], *,
                conf: float) -> dict[str, GroupSummary]:
-    """One item's mean on POMP in each wave (the keys of `designs`), weighted and corrected by that
-    wave's own design: its weights, and the employees' FPC from that wave's invited count."""
+    """One item's mean on POMP in each wave (the keys of `designs`: the wave's rows and its design),
+    weighted and corrected by that wave's own design: its weights, and the employees' FPC from that
+    wave's invited count."""
     scale = clean.scales[item]
     scores = pomp(clean.frame[item], scale.min, scale.max)  # this item only, not every item's POMP per call
-    waves = clean.frame["wave"].astype(str)
     out = {}
-    for wave, design in designs.items():
-        values = scores[(waves == str(wave)).to_numpy()].reset_index(drop=True)  # row k = the wave's row k
+    for wave, (rows, design) in designs.items():
+        values = scores[rows].reset_index(drop=True)  # row k = the wave's row k, as the design's
         out[wave] = design.summary(values, conf=conf, population=design.population())
     return out
+
+
+def _wave_designs(clean: CleanSide, engagement: Engagement, waves: list[str],
+                  headcount: pd.DataFrame | None) -> dict[str, tuple[np.ndarray, RowsDesign]]:
+    """Per wave its rows (a mask, found once for all items) and its design."""
+    labels = clean.frame["wave"].astype(str).to_numpy() if waves else None
+    return {w: (labels == str(w), rows_design(clean, engagement, w, headcount=headcount)) for w in waves}
 
 
 def _effective(s: GroupSummary) -> tuple[float, float, float]:
@@ -159,8 +166,8 @@ def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
         pooled_shown = analysis.wave == "all"
     c_waves, e_waves = waves_of(customer), waves_of(employee)
     shared = [w for w in c_waves if w in set(e_waves)]
-    c_designs = {w: rows_design(customer, engagement, w) for w in c_waves}
-    e_designs = {w: rows_design(employee, engagement, w, headcount=headcount) for w in e_waves}
+    c_designs = _wave_designs(customer, engagement, c_waves, None)
+    e_designs = _wave_designs(employee, engagement, e_waves, headcount)
     rows = []
     for item in engagement.analysed_items:
         base = {"item": item.id, "label": display_label(item, engagement.language)}
