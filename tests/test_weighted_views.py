@@ -4,6 +4,8 @@ aggregates only) equal the report's weighted, corrected figures: the gap table a
 wave and per unit, and the unit heatmap. The employees' weight sums are written only for a measure
 with no hidden cell: the test below shows what they would give away otherwise."""
 import dataclasses
+import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -207,3 +209,36 @@ def test_the_response_rate_is_shown_beside_a_shown_employee_count_only(weighted)
     panel.filters = Filters(wave="2026")
     panel.refresh()
     assert f"of {invited} invited" in panel.cards.value or f"av {invited} inbjudna" in panel.cards.value
+
+
+def test_the_whole_surveys_steps_are_the_weighted_reports():
+    """Stages, the 5 I's and the indices from the aggregates' weighted counts equal the report's
+    weighted, headcount-corrected tables (the employees here have no hidden cell, so their weights are written)."""
+    from tests.test_weighted_breakdowns import question_sides
+
+    from mirrorgap.aggregate.survey import step_table
+    from mirrorgap.analyse.questions import five_i_table, index_table, journey_measured_table
+
+    eng, c, e = question_sides()
+    eng = with_headcount(eng)
+    hc = headcount_of(e)
+    counts = build_aggregates(eng, c, e)
+    assert employee_weighted(counts) and not counts.loc[counts["side"] == "employee", "suppressed"].any()
+    meta = aggregate_meta(eng.model_copy(update={"headcount": None}), c, e, run_id="test")
+    meta["populations"] = {"employee": {"2026": int(hc["invited"].sum())},
+                           "employee_groups": invited_per_group(eng, e, hc)}
+    views = AggregateViews.from_folder(write_aggregates(counts, meta, Path(tempfile.mkdtemp())))
+    stages = journey_measured_table(c, e, eng, wave="2026", headcount=hc)
+    card = five_i_table(e, eng, wave="2026", headcount=hc)
+    indices = index_table(c, e, eng, wave="2026", headcount=hc)
+    for kind, want in (("stage", stages[stages["side"] == "employee"]), ("five_i", card),
+                       ("index", indices[(indices["by"] == "") & (indices["side"] == "employee")])):
+        got = step_table(views, Filters(wave="2026"), kind)
+        got = got[got["side"] == "employee"]
+        assert got["n"].astype(int).tolist() == want["n"].astype(int).tolist(), kind
+        assert got[["mean", "ci_low", "ci_high"]].to_numpy(float) == pytest.approx(
+            want[["mean", "ci_low", "ci_high"]].to_numpy(float), rel=1e-9), kind
+    unit_a = step_table(views, Filters(wave="2026", unit="A"), "index")
+    want = indices[(indices["by"] == "unit") & (indices["group"] == "A") & (indices["side"] == "employee")]
+    assert unit_a.loc[unit_a["side"] == "employee", ["mean", "ci_low", "ci_high"]].to_numpy(float) == pytest.approx(
+        want[["mean", "ci_low", "ci_high"]].to_numpy(float), rel=1e-9)
