@@ -319,3 +319,14 @@ def test_each_index_per_unit_has_a_slide_without_hidden_units(deck, demo):
         shown = part[~part["suppressed"]]
         assert list(chart.plots[0].categories) == shown["group"].tolist()
         np.testing.assert_allclose(list(chart.plots[0].series[0].values), shown["mean"].to_numpy(float))
+
+
+def test_a_long_method_text_is_set_smaller_so_it_stays_in_its_box():
+    """Weights on both sides and a headcount add four sentences: the text shrinks (area ∝ size²), never
+    under 8 pt; the demo's method text (headcount only, ~1,600 characters) keeps 12 pt."""
+    from mirrorgap.deliver.deck.slides.method import FITS_AT_12PT, text_size
+
+    assert text_size(1616) == 12 and text_size(FITS_AT_12PT) == 12
+    sizes = [text_size(n) for n in (1800, 2300, 2700, 4000, 10_000)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] < 12 and sizes[-1] == 8
+    assert text_size(2593) * text_size(2593) * 2593 <= 12 * 12 * FITS_AT_12PT * 1.05
