@@ -82,10 +82,15 @@ def test_filtered_views_equal_raw_rows(demo, filters, customer_mask, employee_ma
     c = subset(c, customer_mask(c.frame)) if customer_mask else c
     e = subset(e, employee_mask(e.frame)) if employee_mask else e
     view = views.gap_table(Filters(wave="2026", **filters))
-    # all employees of the wave: the headcount's finite-population correction, as in the report
-    designs = {"customer": SideDesign(), "employee": SideDesign() if employee_mask else
-               side_design(e, eng, headcount=load_headcount(eng), wave="2026")}
-    assert (designs["employee"].population is not None) == (employee_mask is None)
+    # all employees of the wave, or one unit (the demo's headcount is per unit): the headcount's
+    # finite-population correction by that group's own invited count, as in the report's unit table;
+    # a department or a crossed cell the headcount does not count: none
+    headcount = load_headcount(eng)
+    unit_only = "unit" in filters and "employee_segment" not in filters
+    invited = headcount[(headcount["wave"] == "2026") & (headcount["unit"] == filters.get("unit"))]["invited"].sum()
+    designs = {"customer": SideDesign(), "employee": SideDesign(population=int(invited)) if unit_only else
+               SideDesign() if employee_mask else side_design(e, eng, headcount=headcount, wave="2026")}
+    assert (designs["employee"].population is not None) == (employee_mask is None or unit_only)
     assert_same(view, design_gap_table(c, e, eng, designs))
     assert (view["classification"] != "suppressed").sum() >= 1
     raw_nps = nps_table(c, e, eng, designs)

@@ -421,3 +421,14 @@ def test_chart_labels_write_decimals_as_the_language_does(deck, demo):
                 for part in re.findall(r"<c:(?:dLbls|dLbl|valAx)>.*?</c:(?:dLbls|dLbl|valAx)>", chart_xml, re.S):
                     codes = re.findall(r'formatCode="([^"]*)"', part)
                     assert not any(re.search(r"0\.0", code) for code in codes), (name, codes)
+
+
+def test_a_long_method_text_is_set_smaller_so_it_stays_in_its_box():
+    """Weights on both sides and a headcount add four sentences: the text shrinks (area ∝ size²), never
+    under 8 pt; the demo's method text (headcount only, ~1,600 characters) keeps 12 pt."""
+    from mirrorgap.deliver.deck.slides.method import FITS_AT_12PT, text_size
+
+    assert text_size(1616) == 12 and text_size(FITS_AT_12PT) == 12
+    sizes = [text_size(n) for n in (1800, 2300, 2700, 4000, 10_000)]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] < 12 and sizes[-1] == 8
+    assert text_size(2593) * text_size(2593) * 2593 <= 12 * 12 * FITS_AT_12PT * 1.05

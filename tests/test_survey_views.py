@@ -24,10 +24,24 @@ def demo():
     return demo_aggregates()
 
 
+def invited(demo, side: str, wave: str, cell: dict) -> int | None:
+    """The demo headcount's invited count for an employee cell it counts (the wave, or a unit of it);
+    None where the report's breakdowns apply no finite-population correction."""
+    from mirrorgap.analyse.pipeline import load_headcount
+
+    if side != "employee" or set(cell) - {"unit"}:
+        return None
+    hc = load_headcount(demo.engagement)
+    rows = hc[hc["wave"] == wave]
+    return int((rows if not cell else rows[rows["unit"] == cell["unit"]])["invited"].sum())
+
+
 def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, float, float, float]]:
     """measure -> (n, mean, CI) straight from the clean rows: each respondent's mean POMP over the
     step's questions answered (an index: at least its `min_answered`), in the rows of `cell`; on the
-    10-point grid (ties to the even ten) where the meta gives the step one."""
+    10-point grid (ties to the even ten) where the meta gives the step one; an employee cell the
+    headcount counts has its half-width × √(1 − n/N), the finite-population correction."""
+    population = invited(demo, side, wave, cell)
     clean = demo.customer if side == "customer" else demo.employee
     frame = clean.frame[clean.frame["wave"] == wave]
     for column, group in cell.items():
@@ -46,7 +60,9 @@ def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, fl
             score = np.array([round(round(x, 6) / spec["grid"]) * spec["grid"] if np.isfinite(x) else x
                               for x in score])  # Python's round: ties to the even ten
         m = mean_ci(score[np.isfinite(score)])
-        out[spec["measure"]] = (m.n, m.mean, m.ci_low, m.ci_high)
+        factor = np.sqrt(1 - m.n / population) if population else 1.0
+        half = (m.ci_high - m.ci_low) / 2 * factor
+        out[spec["measure"]] = (m.n, m.mean, m.mean - half, m.mean + half)
     return out
 
 
@@ -83,12 +99,16 @@ def test_steps_follow_the_filters_and_equal_the_raw_rows(demo, filters, cell):
 
 
 def test_the_dashboard_steps_are_the_reports(demo):
-    """Same definition as the report (`analyse.questions`): same n, mean and CI for the whole wave —
-    the engagement index (41 possible scores) on the 10-point grid in both, a two-question stage exact."""
+    """Same definition as the report (`analyse.questions`, with the run's headcount): same n, mean and
+    CI for the whole wave — the engagement index (41 possible scores) on the 10-point grid in both, a
+    two-question stage exact."""
+    from mirrorgap.analyse.pipeline import load_headcount
+
     grids = {s["measure"]: s["grid"] for s in demo.meta["scores"]["employee"]}
     assert grids["index:engagement"] == 10 and grids["stage:feedback"] is None
     eng, c, e = demo.engagement, demo.customer, demo.employee
-    report = journey_measured_table(c, e, eng, wave="2026")
+    hc = load_headcount(eng)
+    report = journey_measured_table(c, e, eng, wave="2026", headcount=hc)
     for kind, side in (("stage", "employee"), ("touchpoint", "customer")):
         ours = step_table(demo.views, Filters(wave="2026"), kind)
         theirs = report[report["side"] == side]
@@ -96,14 +116,16 @@ def test_the_dashboard_steps_are_the_reports(demo):
         assert ours["n"].astype(int).tolist() == theirs["n"].astype(int).tolist()
         np.testing.assert_allclose(ours[["mean", "ci_low", "ci_high"]].to_numpy(float),
                                    theirs[["mean", "ci_low", "ci_high"]].to_numpy(float), atol=1e-6)
-    card = five_i_table(e, eng, wave="2026")
+    card = five_i_table(e, eng, wave="2026", headcount=hc)
     ours = step_table(demo.views, Filters(wave="2026"), "five_i")
     assert ours["key"].tolist() == card["i"].tolist()
-    np.testing.assert_allclose(ours["mean"].to_numpy(float), card["mean"].to_numpy(float), atol=1e-6)
-    indices = index_table(c, e, eng, wave="2026")
+    np.testing.assert_allclose(ours[["mean", "ci_low", "ci_high"]].to_numpy(float),
+                               card[["mean", "ci_low", "ci_high"]].to_numpy(float), atol=1e-6)
+    indices = index_table(c, e, eng, wave="2026", headcount=hc)
     totals = indices[indices["by"] == ""]
     ours = step_table(demo.views, Filters(wave="2026"), "index")
-    np.testing.assert_allclose(ours["mean"].to_numpy(float), totals["mean"].to_numpy(float), atol=1e-6)
+    np.testing.assert_allclose(ours[["mean", "ci_low", "ci_high"]].to_numpy(float),
+                               totals[["mean", "ci_low", "ci_high"]].to_numpy(float), atol=1e-6)
     assert ours["n"].astype(int).tolist() == totals["n"].astype(int).tolist()
 
 

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
+from mirrorgap.aggregate.weighted import invited_per_group, with_weight_sums
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.disclosure import Decision, crossings, dimensions, measures, side_decision
 from mirrorgap.analyse.journeys import touchpoint_label
@@ -68,7 +69,8 @@ def build_aggregates(engagement: Engagement, customer: CleanSide, employee: Clea
         rows += _side_rows(clean, engagement)
     frame = pd.DataFrame(rows, columns=COLUMNS)
     frame["count"] = frame["count"].astype("Int64")
-    return frame
+    # weighted runs: Σw and Σw² beside each count, hidden where the count is (`aggregate.weighted`)
+    return with_weight_sums(frame, engagement, [(c, decision(engagement, c)) for c in (customer, employee)])
 
 
 def score_meta(engagement: Engagement, side: str) -> list[dict]:
@@ -110,7 +112,9 @@ def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanS
         "branding": engagement.branding.model_dump(mode="json"),
     }
     if engagement.headcount is not None:
-        meta["populations"] = {"employee": invited_per_wave(engagement, employee)}
+        meta["populations"] = {"employee": invited_per_wave(engagement, employee),
+                               "employee_groups": invited_per_group(engagement, employee,
+                                                                    read_headcount(engagement.headcount))}
     return meta
 
 

@@ -40,6 +40,9 @@ def frame_columns(counts: pd.DataFrame) -> dict:
     columns["value"] = counts["value"].to_numpy(dtype=float)
     columns["count"] = counts["count"].astype("Float64").fillna(0).to_numpy(dtype=np.int64)
     columns["suppressed"] = counts["suppressed"].to_numpy(dtype=bool)
+    for name in ("weight", "weight2"):  # a weighted run's sums of weights (`aggregate.weighted`)
+        if name in counts:
+            columns[name] = counts[name].astype(float).to_numpy()
     return columns
 
 
@@ -65,6 +68,9 @@ class CountIndex:
         self.ends = np.append(self.starts[1:], len(order))
         self.values = value[order]
         self.counts = np.asarray(columns["count"], dtype=np.int64)[order]
+        # Σw and Σw² per answer value (None: an unweighted run); NaN on an unweighted side's rows
+        self.weights = (np.asarray(columns["weight"], dtype=float)[order], np.asarray(columns["weight2"], dtype=float)[order]
+                        ) if "weight" in columns else None
         self.suppressed = np.asarray(columns["suppressed"], dtype=bool)[order][self.starts]
         heads = [n[c[self.starts]] for n, c in zip(names, codes)]
         self.measures, self.sides = heads[-1], heads[0]
@@ -96,6 +102,31 @@ class CountIndex:
         self.top = total(c * top_box(scores, top_box_at))
         promoters, passives, detractors = nps_groups(values)
         self.promoters, self.passives, self.detractors = total(c * promoters), total(c * passives), total(c * detractors)
+        self.n_eff = None
+        if self.weights is not None:
+            self._weighted(total, scores, seg_of_row, top_box(scores, top_box_at), (promoters, passives, detractors))
+
+    def _weighted(self, total, scores, seg_of_row, top, groups) -> None:
+        """The weighted figures of the segments whose rows carry weights (a weighted side): mean, SD
+        (the weighted variance × n_eff/(n_eff − 1), as `stats.survey.weighted_summary`), top-box
+        "count" (weighted share × n), Kish's n_eff; the NPS groups' weight sums. Other segments keep
+        their plain figures and n_eff NaN (unweighted)."""
+        w, w2 = (np.nan_to_num(x) for x in self.weights)
+        weighted = total(np.isfinite(self.weights[0]).astype(float)) > 0
+        sw, sw2 = total(w), total(w2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            mean = total(w * scores) / sw
+            n_eff = sw * sw / sw2
+            var0 = total(w * (scores - mean[seg_of_row]) ** 2) / sw
+            sd = np.sqrt(var0 * n_eff / (n_eff - 1))
+            sd = np.where(n_eff > 1 + 1e-12, sd, np.nan)
+            share = total(w * top) / sw
+        use = weighted & (sw > 0)
+        self.mean = np.where(use, mean, self.mean)
+        self.sd = np.where(use, sd, self.sd)
+        self.top = np.where(use, share * self.n, self.top)
+        self.n_eff = np.where(use, n_eff, np.nan)
+        self.nps_weights = tuple(np.where(use, total(w * g), np.nan) for g in groups)
 
     def cell(self, key: tuple) -> dict[str, int] | None:
         """measure -> segment number of a cell (side, wave, dimension, group, dimension2, group2)."""

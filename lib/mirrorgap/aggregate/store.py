@@ -56,5 +56,10 @@ def read_count_columns(folder: Path) -> dict:
             columns[name] = column.fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
         else:
             columns[name] = column.to_numpy(zero_copy_only=False).copy()
+    names = set(source.schema_arrow.names)
+    for name in ("weight", "weight2"):  # a weighted run's sums of weights (`aggregate.weighted`)
+        if name in names:
+            columns[name] = source.read(columns=[name], use_threads=False).column(0).combine_chunks().to_numpy(
+                zero_copy_only=False).astype(float)
     pa.default_memory_pool().release_unused()  # the decoding buffers go back, not kept by the kernel
     return columns

@@ -41,7 +41,7 @@ def step_table(views: AggregateViews, filters: Filters, kind: str) -> pd.DataFra
                 rows.append({**row, "n": np.nan, "mean": np.nan, "ci_low": np.nan, "ci_high": np.nan,
                              "suppressed": True})
                 continue
-            m = mean_ci_from_summary(*summary, conf=conf)
+            m = mean_ci_from_summary(*summary, conf=conf, design=views.measure_design(side, filters, spec["measure"]))
             rows.append({**row, "n": m.n, "mean": m.mean, "ci_low": m.ci_low, "ci_high": m.ci_high,
                          "suppressed": False})
     return pd.DataFrame(rows, columns=STEP_COLUMNS).astype({"n": "Float64", "suppressed": bool})

@@ -16,9 +16,9 @@ from mirrorgap.config.params import Analysis, MirrorItem
 from mirrorgap.config.texts import section
 from mirrorgap.errors import UnknownScope
 from mirrorgap.stats.estimators import welch_ci_arrays
-from mirrorgap.stats.nps import NPS_COLUMNS, nps_from_counts
+from mirrorgap.stats.nps import NPS_COLUMNS, nps_from_counts, nps_from_weight_sums
 from mirrorgap.stats.small_groups import too_small
-from mirrorgap.stats.survey import fpc_share
+from mirrorgap.stats.survey import SIMPLE, Design, fpc_mean, fpc_share
 
 SIDES = ("customer", "employee")
 
@@ -81,14 +81,28 @@ class AggregateViews:
 
     def _summaries(self, side: str, filters: Filters) -> tuple[dict, set]:
         """item -> (n, mean, SD, top-box count) on POMP of the selected cell, and the measures that
-        are suppressed (all of them when the cell does not exist)."""
+        are suppressed (all of them when the cell does not exist). A weighted cell's figures are
+        weighted (its top-box "count" the weighted share × n, as `analyse.design.design_summaries`)."""
         cell, ix = self._cell(side, filters), self._index
         if cell is None:
             return {}, {i.id for i in self.items} | {NPS}
         hidden = {m for m, seg in cell.items() if ix.suppressed[seg]}
-        shown = {m: (int(ix.n[seg]), float(ix.mean[seg]), float(ix.sd[seg]), int(ix.top[seg]))
+        shown = {m: (int(ix.n[seg]), float(ix.mean[seg]), float(ix.sd[seg]),
+                     int(ix.top[seg]) if self._n_eff(seg) is None else float(ix.top[seg]))
                  for m, seg in cell.items() if m != NPS and not ix.suppressed[seg]}
         return shown, hidden
+
+    def _n_eff(self, seg: int) -> float | None:
+        """Kish's n_eff of a segment (None: unweighted)."""
+        n_eff = self._index.n_eff
+        return None if n_eff is None or not np.isfinite(n_eff[seg]) else float(n_eff[seg])
+
+    def _designs(self, side: str, filters: Filters, summaries: dict) -> dict | None:
+        """item -> (n_eff, population) of a side's shown items (None: neither weights nor headcount)."""
+        cell = self._cell(side, filters) or {}
+        population = self._population(filters) if side == "employee" else None
+        designs = {m: (self._n_eff(cell[m]), population) for m in summaries}
+        return designs if any(d != (None, None) for d in designs.values()) else None
 
     def _items(self, filters: Filters) -> list[MirrorItem]:
         return [i for i in self.items if (filters.touchpoint in (None, i.touchpoint))
@@ -104,19 +118,26 @@ class AggregateViews:
         summaries, hidden = {}, {}
         for side in SIDES:
             summaries[side], hidden[side] = self._summaries(side, filters)
-        population = self._population(filters)
-        designs = ({"employee": {item: (None, population) for item in summaries["employee"]}}
-                   if population is not None else None)
+        designs = {side: d for side in SIDES if (d := self._designs(side, filters, summaries[side])) is not None}
         gaps = gap_table_from_summaries(summaries, self.scales, self._items(filters), self.analysis,
-                                        language=self.language, hidden=hidden, designs=designs)
+                                        language=self.language, hidden=hidden, designs=designs or None)
         return gap_table_for_metric(gaps, self.analysis)
 
     def _population(self, filters: Filters) -> int | None:
-        """How many employees were invited in the filter's wave, when the run had a headcount and the
-        filter selects all employees (the report corrects the whole company's figures, not a group's)."""
-        if filters.cell("employee") != (ALL, ALL, None, None):
+        """How many employees were invited in the filter's wave and group, when the run had a headcount:
+        all employees, or a unit or department the headcount counts (its own invited count, as the
+        report's breakdowns take it); None for other groups, crossed groups and the pool."""
+        return self.population(str(filters.wave), *filters.cell("employee"))
+
+    def population(self, wave: str, dim: str, group: str, dim2: str | None = None, group2: str | None = None
+                   ) -> int | None:
+        """The invited count of one employee cell (see `_population`)."""
+        populations = self.meta.get("populations", {})
+        if (dim, group, dim2) == (ALL, ALL, None):
+            return populations.get("employee", {}).get(wave)
+        if dim2 is not None:
             return None
-        return self.meta.get("populations", {}).get("employee", {}).get(str(filters.wave))
+        return populations.get("employee_groups", {}).get(wave, {}).get(dim, {}).get(str(group))
 
     def nps_table(self, filters: Filters) -> pd.DataFrame:
         """NPS (customers) and eNPS (employees) for a filter; a suppressed side has NaN figures."""
@@ -130,8 +151,12 @@ class AggregateViews:
                              **{k: np.nan for k in NPS_COLUMNS[3:]}})
                 continue
             fpc = fpc_share(int(ix.n[seg]), self._population(filters)) if side == "employee" else 1.0
+            conf = 1 - self.analysis.alpha
             r = nps_from_counts(int(ix.promoters[seg]), int(ix.passives[seg]), int(ix.detractors[seg]),
-                                conf=1 - self.analysis.alpha, fpc=fpc)
+                                conf=conf, fpc=fpc)
+            if self._n_eff(seg) is not None:  # weighted shares, the interval on Kish's n_eff
+                r = nps_from_weight_sums(r, *(float(g[seg]) for g in ix.nps_weights), n_eff=self._n_eff(seg),
+                                         conf=conf, fpc=fpc)
             rows.append({"side": side, "label": label, **{k: getattr(r, k) for k in NPS_COLUMNS[2:]}})
         return pd.DataFrame(rows, columns=NPS_COLUMNS)
 
@@ -145,14 +170,34 @@ class AggregateViews:
         seg = cell[RESPONDENTS]
         return np.nan if ix.suppressed[seg] else float(ix.n[seg])
 
+    def response_rate(self, filters: Filters) -> tuple[int, float] | None:
+        """(invited, response rate in percent) of the employees the filter selects, where the run had
+        their invited count (the wave, or a unit or department it counts) — and only where the audited
+        respondent count is shown: a rate and the public headcount give the count, so a rate is shown
+        exactly when the count is (the report's `response_rates` rule). None otherwise."""
+        invited, n = self._population(filters), self.respondents("employee", filters)
+        if not invited or not np.isfinite(n):
+            return None
+        return invited, 100.0 * n / invited
+
     def measure_summary(self, side: str, filters: Filters, measure: str) -> tuple[int, float, float] | None:
         """(n, mean, SD) on POMP of one measure (an item, a question, a score such as
-        "stage:feedback") in the selected cell; None when suppressed or absent."""
+        "stage:feedback") in the selected cell; None when suppressed or absent. Weighted where the
+        run was (`measure_design` gives its n_eff and finite-population factor)."""
         seg = (self._cell(side, filters) or {}).get(measure)
         if seg is None or self._index.suppressed[seg]:
             return None
         ix = self._index
         return int(ix.n[seg]), float(ix.mean[seg]), float(ix.sd[seg])
+
+    def measure_design(self, side: str, filters: Filters, measure: str) -> Design:
+        """The estimators' design of one measure in the selected cell: Kish's n_eff (weighted runs) and
+        √(1 − n/N) for an employee cell whose invited count the run had."""
+        seg = (self._cell(side, filters) or {}).get(measure)
+        if seg is None:
+            return SIMPLE
+        population = self._population(filters) if side == "employee" else None
+        return Design(n_eff=self._n_eff(seg), fpc=fpc_mean(int(self._index.n[seg]), population))
 
     def distribution(self, item: str, side: str, filters: Filters) -> pd.DataFrame | None:
         """Counts and shares of each answer value of one item on one side; None when suppressed."""
@@ -170,9 +215,15 @@ class AggregateViews:
         ids = [i.id for i in items]
         customer_units = {str(u) for u in self.meta["groups"]["customer"].get("unit", [])}
         units = [str(u) for u in self.meta["groups"]["employee"].get("unit", []) if str(u) in customer_units]
-        (nc, mc, sc, hc), (ne, me, se, he) = (self._unit_grid(side, filters, units, ids) for side in SIDES)
+        (nc, mc, sc, hc, kc), (ne, me, se, he, ke) = (self._unit_grid(side, filters, units, ids) for side in SIDES)
         hidden = he | hc | too_small(ne, self.analysis.min_n)
-        diff, low, high = welch_ci_arrays(ne, me, se, nc, mc, sc, conf=1 - self.analysis.alpha)
+        # the employees' own invited count per unit (the report's unit table): √(1 − n/N) on sd
+        invited = np.array([self.population(str(filters.wave), "unit", u, *(filters.employee_segment or (None,)))
+                            or np.nan for u in units for _ in ids], dtype=float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fpc = np.where(np.isfinite(invited) & (invited > 0), np.sqrt(np.clip(1 - ne / invited, 0, 1)), 1.0)
+        # Welch with each cell's design: n_eff for n, sd × fpc (as `welch_from_summary` with a Design)
+        diff, low, high = welch_ci_arrays(ke, me, se * fpc, kc, mc, sc, conf=1 - self.analysis.alpha)
         gap = np.where(hidden, np.nan, diff)
         labels = [display_label(i, self.language) for i in items]
         return pd.DataFrame({
@@ -193,10 +244,12 @@ class AggregateViews:
         seg = np.where(have, seg, 0)
         if not len(ix.n):
             have = np.zeros_like(have)
-            return np.zeros(len(seg)), np.full(len(seg), np.nan), np.full(len(seg), np.nan), ~have
+            return (np.zeros(len(seg)), np.full(len(seg), np.nan), np.full(len(seg), np.nan), ~have,
+                    np.zeros(len(seg)))
         hidden = ~have | ix.suppressed[seg]
         n = np.where(hidden, 0.0, ix.n[seg])
-        return n, np.where(hidden, np.nan, ix.mean[seg]), np.where(hidden, np.nan, ix.sd[seg]), hidden
+        n_var = n if ix.n_eff is None else np.where(np.isfinite(ix.n_eff[seg]) & ~hidden, ix.n_eff[seg], n)
+        return n, np.where(hidden, np.nan, ix.mean[seg]), np.where(hidden, np.nan, ix.sd[seg]), hidden, n_var
 
     def waves(self) -> list[str]:
         """Waves both sides have, in order; then the pool ("all") when the run published one

@@ -21,13 +21,12 @@ import pandas as pd
 
 from mirrorgap.analyse.disclosure import RESPONDENTS, side_decision
 from mirrorgap.analyse.gaps import counts_summary, value_counts
-from mirrorgap.config.params import Engagement, SideSpec
+from mirrorgap.analyse.group_design import side_weights
+from mirrorgap.config.params import Engagement
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.headcount import check_against
-from mirrorgap.read.recode import BLANK, CleanSide
-from mirrorgap.read.weights import WEIGHT
+from mirrorgap.read.recode import CleanSide
 from mirrorgap.stats.estimators import pomp, top_box
-from mirrorgap.stats.raking import rake
 from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.survey import kish_n_eff, weighted_summary
 
@@ -53,35 +52,6 @@ class SideDesign:
     def n_eff(self) -> float | None:
         """Kish's effective n of the side's respondents (None when unweighted)."""
         return None if self.weights is None else kish_n_eff(self.weights)
-
-
-def side_weights(clean: CleanSide, spec: SideSpec) -> np.ndarray | None:
-    """The weights of the side's rows: the weight column's, raked to `rake_to` when the params give
-    margins (None when neither is given). Raking is done on the rows given (one wave)."""
-    base = clean.frame[WEIGHT].to_numpy(dtype=float) if WEIGHT in clean.frame else None
-    if not spec.rake_to:
-        return base
-    groups, targets = [], []
-    for column, margin in spec.rake_to.items():
-        where = f"{clean.side}.rake_to.{column}"
-        values = clean.frame[column].astype("object").map(str)
-        unknown = sorted(set(values) - set(margin))
-        if unknown:
-            shown = ", ".join(repr(u) for u in unknown[:5])
-            hint = " (respondents without a value)" if BLANK in unknown else ""
-            raise ParamsError(where, [f"the {clean.side}s include group(s) {shown}{hint} without a population "
-                                      f"figure; add each to `rake_to: {column}:` (or merge it into a group there)"])
-        names = list(margin)
-        empty = [g for g in names if not (values == g).any()]
-        if empty:
-            raise ParamsError(where, [f"no {clean.side} respondent is in {', '.join(map(repr, empty))}: raking cannot "
-                                      f"weight up a group nobody answered in; merge it with a neighbour or leave it out"])
-        groups.append(values.map({g: k for k, g in enumerate(names)}).to_numpy(dtype=np.int64))
-        targets.append(np.array([margin[g] for g in names], dtype=float))
-    try:
-        return rake(groups, targets, base=base)
-    except ValueError as exc:  # the margins cannot be met (the groups were checked above)
-        raise ParamsError(f"{clean.side}.rake_to", [f"the margins cannot be met: {exc}"]) from None
 
 
 def side_design(clean: CleanSide, engagement: Engagement, *, headcount: pd.DataFrame | None,

@@ -29,6 +29,12 @@ intervals) and the whole analysis is repeated per resample, vectorised over resa
 bootstrap's own Monte Carlo error; tested against the plain bootstrap) at a fraction of the cost. The plain
 Pearson correlation of each item with the outcome, with a Fisher-z interval, is a second view.
 
+**Weights.** With a weight column or raking (`group_design.rows_design`, the analysed wave), every
+correlation is a weighted correlation, each bootstrap resample draws respondents with their weights
+(a drawn respondent counts its weight times how often it was drawn), and the Fisher-z interval of r
+uses Kish's n_eff of the respondents behind it. No finite-population correction: the bootstrap has
+no place for it, so a census's driver intervals stay as wide as a sample's (conservative).
+
 **Anonymity.** Employee drivers are computed on the whole employee sample of the wave only, never
 per group, and only when at least `analysis.min_n` employees answered; otherwise the employee rows
 carry no figures (NaN) and `suppressed` is True. An item answered by fewer than `min_n` employees is
@@ -46,6 +52,7 @@ from threadpoolctl import threadpool_limits
 
 from mirrorgap.analyse.disclosure import RESPONDENTS
 from mirrorgap.analyse.gaps import display_label
+from mirrorgap.analyse.group_design import rows_design
 from mirrorgap.analyse.pipeline import in_wave
 from mirrorgap.config.params import Engagement
 from mirrorgap.errors import ParamsError
@@ -236,7 +243,8 @@ class DriverModel:
 
 
 def _fit(values: np.ndarray, counts: np.ndarray | None = None):
-    """Relative weights of columns 0..p-1 for outcome column p; batched over `counts` when given."""
+    """Relative weights of columns 0..p-1 for outcome column p; batched over `counts` (or respondents'
+    weights, one row) when given."""
     corr, n = pairwise_correlations(values, counts)
     p = values.shape[1] - 1
     weights, r2 = relative_weights(corr[..., :p, :p], corr[..., :p, p])
@@ -245,7 +253,7 @@ def _fit(values: np.ndarray, counts: np.ndarray | None = None):
 
 def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "pairwise",
                     bootstrap: int = 500, seed: int = 0, conf: float = 0.95,
-                    min_answers: int = 3) -> DriverModel:
+                    min_answers: int = 3, weights: np.ndarray | None = None) -> DriverModel:
     """Relative weights, bootstrap intervals and plain correlations of `items` for `outcome`.
 
     items: one column per item (any numeric scale; the method is scale-free), one row per respondent,
@@ -259,6 +267,8 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
     min_answers: an item answered together with the outcome by fewer respondents is left out of the
         model and gets no figures at all (the employee side passes `min_n`, so the weights shown add up
         to 100 without it and nothing can be recovered by subtraction).
+    weights: one non-negative weight per row of `items` (None: unweighted) — weighted correlations,
+        resamples that keep each respondent's weight, Kish's n_eff in the Fisher-z interval.
     Returns a DriverModel. Items without variance or with fewer than `min_answers` answers are left out
     of the model (NaN weight and r); if no model can be fitted at all, every weight is NaN.
     """
@@ -268,20 +278,26 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
     data = items.astype(float).to_numpy()
     y = pd.Series(outcome, index=items.index).astype(float).to_numpy()
     keep = ~np.isnan(y) & (~np.isnan(data)).any(axis=1)
+    w = None if weights is None else np.asarray(weights, dtype=float)[keep]
     data, y = data[keep], y[keep]
     if missing == "listwise":
         complete = ~np.isnan(data).any(axis=1)
         data, y = data[complete], y[complete]
+        w = None if w is None else w[complete]
     values = np.column_stack([data, y])
     p = len(names)
 
     corr, pair_n = pairwise_correlations(values)
+    n_ci = pair_n[:p, p] if len(values) else np.zeros(p)  # the n of r's Fisher-z interval
+    if w is not None and len(values):
+        corr = pairwise_correlations(values, w[None, :])[0][0]
+        n_ci = _pair_n_eff(values, w)
     n = pair_n[:p, p] if len(values) else np.zeros(p)
     r = corr[:p, p] if len(values) else np.full(p, np.nan)
     # items that can enter the model: some variance, and enough answers together with the outcome
     usable = np.isfinite(r) & (n >= max(int(min_answers), 3))
     r = np.where(usable, r, np.nan)
-    r_low, r_high = fisher_ci(r, n, conf=conf)
+    r_low, r_high = fisher_ci(r, n_ci, conf=conf)
     if len(values):
         sub = corr[np.ix_(usable, usable)]
         usable_all = usable.copy()
@@ -295,13 +311,14 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
         if len(cols) == values.shape[1]:  # every column is in the model: its correlations are known
             raw_u, r2 = relative_weights(corr[:p, :p], corr[:p, p])
         else:
-            raw_u, r2 = _fit(model)[:2]
+            raw_u, r2 = _fit_once(model, w)
         if np.isnan(r2) and missing == "pairwise":
             # pairwise matrix not positive definite: complete answers only
             used = "listwise"
-            model = model[~np.isnan(model).any(axis=1)]
+            complete = ~np.isnan(model).any(axis=1)
+            model, w = model[complete], None if w is None else w[complete]
             if len(model) >= usable.sum() + 2:
-                raw_u, r2 = _fit(model)[:2]
+                raw_u, r2 = _fit_once(model, w)
     raw = np.full(p, np.nan)
     raw[usable] = raw_u
     r2 = float(r2)
@@ -311,12 +328,29 @@ def driver_analysis(items: pd.DataFrame, outcome: pd.Series, *, missing: str = "
     if bootstrap > 0 and np.isfinite(r2) and r2 > 0:
         intervals = bootstrap_intervals if len(model) < BLB_FROM_ROWS else little_bootstrap_intervals
         extra = {"estimate": 100.0 * raw_u / r2} if intervals is little_bootstrap_intervals else {}
-        low, high, valid = intervals(model, bootstrap=bootstrap, seed=seed, conf=conf, **extra)
+        low, high, valid = intervals(model, bootstrap=bootstrap, seed=seed, conf=conf, weights=w, **extra)
         if valid >= MIN_VALID_RESAMPLES * bootstrap:
             ci_low[usable], ci_high[usable] = low, high
     return DriverModel(items=names, n=n, n_respondents=int(len(values)), r2=r2, weight_raw=raw,
                        weight_pct=pct, weight_ci_low=ci_low, weight_ci_high=ci_high, r=r, r_ci_low=r_low,
                        r_ci_high=r_high, missing=used, valid_resamples=valid)
+
+
+def _fit_once(model: np.ndarray, weights: np.ndarray | None) -> tuple[np.ndarray, float]:
+    """(raw weights, R²) of one model, weighted by the respondents' weights when given."""
+    if weights is None:
+        return _fit(model)[:2]
+    raw, r2 = _fit(model, weights[None, :])[:2]
+    return raw[0], r2[0]
+
+
+def _pair_n_eff(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Kish's n_eff (Σw)²/Σw² of the respondents behind each predictor's correlation with the outcome
+    (the last column): those who answered both."""
+    both = ~np.isnan(values[:, :-1]) & ~np.isnan(values[:, -1:])
+    sw, sw2 = weights @ both, (weights * weights) @ both
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(sw2 > 0, sw * sw / sw2, 0.0)
 
 
 def _percentile_interval(boot: np.ndarray, conf: float) -> tuple[np.ndarray, np.ndarray, int]:
@@ -328,16 +362,17 @@ def _percentile_interval(boot: np.ndarray, conf: float) -> tuple[np.ndarray, np.
     return low, high, int(ok.sum())
 
 
-def bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: float):
+def bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: float,
+                        weights: np.ndarray | None = None):
     """Percentile intervals of the % weights from `bootstrap` resamples of the rows of `model` (items…,
-    outcome). Returns (low, high, valid resamples)."""
-    boot = np.concatenate([_boot_pct(model, chunk)
+    outcome); with `weights`, each drawn row counts its weight. Returns (low, high, valid resamples)."""
+    boot = np.concatenate([_boot_pct(model, chunk if weights is None else chunk * weights)
                            for chunk in _count_batches(len(model), bootstrap, seed, model.shape[1])])
     return _percentile_interval(boot, conf)
 
 
 def little_bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: float,
-                               estimate: np.ndarray | None = None):
+                               estimate: np.ndarray | None = None, weights: np.ndarray | None = None):
     """The same intervals by the bag of little bootstraps (Kleiner, Talwalkar, Sarkar & Jordan 2014,
     JRSS-B 76(4)), for large samples: BLB_SUBSETS random subsets of b = n^BLB_EXPONENT rows; in each,
     `bootstrap / BLB_SUBSETS` resamples of full size n drawn over the subset's rows (multinomial counts,
@@ -350,13 +385,15 @@ def little_bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, 
     n = len(model)
     b = int(np.ceil(n ** BLB_EXPONENT))
     per_subset = max(1, int(np.ceil(bootstrap / BLB_SUBSETS)))
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
     if estimate is None:  # the % weights of all rows (driver_analysis passes those it has)
-        estimate = _boot_pct(model, np.ones((1, n)))[0]
+        estimate = _boot_pct(model, w[None, :])[0]
     below, above, valid = [], [], 0
     for _ in range(BLB_SUBSETS):
-        subset = model[rng.choice(n, size=b, replace=False)]
-        own = _boot_pct(subset, np.ones((1, b)))[0]
-        counts = rng.multinomial(n, np.full(b, 1.0 / b), size=per_subset)
+        rows = rng.choice(n, size=b, replace=False)
+        subset, w_subset = model[rows], w[rows]
+        own = _boot_pct(subset, w_subset[None, :])[0]
+        counts = rng.multinomial(n, np.full(b, 1.0 / b), size=per_subset) * w_subset
         low, high, ok = _percentile_interval(_boot_pct(subset, counts), conf)
         if ok >= MIN_VALID_RESAMPLES * per_subset and np.isfinite(own).all():
             below.append(own - low)
@@ -413,7 +450,8 @@ def _side_rows(clean: CleanSide, outcome_column: str, outcome: str, engagement: 
     # employees: an item answered by fewer than min_n is left out of the model altogether
     model = driver_analysis(clean.frame[ids], clean.frame[outcome_column], missing=missing,
                             bootstrap=a.bootstrap, seed=a.seed, conf=1 - a.alpha,
-                            min_answers=a.min_n if clean.side == "employee" else 3)
+                            min_answers=a.min_n if clean.side == "employee" else 3,
+                            weights=rows_design(clean, engagement, wave).weights)
     df = model.frame()
     df.insert(0, "side", clean.side)
     df.insert(1, "outcome", outcome)

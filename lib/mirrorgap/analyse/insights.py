@@ -24,12 +24,12 @@ def add_insights(results: Results) -> Results:
     """Fill `results.tables` (and `results.texts`) with every insight the engagement's data supports."""
     eng, wave = results.engagement, results.wave
     c, e = results.customer, results.employee
-    tables = results.tables
+    tables, headcount = results.tables, results.headcount
     tables["drivers"] = drivers_table(c, e, eng, wave=wave, hidden_totals=results.hidden_totals)
     customer_drivers = tables["drivers"][tables["drivers"]["side"] == "customer"]
     tables["priority"] = priority_table(customer_drivers, results.gaps)
     if len(_waves(c)) > 1:
-        tables["trends"] = trend_table(c, e, eng)
+        tables["trends"] = trend_table(c, e, eng, headcount=headcount)
     if eng.customer.comment_columns or eng.employee.comment_columns:
         codebook = load_codebook(resolve_input(eng.codebook), language=eng.language)
         tables["themes"] = theme_table(c, e, eng, wave=wave, codebook=codebook)
@@ -51,16 +51,16 @@ def add_insights(results: Results) -> Results:
 def _add_questions(results: Results) -> None:
     """The side-only questions (issue 13): indices with reliability, key drivers from the questions,
     the journeys measured and the 5 I's scorecard, for the one wave the report describes."""
-    eng, wave, tables = results.engagement, results.wave, results.tables
+    eng, wave, tables, headcount = results.engagement, results.wave, results.tables, results.headcount
     c, e = results.customer, results.employee
     if not (c.questions or e.questions):
         return
     if eng.indices:
-        tables["indices"] = index_table(c, e, eng, wave=wave)
+        tables["indices"] = index_table(c, e, eng, wave=wave, headcount=headcount)
     tables["question_drivers"] = question_drivers_table(c, e, eng, wave=wave, hidden_totals=results.hidden_totals)
-    tables["journey_measured"] = journey_measured_table(c, e, eng, wave=wave)
+    tables["journey_measured"] = journey_measured_table(c, e, eng, wave=wave, headcount=headcount)
     if any(getattr(q, "five_i", None) for q in e.questions):
-        tables["five_is"] = five_i_table(e, eng, drivers=tables["question_drivers"], wave=wave)
+        tables["five_is"] = five_i_table(e, eng, drivers=tables["question_drivers"], wave=wave, headcount=headcount)
 
 
 def _waves(clean) -> list:
@@ -70,22 +70,23 @@ def _waves(clean) -> list:
 def _add_units(results: Results, customer, employee) -> None:
     """Units (gap per unit, with suppression), linkage across units, touchpoints and employee journeys,
     all for the one wave the report describes."""
-    eng, tables = results.engagement, results.tables
+    eng, tables, headcount = results.engagement, results.tables, results.headcount
     if eng.customer.unit_column and eng.employee.unit_column:
-        tables["units"] = group_gap_table(customer, employee, eng, by="unit")
+        tables["units"] = group_gap_table(customer, employee, eng, by="unit", headcount=headcount)
         links = linkage_table(customer, employee, eng)
         tables["linkage"] = links
         results.texts["linkage"] = linkage_summary(links, language=eng.language, conf=1 - eng.analysis.alpha)
     journey_columns = {eng.employee.tenure_column, eng.employee.customer_facing_column}
-    segments = [group_gap_table(customer, employee, eng, by=col)
+    segments = [group_gap_table(customer, employee, eng, by=col, headcount=headcount)
                 for col in dict.fromkeys([*eng.customer.segment_columns, *eng.employee.segment_columns])
                 if col not in journey_columns]  # a segment on both sides compares its groups once
     if segments:
         tables["segments"] = pd.concat(segments, ignore_index=True)
     if any(i.touchpoint for i in eng.analysed_items):
-        tables["touchpoints"] = touchpoint_table(customer, employee, eng, hidden_totals=results.hidden_totals)
+        tables["touchpoints"] = touchpoint_table(customer, employee, eng, hidden_totals=results.hidden_totals,
+                                                 headcount=headcount)
     if eng.employee.tenure_column or eng.employee.customer_facing_column:
-        tables["journeys"] = employee_journey_table(customer, employee, eng)
+        tables["journeys"] = employee_journey_table(customer, employee, eng, headcount=headcount)
 
 
 def insight_csv_frames(results: Results) -> dict[str, pd.DataFrame]:

@@ -17,11 +17,12 @@ import pandas as pd
 
 from mirrorgap.analyse.disclosure import RESPONDENTS
 from mirrorgap.analyse.gaps import classify
+from mirrorgap.analyse.group_design import rows_design, welch
 from mirrorgap.analyse.units import group_gap_table, side_rows
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.stats.estimators import benjamini_hochberg, mean_ci, welch_from_summary
+from mirrorgap.stats.estimators import benjamini_hochberg
 from mirrorgap.stats.small_groups import too_small
 
 __all__ = ["JOURNEY_COLUMNS", "TOUCHPOINT_COLUMNS", "employee_journey_table", "touchpoint_label",
@@ -58,7 +59,8 @@ def _touchpoints(engagement: Engagement) -> dict[str, list[str]]:
 
 
 def touchpoint_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                     wave: str | None = None, hidden_totals: set = frozenset()) -> pd.DataFrame:
+                     wave: str | None = None, hidden_totals: set = frozenset(),
+                     headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per touchpoint (journey order): both sides' mean POMP with t-CIs, the gap (employees −
     customers) with Welch's CI and p, BH q across touchpoints and the classification (columns
     `TOUCHPOINT_COLUMNS`; `items` the item ids joined by ", ").
@@ -69,16 +71,20 @@ def touchpoint_table(customer: CleanSide, employee: CleanSide, engagement: Engag
     so are those the aggregates hide a total of (`hidden_totals`, `Results.hidden_totals`: the
     respondents, or one of the touchpoint's items).
     customer, employee: the cleaned sides. engagement: items, language, analysis. wave: None = all rows.
+    Weights and the employees' headcount (the whole wave's invited count) enter through
+    `group_design.rows_design`.
     """
     a, lang = engagement.analysis, engagement.language
     conf = 1 - a.alpha
     c_rows, e_rows = side_rows(customer, wave), side_rows(employee, wave)
+    c_design = rows_design(customer, engagement, wave)
+    e_design = rows_design(employee, engagement, wave, headcount=headcount)
     rows = []
     for tp, ids in _touchpoints(engagement).items():
-        c = mean_ci(c_rows[ids].mean(axis=1, skipna=True).to_numpy(dtype=float), conf=conf)
-        e = mean_ci(e_rows[ids].mean(axis=1, skipna=True).to_numpy(dtype=float), conf=conf)
+        c = c_design.summary(c_rows[ids].mean(axis=1, skipna=True), conf=conf)
+        e = e_design.summary(e_rows[ids].mean(axis=1, skipna=True), conf=conf, population=e_design.population())
         hidden = too_small(e.n, a.min_n) or bool(hidden_totals & {RESPONDENTS, *ids})
-        w = welch_from_summary(e.n, e.mean, e.sd, c.n, c.mean, c.sd, conf=conf)
+        w = welch(e, c, conf=conf)
         row = {"touchpoint": tp, "label": touchpoint_label(tp, lang), "items": ", ".join(ids),
                "n_items": len(ids), "customer_n": c.n, "customer_mean": c.mean, "customer_ci_low": c.ci_low,
                "customer_ci_high": c.ci_high, "employee_n": e.n, "employee_mean": e.mean,
@@ -106,7 +112,7 @@ def _band_label(value: str, stage: str, language: str) -> str:
 
 
 def employee_journey_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                           wave: str | None = None) -> pd.DataFrame:
+                           wave: str | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """Employees by journey stage: per tenure band (in `tenure_order`) and per customer-facing group ×
     item, the employees' mean POMP, its gap to ALL customers with Welch's CI, suppressed per item with
     `hidden_groups` (columns `JOURNEY_COLUMNS`; stage is "tenure" or "customer_facing", column the
@@ -114,13 +120,14 @@ def employee_journey_table(customer: CleanSide, employee: CleanSide, engagement:
 
     customer, employee: the cleaned sides. engagement: employee.tenure_column / tenure_order /
     customer_facing_column, analysis.min_n. wave: None = all rows. Empty table when neither column is set.
+    headcount: as in `units.group_gap_table` (a band gets the correction only if the headcount counts it).
     """
     spec, lang = engagement.employee, engagement.language
     parts = []
     for stage, column in (("tenure", spec.tenure_column), ("customer_facing", spec.customer_facing_column)):
         if not column:
             continue
-        t = group_gap_table(customer, employee, engagement, by=column, wave=wave)
+        t = group_gap_table(customer, employee, engagement, by=column, wave=wave, headcount=headcount)
         parts.append(t.assign(stage=stage, column=column, band=t["group"],
                               band_label=[_band_label(g, stage, lang) for g in t["group"]]))
     if not parts:

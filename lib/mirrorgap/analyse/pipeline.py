@@ -44,6 +44,8 @@ class Results:
     # the survey design of the selected wave per side (weights, the employees' headcount); inactive
     # designs (no weights, no headcount) leave every figure as without them
     designs: dict[str, SideDesign] = field(default_factory=dict)
+    # the employees' headcount (None: none), for the breakdowns' finite-population correction
+    headcount: pd.DataFrame | None = None
 
 
 def load_side(engagement: Engagement, side: str) -> CleanSide:
@@ -156,7 +158,7 @@ def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide, *,
     results = Results(engagement=engagement, customer=customer, employee=employee, wave=wave,
                       gaps=gaps, nps=nps_table(c, e, engagement, designs, employee_hidden="nps" in hidden),
                       respondents={"customer": len(c.frame), "employee": employees}, hidden_totals=hidden,
-                      designs=designs)
+                      designs=designs, headcount=headcount)
     if headcount is not None:
         waves = [wave] if wave is not None else (waves_of(employee) or [None])
         results.tables["response_rates"] = response_rates(employee, engagement, headcount, waves=waves)

@@ -32,12 +32,13 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.analyse.disclosure import TOTAL_KEY, report_decision
+from mirrorgap.analyse.group_design import RowsDesign, rows_design
 from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.scores import MIN_SHARE_ANSWERED, step_grid, step_scores
 from mirrorgap.config.params import FIVE_IS, JOURNEY_STAGES, Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.stats.estimators import mean_ci, pomp
+from mirrorgap.stats.estimators import pomp
 from mirrorgap.stats.reliability import reliability
 from mirrorgap.stats.small_groups import hidden_for
 
@@ -78,8 +79,10 @@ def _step_scores(clean: CleanSide, rows: pd.DataFrame, ids: list[str], *, min_sh
     return step_scores(rows, ids, min_share=min_share, grid=step_grid(clean, ids, min_share=min_share))
 
 
-def _summary(scores: pd.Series, conf: float) -> dict:
-    m = mean_ci(scores.to_numpy(dtype=float), conf=conf)
+def _summary(scores: pd.Series, conf: float, design: RowsDesign, population: int | None = None) -> dict:
+    """n, mean and t-interval of the scores (indexed by row of `question_rows`), weighted and corrected
+    by the side's design (`group_design`)."""
+    m = design.summary(scores, conf=conf, population=population)
     return {"n": m.n, "mean": m.mean, "ci_low": m.ci_low, "ci_high": m.ci_high}
 
 
@@ -113,12 +116,15 @@ def _group_columns(clean: CleanSide) -> list[tuple[str, str]]:
 
 
 def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                wave: str | None = None) -> pd.DataFrame:
+                wave: str | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every index of either side (indices.csv, columns `INDEX_COLUMNS`): per index a total row
     (by "", group "(all customers)" / "(all employees)") with the reliability, then one row per unit and per segment group.
 
     customer, employee: the cleaned sides. engagement: indices, questions, language, analysis.min_n and
     alpha. wave: None = all rows. Employee cells from too few respondents are hidden as the module says.
+    headcount: the employees' headcount. Means are weighted (Kish's n_eff in the interval) and the
+    employees' corrected for the finite population — the total by the wave's invited count, a unit or
+    department by its own (`group_design`). α and ω are unweighted (the respondents' own consistency).
     """
     a, lang = engagement.analysis, engagement.language
     conf = 1 - a.alpha
@@ -127,12 +133,14 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     rows = []
     for clean in (customer, employee):
         side_rows = question_rows(clean, wave)
+        design = rows_design(clean, engagement, wave, headcount=headcount)
         for index, ids in _indices(engagement, clean.side).items():
             scores = _step_scores(clean, side_rows, ids, min_share=MIN_SHARE_ANSWERED)
             base = {"side": clean.side, "index": index, "label": labels[index], "n_questions": len(ids),
                     "questions": ", ".join(ids)}
             rel = reliability(side_rows[ids].to_numpy(dtype=float), conf=conf)
-            total = {**base, "by": "", "group": TOTAL[clean.side], **_summary(scores, conf), "n_complete": rel.n,
+            total = {**base, "by": "", "group": TOTAL[clean.side], **_summary(scores, conf, design, design.population()),
+                     "n_complete": rel.n,
                      "alpha": rel.alpha, "alpha_ci_low": rel.alpha_ci_low, "alpha_ci_high": rel.alpha_ci_high,
                      "omega": rel.omega, "suppressed": False}
             decided = report_decision(clean, engagement, wave) if clean.side == "employee" else None
@@ -155,7 +163,9 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
                                      for g in order}, dtype=bool) if decided is not None
                           else pd.Series(False, index=counts.index))
                 for g in order:
-                    row = {**base, "by": by, "group": g, **_summary(scores[groups == g], conf), "n_complete": np.nan,
+                    population = None if g == not_stated else design.population(by, g)
+                    row = {**base, "by": by, "group": g, **_summary(scores[groups == g], conf, design, population),
+                           "n_complete": np.nan,
                            "alpha": np.nan, "alpha_ci_low": np.nan, "alpha_ci_high": np.nan, "omega": np.nan,
                            "suppressed": False}
                     rows.append(_hide(row) if hidden[g] else row)
@@ -164,28 +174,32 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
 
 
 def journey_measured_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                           wave: str | None = None) -> pd.DataFrame:
+                           wave: str | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """The journeys measured (journey_measured.csv, columns `JOURNEY_MEASURED_COLUMNS`): the employee
     journey by stage (in `JOURNEY_STAGES` order) from the employee questions with a `stage`, then the
     customer journey by touchpoint (in the order touchpoints first appear: mirror items, then
     questions) from the customer questions and mirror items with a `touchpoint`.
 
     Per step: respondents with at least one answer, mean POMP with its t-interval. An employee stage
-    answered by fewer than `analysis.min_n` is hidden. wave: None = all rows.
+    answered by fewer than `analysis.min_n` is hidden. wave: None = all rows. Weighted, and the
+    employees' stages corrected by the wave's invited count (`headcount`), as in `index_table`.
     """
     a, lang = engagement.analysis, engagement.language
     conf = 1 - a.alpha
     names = section(lang, "survey")
     rows = []
     e_rows = question_rows(employee, wave)
+    e_design = rows_design(employee, engagement, wave, headcount=headcount)
     for stage in JOURNEY_STAGES:
         ids = [q.id for q in employee.questions if getattr(q, "stage", None) == stage]
         if not ids:
             continue
         row = {"side": "employee", "step": stage, "label": names[f"stage_{stage}"], "n_questions": len(ids),
-               "questions": ", ".join(ids), **_summary(_step_scores(employee, e_rows, ids), conf), "suppressed": False}
+               "questions": ", ".join(ids), **_summary(_step_scores(employee, e_rows, ids), conf, e_design, e_design.population()),
+               "suppressed": False}
         rows.append(_hide(row) if hidden_for("employee", row["n"], a.min_n) else row)
     c_rows = question_rows(customer, wave)
+    c_design = rows_design(customer, engagement, wave)
     steps: dict[str, list[str]] = {}
     for item in customer.items:
         if item.touchpoint:
@@ -195,12 +209,13 @@ def journey_measured_table(customer: CleanSide, employee: CleanSide, engagement:
             steps.setdefault(q.touchpoint, []).append(q.id)
     for tp, ids in steps.items():
         rows.append({"side": "customer", "step": tp, "label": touchpoint_label(tp, lang), "n_questions": len(ids),
-                     "questions": ", ".join(ids), **_summary(_step_scores(customer, c_rows, ids), conf), "suppressed": False})
+                     "questions": ", ".join(ids), **_summary(_step_scores(customer, c_rows, ids), conf, c_design),
+                     "suppressed": False})
     return pd.DataFrame(rows, columns=JOURNEY_MEASURED_COLUMNS).astype({"n": "Int64", "suppressed": bool})
 
 
 def five_i_table(employee: CleanSide, engagement: Engagement, *, drivers: pd.DataFrame | None = None,
-                 wave: str | None = None) -> pd.DataFrame:
+                 wave: str | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """The 5 I's scorecard (five_is.csv, columns `FIVE_I_COLUMNS`), one row per I that has questions,
     in the order Inspire, Involve, Inform, Instruct, Incentives.
 
@@ -208,7 +223,8 @@ def five_i_table(employee: CleanSide, engagement: Engagement, *, drivers: pd.Dat
     of the I's questions for eNPS, from `drivers` (`drivers.question_drivers_table`, its employee rows;
     NaN when there is no model to read). focus: (100 − mean) × driver_pct / 100 (an I without a weight
     counts as 0), or 100 − mean when no driver weight is known at all; focus_rank 1 = where to act first. An I answered by fewer than
-    `analysis.min_n` employees is hidden (and gets no focus).
+    `analysis.min_n` employees is hidden (and gets no focus). Scores weighted and corrected as in
+    `journey_measured_table`.
     """
     a, lang = engagement.analysis, engagement.language
     conf = 1 - a.alpha
@@ -219,12 +235,13 @@ def five_i_table(employee: CleanSide, engagement: Engagement, *, drivers: pd.Dat
         weights = dict(zip(emp["item"], emp["weight_pct"].astype(float)))
     rows = []
     e_rows = question_rows(employee, wave)
+    design = rows_design(employee, engagement, wave, headcount=headcount)
     for i in FIVE_IS:
         ids = [q.id for q in employee.questions if getattr(q, "five_i", None) == i]
         if not ids:
             continue
         row = {"i": i, "label": names[i], "n_questions": len(ids), "questions": ", ".join(ids),
-               **_summary(_step_scores(employee, e_rows, ids), conf), "suppressed": False}
+               **_summary(_step_scores(employee, e_rows, ids), conf, design, design.population()), "suppressed": False}
         known = [weights[q] for q in ids if q in weights]
         row["driver_pct"] = float(sum(known)) if known else np.nan
         if hidden_for("employee", row["n"], a.min_n):

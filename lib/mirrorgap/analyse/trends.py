@@ -30,9 +30,10 @@ import pandas as pd
 from scipy import stats as sps
 
 from mirrorgap.analyse.gaps import display_label
+from mirrorgap.analyse.group_design import GroupSummary, RowsDesign, rows_design, welch
 from mirrorgap.config.params import Engagement
 from mirrorgap.read.recode import CleanSide, waves_of
-from mirrorgap.stats.estimators import benjamini_hochberg, pomp, welch_from_summary
+from mirrorgap.stats.estimators import benjamini_hochberg, pomp
 from mirrorgap.stats.suppression import hidden_groups
 
 KINDS = ("item_change", "gap_change")
@@ -107,38 +108,55 @@ def gap_direction(gap_from: float, gap_to: float, ci_low: float, ci_high: float)
     return "unchanged"
 
 
-def _summaries(clean: CleanSide, item: str, waves: list[str]) -> dict[str, tuple[int, float, float]]:
-    """(n, mean, sd) on POMP of one item in each wave."""
+def _summaries(clean: CleanSide, item: str, designs: dict[str, tuple[np.ndarray, RowsDesign]], *,
+               conf: float) -> dict[str, GroupSummary]:
+    """One item's mean on POMP in each wave (the keys of `designs`: the wave's rows and its design),
+    weighted and corrected by that wave's own design: its weights, and the employees' FPC from that
+    wave's invited count."""
     scale = clean.scales[item]
     scores = pomp(clean.frame[item], scale.min, scale.max)  # this item only, not every item's POMP per call
     out = {}
-    for wave in waves:
-        values = scores[clean.frame["wave"] == wave].dropna().to_numpy(dtype=float)
-        n = int(values.size)
-        out[wave] = (n, float(values.mean()) if n else math.nan, float(values.std(ddof=1)) if n > 1 else math.nan)
+    for wave, (rows, design) in designs.items():
+        values = scores[rows].reset_index(drop=True)  # row k = the wave's row k, as the design's
+        out[wave] = design.summary(values, conf=conf, population=design.population())
     return out
 
 
-def _employee_hidden(summaries: dict[str, tuple], *, min_n: int, pooled_shown: bool) -> dict[str, bool]:
+def _wave_designs(clean: CleanSide, engagement: Engagement, waves: list[str],
+                  headcount: pd.DataFrame | None) -> dict[str, tuple[np.ndarray, RowsDesign]]:
+    """Per wave its rows (a mask, found once for all items) and its design."""
+    labels = clean.frame["wave"].astype(str).to_numpy() if waves else None
+    return {w: (labels == str(w), rows_design(clean, engagement, w, headcount=headcount)) for w in waves}
+
+
+def _effective(s: GroupSummary) -> tuple[float, float, float]:
+    """(n, mean, sd) whose plain variance sd²/n and df n − 1 are the design's: (n_eff, mean, sd · fpc)."""
+    return s.design.n_var(s.n), s.mean, s.sd * s.design.fpc
+
+
+def _employee_hidden(summaries: dict[str, GroupSummary], *, min_n: int, pooled_shown: bool) -> dict[str, bool]:
     """Per wave, whether the employees' result must be hidden (waves partition the pooled employees)."""
-    counts = pd.Series({w: s[0] for w, s in summaries.items()}, dtype=int)
+    counts = pd.Series({w: s.n for w, s in summaries.items()}, dtype=int)
     if counts.empty:
         return {}
     return hidden_groups(counts, min_n=min_n, total_shown=pooled_shown).to_dict()
 
 
-def _masked(summary: tuple, hidden: bool) -> tuple:
-    return (summary[0], math.nan, math.nan) if hidden else summary
+def _masked(summary: GroupSummary, hidden: bool) -> tuple:
+    return (summary.n, math.nan, math.nan) if hidden else _effective(summary)
 
 
 def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
-                pooled_shown: bool | None = None) -> pd.DataFrame:
+                pooled_shown: bool | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """Change between consecutive waves, per item and side, and the change of each item's gap.
 
     customer, employee: the clean sides (all waves; each needs a `wave` column to show change).
     engagement: supplies the items, the language (labels), `analysis.alpha` and `analysis.min_n`.
     pooled_shown: whether a client view shows the employees pooled over the waves (default: when
         `analysis.wave` is "all"); then waves are suppressed as a partition of that total.
+    headcount: the employees' headcount; each wave's employee figures get the finite-population
+        correction from that wave's invited count (never a pooled one). Weights are taken per wave
+        (raked within each wave), through `group_design.rows_design`.
     Returns the table described in the module docstring (columns `TREND_COLUMNS`); empty (with
     those columns) when neither side has two waves.
     """
@@ -148,11 +166,13 @@ def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
         pooled_shown = analysis.wave == "all"
     c_waves, e_waves = waves_of(customer), waves_of(employee)
     shared = [w for w in c_waves if w in set(e_waves)]
+    c_designs = _wave_designs(customer, engagement, c_waves, None)
+    e_designs = _wave_designs(employee, engagement, e_waves, headcount)
     rows = []
     for item in engagement.analysed_items:
         base = {"item": item.id, "label": display_label(item, engagement.language)}
-        c_sum = _summaries(customer, item.id, c_waves)
-        e_sum = _summaries(employee, item.id, e_waves)
+        c_sum = _summaries(customer, item.id, c_designs, conf=conf)
+        e_sum = _summaries(employee, item.id, e_designs, conf=conf)
         e_hidden = _employee_hidden(e_sum, min_n=min_n, pooled_shown=pooled_shown)
         for side, waves, summ in (("customer", c_waves, c_sum), ("employee", e_waves, e_sum)):
             for w1, w2 in zip(waves, waves[1:]):
@@ -171,24 +191,24 @@ def trend_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     return table
 
 
-def _item_change(side: str, w1: str, w2: str, s1: tuple, s2: tuple, *, conf: float, hide: bool,
+def _item_change(side: str, w1: str, w2: str, s1: GroupSummary, s2: GroupSummary, *, conf: float, hide: bool,
                  hide_from: bool, hide_to: bool) -> dict:
     # a hidden wave's n is not shown either: the size of a group too small to show
     row = {"kind": "item_change", "side": side, "wave_from": w1, "wave_to": w2,
-           "n_from": math.nan if hide_from else s1[0], "n_to": math.nan if hide_to else s2[0],
-           "mean_from": math.nan if hide_from else s1[1], "mean_to": math.nan if hide_to else s2[1],
+           "n_from": math.nan if hide_from else s1.n, "n_to": math.nan if hide_to else s2.n,
+           "mean_from": math.nan if hide_from else s1.mean, "mean_to": math.nan if hide_to else s2.mean,
            "significant": False, "suppressed": hide, "gap_direction": ""}
     if hide:
         return row
-    w = welch_from_summary(s2[0], s2[1], s2[2], s1[0], s1[1], s1[2], conf=conf)  # diff = later − earlier
+    w = welch(s2, s1, conf=conf)  # diff = later − earlier
     row.update({"change": w.diff, "change_ci_low": w.ci_low, "change_ci_high": w.ci_high, "df": w.df,
                 "p_value": w.p_value, "significant": bool(w.ci_low > 0 or w.ci_high < 0)})
     return row
 
 
 def _gap_change(w1: str, w2: str, c_sum: dict, e_sum: dict, e_hidden: dict, *, conf: float) -> dict:
-    g = gap_change_from_summary(_masked(e_sum[w1], e_hidden[w1]), c_sum[w1],
-                                _masked(e_sum[w2], e_hidden[w2]), c_sum[w2], conf=conf)
+    g = gap_change_from_summary(_masked(e_sum[w1], e_hidden[w1]), _effective(c_sum[w1]),
+                                _masked(e_sum[w2], e_hidden[w2]), _effective(c_sum[w2]), conf=conf)
     hide = e_hidden[w1] or e_hidden[w2]
     row = {"kind": "gap_change", "side": "gap", "wave_from": w1, "wave_to": w2,
            "gap_from": g.gap_from, "gap_to": g.gap_to, "suppressed": hide, "significant": False,

@@ -21,11 +21,11 @@ import pandas as pd
 
 from mirrorgap.analyse.disclosure import TOTAL_KEY, report_decision
 from mirrorgap.analyse.gaps import display_label
+from mirrorgap.analyse.group_design import GroupSummary, RowsDesign, rows_design, welch
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.errors import AnalysisError
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.stats.estimators import mean_ci, welch_from_summary
 from mirrorgap.stats.suppression import hidden_groups
 
 __all__ = ["GROUP_COLUMNS", "UNITS_CSV_COLUMNS", "comparison", "group_gap_table", "group_order", "protect",
@@ -112,29 +112,25 @@ def _group_labels(frame: pd.DataFrame, by: str, not_stated: str) -> pd.Series:
     return labels.where(labels.notna(), not_stated).map(str)
 
 
-_NONE = np.array([], dtype=float)
+_NONE = pd.Series([], dtype=float)
 
 
-def _split(values: pd.Series, groups: pd.Series | None) -> dict[str, np.ndarray] | None:
-    """One item's answers per group (None when this side is not broken down)."""
+def _split(values: pd.Series, groups: pd.Series | None) -> dict[str, pd.Series] | None:
+    """One item's answers per group, indexed by row (None when this side is not broken down)."""
     if groups is None:
         return None
-    return {str(g): v.to_numpy(dtype=float) for g, v in values.groupby(groups.loc[values.index], sort=False)}
+    return {str(g): v for g, v in values.groupby(groups.loc[values.index], sort=False)}
 
 
-def _summary(values: np.ndarray) -> dict:
-    m = mean_ci(np.asarray(values, dtype=float))
-    return {"n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low, "ci_high": m.ci_high}
-
-
-def _row(by, group, item, label, compared_with, c: dict, e: dict, hidden: bool, conf: float) -> dict:
-    w = welch_from_summary(e["n"], e["mean"], e["sd"], c["n"], c["mean"], c["sd"], conf=conf)
+def _row(by, group, item, label, compared_with, c: GroupSummary, e: GroupSummary, hidden: bool,
+         conf: float) -> dict:
+    w = welch(e, c, conf=conf)
     row = {"by": by, "group": group, "item": item.id, "label": label, "touchpoint": item.touchpoint or "",
            "compared_with": compared_with,
-           "customer_n": c["n"], "customer_mean": c["mean"], "customer_ci_low": c["ci_low"],
-           "customer_ci_high": c["ci_high"],
-           "employee_n": e["n"], "employee_mean": e["mean"], "employee_ci_low": e["ci_low"],
-           "employee_ci_high": e["ci_high"],
+           "customer_n": c.n, "customer_mean": c.mean, "customer_ci_low": c.ci_low,
+           "customer_ci_high": c.ci_high,
+           "employee_n": e.n, "employee_mean": e.mean, "employee_ci_low": e.ci_low,
+           "employee_ci_high": e.ci_high,
            "gap": w.diff, "gap_ci_low": w.ci_low, "gap_ci_high": w.ci_high, "p_value": w.p_value,
            "suppressed": bool(hidden)}
     if hidden:  # never the mean, CI or gap of a hidden employee group, nor how many it is
@@ -143,7 +139,7 @@ def _row(by, group, item, label, compared_with, c: dict, e: dict, hidden: bool, 
 
 
 def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *, by: str = "unit",
-                    wave: str | None = None) -> pd.DataFrame:
+                    wave: str | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per group × mirror item: both sides' POMP means and the gap with its Welch CI (columns
     `GROUP_COLUMNS`; `suppressed` True where the employee cell is hidden, its figures NaN and its n missing).
 
@@ -151,7 +147,10 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
     engagement: the params (language for labels, analysis.min_n and alpha, tenure_order for ordering).
     by: "unit" or a segment column of either side (e.g. "avdelning", "anstallningstid", "Kundtyp").
     wave: restrict both sides to this wave (None: all rows as given).
+    headcount: the employees' headcount (`read.headcount`): the finite-population correction per
+        group where the headcount counts it (`group_design.RowsDesign.population`).
     Rows: groups in display order (tenure bands in `tenure_order`), items in params order within each.
+    Weights (a weight column, raking) and the headcount enter through `group_design.rows_design`.
     """
     analysis, lang = engagement.analysis, engagement.language
     conf = 1 - analysis.alpha
@@ -167,6 +166,9 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
     groups = group_order(both, preferred=preferred, not_stated=not_stated)
 
     key, decision = report_decision(employee, engagement, wave)
+    c_design = rows_design(customer, engagement, wave)
+    e_design = rows_design(employee, engagement, wave, headcount=headcount)
+    e_total = e_design.population()
     rows = []
     for item in customer.items:
         label = display_label(item, lang)
@@ -176,13 +178,22 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
             hidden = pd.Series({g: decision.cell_hidden(key, item.id, (by, g, None, None)) for g in groups})
         else:
             hidden = pd.Series(decision.cell_hidden(key, item.id, TOTAL_KEY), index=groups)
-        c_whole, e_whole = _summary(c_all.to_numpy()), _summary(e_all.to_numpy())
+        c_whole = c_design.summary(c_all, conf=conf)
+        e_whole = e_design.summary(e_all, conf=conf, population=e_total)
         for group in groups:
-            c = _summary(c_by.get(group, _NONE)) if c_by is not None else c_whole
-            e = _summary(e_by.get(group, _NONE)) if e_by is not None else e_whole
+            c = c_design.summary(c_by.get(group, _NONE), conf=conf) if c_by is not None else c_whole
+            e = (_group_summary(e_design, e_by.get(group, _NONE), by, group, not_stated, conf)
+                 if e_by is not None else e_whole)
             rows.append(_row(by, group, item, label, compared_with, c, e, bool(hidden[group]), conf))
     table = pd.DataFrame(rows, columns=GROUP_COLUMNS)
     return table.astype({"customer_n": int, "employee_n": "Int64", "suppressed": bool})
+
+
+def _group_summary(design: RowsDesign, values: pd.Series, by: str, group: str, not_stated: str,
+                   conf: float) -> GroupSummary:
+    """An employee group's summary, with its own invited count where the headcount has one."""
+    population = None if group == not_stated else design.population(by, group)
+    return design.summary(values, conf=conf, population=population)
 
 
 def units_csv_frame(unit_table: pd.DataFrame, linkage: pd.DataFrame) -> pd.DataFrame:

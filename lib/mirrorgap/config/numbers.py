@@ -36,6 +36,11 @@ def fmt_whole(value: float, *, signed: bool = False) -> str:
     return fmt_number(value, "en", signed=signed)
 
 
+def fmt_percent(value: float, language: str) -> str:
+    """A whole percentage as the language writes it: "83%" in English, "83 %" in sv/da/nb."""
+    return fmt_number(value, language) + ("%" if language == "en" else " %")
+
+
 def fmt_count(n, language: str) -> str:
     """A whole number with its thousands grouped as the readers write them: 1,490 (en), 1.490 (da),
     1 490 (sv, nb, a narrow no-break space); None and NaN read "–"."""

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from mirrorgap import __version__
 from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.config.numbers import fmt_count, fmt_number
+from mirrorgap.config.numbers import fmt_count, fmt_number, fmt_percent
 from mirrorgap.config.paths import TEMPLATES_DIR
 from mirrorgap.config.texts import section, tree
 from mirrorgap.deliver.narrative import summary_markdown
@@ -73,7 +73,7 @@ def _response_rates(results: Results, t: dict) -> list[dict]:
         by = name(r.by) if not r.by2 else f"{name(r.by)} × {name(r.by2)}"
         rows.append({"wave": r.wave, "by": by, "group": group, "invited": fmt_count(r.invited, lang),
                      "responded": too_few if r.suppressed else fmt_count(r.responded, lang),
-                     "rate": too_few if r.suppressed else t["chart"]["percent"].format(r.response_rate)})
+                     "rate": too_few if r.suppressed else fmt_percent(r.response_rate, lang)})
     return rows
 
 

@@ -6,7 +6,7 @@ import math
 import pandas as pd
 
 from mirrorgap.analyse.gaps import UNTESTED
-from mirrorgap.config.numbers import fmt_number
+from mirrorgap.config.numbers import fmt_number, fmt_percent
 from mirrorgap.config.texts import section
 from mirrorgap.stats.small_groups import hidden_for
 
@@ -39,6 +39,8 @@ def design_text(results) -> str:
                                                                                   columns=columns)
         n = respondents_words({side: len(design.weights)}, min_n=eng.analysis.min_n, language=lang)[side]
         parts.append(words[f"side_{side}"].format(how=how, n_eff=fmt_number(design.n_eff, lang, decimals=1), n=n))
+    if parts:  # the breakdowns take the same weights (`analyse.group_design`)
+        parts.append(words["weighted_breakdowns"])
     rates = results.tables.get("response_rates")
     if rates is not None:
         totals = rates[rates["by"] == ""]
@@ -48,12 +50,22 @@ def design_text(results) -> str:
             total = totals.iloc[0]
             responded = respondents_words({"employee": results.respondents["employee"]}, min_n=eng.analysis.min_n,
                                           language=lang)["employee"]
-            rate = "–" if total.suppressed else fmt_number(total.response_rate, lang) + ("%" if lang == "en" else " %")
+            rate = "–" if total.suppressed else fmt_percent(total.response_rate, lang)
             parts.append(words["fpc"].format(invited=invited, responded=responded, rate=rate))
+            parts.append(words["fpc_where"].format(groups=_counted_groups(eng.headcount, words)))
         else:
             invited = " / ".join(f"{fmt_number(int(v), lang)} ({w})" for w, v in zip(totals["wave"], totals["invited"]))
             parts.append(words["fpc_pooled"].format(invited=invited))
+            if "trends" in results.tables:
+                parts.append(words["fpc_pooled_trends"])
     return " ".join(parts)
+
+
+def _counted_groups(spec, words: dict) -> str:
+    """The groups the headcount counts, each corrected by its own number invited, in words."""
+    groups = ([words["group_unit"]] if spec.unit_column else []) + (
+        [words["group_segment"].format(segment=spec.segment)] if spec.segment_column else [])
+    return f" {words['and']} ".join(groups)
 
 
 def _item_sentence(row: pd.Series, template: str, language: str) -> str:

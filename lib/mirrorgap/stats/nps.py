@@ -31,7 +31,8 @@ from scipy.special import ndtri
 
 from mirrorgap.stats.survey import check_weights, kish_n_eff
 
-__all__ = ["NPS_COLUMNS", "NPSResult", "nps_groups", "nps_from_counts", "nps", "nps_weighted", "nps_difference"]
+__all__ = ["NPS_COLUMNS", "NPSResult", "nps_groups", "nps_from_counts", "nps", "nps_weighted", "nps_from_weight_sums",
+           "nps_difference"]
 
 # The NPS/eNPS table (nps.csv, the dashboard), one row per side, in this order.
 NPS_COLUMNS = ["side", "label", "n", "promoters", "passives", "detractors", "promoter_share",
@@ -135,13 +136,23 @@ def nps_weighted(scores, weights, *, conf: float = 0.95, fpc: float = 1.0) -> NP
     plain = nps(arr, conf=conf)
     if plain.n == 0 or w.sum() == 0:
         return plain
-    promoters, passives, detractors = (float(w[g].sum() / w.sum()) for g in nps_groups(arr))
-    n_eff = kish_n_eff(w)
-    est, var = _adjusted(promoters * n_eff, detractors * n_eff, n_eff)
-    value = 100.0 * (promoters - detractors)
+    sums = [float(w[g].sum()) for g in nps_groups(arr)]
+    return nps_from_weight_sums(plain, *sums, n_eff=kish_n_eff(w), conf=conf, fpc=fpc)
+
+
+def nps_from_weight_sums(plain: NPSResult, promoters: float, passives: float, detractors: float, *, n_eff: float,
+                         conf: float = 0.95, fpc: float = 1.0) -> NPSResult:
+    """The weighted NPS from the plain result (its counts and n are kept) and the summed weights of
+    the promoters, passives and detractors: weighted shares, and the adjusted-Wald interval on Kish's
+    n_eff (rows or anonymised aggregates alike)."""
+    total = promoters + passives + detractors
+    if plain.n == 0 or total <= 0:
+        return plain
+    p, a, d = promoters / total, passives / total, detractors / total
+    est, var = _adjusted(p * n_eff, d * n_eff, n_eff)
+    value = 100.0 * (p - d)
     low, high = (value, value) if fpc == 0 else _bounds(est, var * fpc * fpc, conf)  # a census: exact
-    return NPSResult(plain.n, plain.promoters, plain.passives, plain.detractors, promoters, passives, detractors,
-                     value, low, high)
+    return NPSResult(plain.n, plain.promoters, plain.passives, plain.detractors, p, a, d, value, low, high)
 
 
 def nps(scores, *, conf: float = 0.95, fpc: float = 1.0) -> NPSResult:

@@ -7,7 +7,7 @@ import math
 import ipywidgets as widgets
 
 from mirrorgap.aggregate.views import SIDES
-from mirrorgap.config.numbers import fmt_count, fmt_number
+from mirrorgap.config.numbers import fmt_count, fmt_number, fmt_percent
 from mirrorgap.dashboard.html import findings_html, kpi_card, notes_html
 from mirrorgap.dashboard.panels.base import Panel, chart_figure, chart_png
 from mirrorgap.render.charts.nps import nps_chart
@@ -36,9 +36,13 @@ class OverviewPanel(Panel):
         n_items = len(gaps)
         counts = gaps["classification"].value_counts()
         cards = []
+        rate = self.views.response_rate(self.filters)  # only beside a shown employee count
+        rate_line = None if rate is None else t["kpi_response_rate"].format(
+            rate=fmt_percent(rate[1], lang), invited=fmt_count(rate[0], lang))
         for side, key in (("customer", "customers_answered"), ("employee", "employees_answered")):
             n = self.views.respondents(side, self.filters)
-            cards.append(kpi_card(t[key], None if math.isnan(n) else fmt_count(n, lang), None, t=t))
+            cards.append(kpi_card(t[key], None if math.isnan(n) else fmt_count(n, lang),
+                                  rate_line if side == "employee" else None, t=t))
         for side, key in (("customer", "kpi_nps"), ("employee", "kpi_enps")):
             r = by_side.get(side)
             if r is None or is_missing(r.nps):

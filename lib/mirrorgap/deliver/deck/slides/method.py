@@ -13,7 +13,7 @@ from mirrorgap.read.ledger import EXCLUSION_REASONS
 from mirrorgap.render.findings import method_text
 from mirrorgap.render.style import HOUSE_COLORS
 
-__all__ = ["method_slide"]
+__all__ = ["method_slide", "text_size"]
 
 
 def _ledger_lines(deck: Deck) -> list[tuple[str, list[int | None]]]:
@@ -30,14 +30,28 @@ def _ledger_lines(deck: Deck) -> list[tuple[str, list[int | None]]]:
     return lines
 
 
+FITS_AT_12PT = 1700  # characters of method text that fill the slide's text box at 12 pt
+
+
+def text_size(characters: int) -> float:
+    """The point size at which the method's text fits its box: 12 pt up to FITS_AT_12PT characters,
+    then smaller as the area a text needs grows with the square of its size (weights and a headcount
+    add their sentences), never under 8 pt."""
+    if characters <= FITS_AT_12PT:
+        return 12
+    return max(8.0, round(12 * (FITS_AT_12PT / characters) ** 0.5 * 2) / 2)
+
+
 def method_slide(deck: Deck) -> None:
     rep = deck.t["report"]
     slide = deck.content_slide(deck.d["method_title"])
     frame = textbox(slide, Box(MARGIN, Inches(1.5), Inches(6.6), Inches(4.9)))
     para(frame, rep["method_heading"], size=16, bold=True, color=deck.primary, first=True)
-    para(frame, method_text(deck.eng, deck.results), size=12, space_after=8)
-    para(frame, deck.d["anonymity"].format(min_n=deck.f(deck.eng.analysis.min_n)), size=12, space_after=8)
-    para(frame, rep["nps_note"], size=12, space_after=0)
+    texts = [method_text(deck.eng, deck.results), deck.d["anonymity"].format(min_n=deck.f(deck.eng.analysis.min_n)),
+             rep["nps_note"]]
+    size = text_size(sum(len(t) for t in texts))
+    for k, text in enumerate(texts):
+        para(frame, text, size=size, space_after=8 if k < len(texts) - 1 else 0)
     left, width = MARGIN + Inches(7.1), CONTENT_W - Inches(7.1)
     frame = textbox(slide, Box(left, Inches(1.5), width, Inches(0.4)))
     para(frame, rep["quality_heading"], size=16, bold=True, color=deck.primary, first=True)
