@@ -11,7 +11,8 @@ from ruamel.yaml import YAML
 from mirrorgap.analyse.gaps import GAP_CSV_COLUMNS
 from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
 from mirrorgap.errors import InputFileError, ParamsError
-from mirrorgap.run.engagement import run_engagement, sha256_of
+from mirrorgap.run.checked_sides import CACHE_DIR
+from mirrorgap.run.engagement import ENGAGEMENT_NOTEBOOK, run_engagement, sha256_of
 
 pytestmark = pytest.mark.notebook
 
@@ -31,6 +32,26 @@ def test_run_writes_every_deliverable(demo_run):
     assert expected <= {p.name for p in demo_run.iterdir()}
     latest = demo_run.parent / "latest"
     assert latest.is_symlink() and latest.resolve() == demo_run.resolve()
+    # the check's copy of the cleaned rows lived only while the notebook ran
+    assert not (demo_run / CACHE_DIR).exists()
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert not [name for name in manifest["outputs"] if CACHE_DIR in name]
+
+
+def test_the_checked_sides_give_the_bytes_of_reading_in_the_kernel(demo_run, tmp_path):
+    """The run hands its kernel the sides its check read; the notebook reading the files itself (no
+    copy) writes the same bytes."""
+    import papermill as pm
+
+    pm.execute_notebook(str(ENGAGEMENT_NOTEBOOK), str(tmp_path / "engagement.ipynb"),
+                        parameters={"client": "demo", "params_file": str(PARAMS_DIR / "demo.yaml"),
+                                    "run_id": demo_run.name, "output_dir": str(tmp_path), "sides_cache": ""},
+                        cwd=str(PROJ_ROOT), kernel_name="python3", progress_bar=False)
+    compared = sorted(p.name for p in demo_run.glob("*.csv")) + ["summary.sv.md", "quality.json",
+                                                                 "params.resolved.yaml"]
+    assert len(compared) > 15
+    for name in compared:
+        assert (tmp_path / name).read_bytes() == (demo_run / name).read_bytes(), name
 
 
 def test_gaps_csv_finds_the_planted_pattern(demo_run):

@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import sys
 import time
 from datetime import datetime, timezone
@@ -14,25 +15,18 @@ from importlib import metadata
 from pathlib import Path
 
 from mirrorgap.analyse.insights import add_insights
-from mirrorgap.analyse.pipeline import analyse, load_side, resolve_wave
+from mirrorgap.analyse.pipeline import analyse
 from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
 from mirrorgap.deliver.outputs import missing_deliverables
-from mirrorgap.errors import CheckFailed, RunFailed
-from mirrorgap.read.plausibility import plausibility_problems, units_problem
+from mirrorgap.errors import RunFailed
+from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
+from mirrorgap.run.hashing import sha256_of
 
 ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
 PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
             "pydantic", "openpyxl", "pyreadstat", "pyarrow", "jinja2")
 
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(params_file: Path, engagement: Engagement) -> dict[str, Path]:
@@ -86,12 +80,7 @@ def check(params_file: Path, *, dry_run: bool = True) -> tuple[Engagement, dict]
     deliverables), so that what passes `make check` cannot fail in `make run` for a reason in the params
     or data (driver outcome, codebook, pulse file…)."""
     engagement = load_engagement(params_file)
-    sides = {side: load_side(engagement, side) for side in ("customer", "employee")}
-    problems = [p for clean in sides.values() for p in plausibility_problems(clean)]
-    problems += [p for p in [units_problem(sides["customer"], sides["employee"])] if p is not None]
-    if problems:
-        raise CheckFailed(problems)
-    resolve_wave(engagement, sides["customer"], sides["employee"])  # the sides must share the wave analysed
+    sides = checked_sides(engagement)
     if dry_run:
         quick = engagement.analysis.model_copy(update={"bootstrap": 0})
         add_insights(analyse(engagement.model_copy(update={"analysis": quick}), sides["customer"], sides["employee"]))
@@ -130,10 +119,13 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     params_file = Path(params_dir) / f"{client}.yaml"
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    engagement, _ = check(params_file, dry_run=False)  # clear errors before a kernel starts
-    timings["check_s"] = time.perf_counter() - t0
+    engagement = load_engagement(params_file)
     files = input_files(params_file, engagement)
-    hashes = {name: sha256_of(path) for name, path in files.items()}
+    # hashed before the check reads them: the checked sides' key names the bytes the check saw, or
+    # bytes that changed since (then the kernel finds the key stale and reads again)
+    hashes = {name: sha256_of(path) for name, path in files.items() if path.is_file()}
+    sides = checked_sides(engagement)  # clear errors before a kernel starts
+    timings["check_s"] = time.perf_counter() - t0
 
     client_dir = Path(output_root) / client
     client_dir.mkdir(parents=True, exist_ok=True)
@@ -142,18 +134,23 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     run_dir.mkdir()
     started = datetime.now(timezone.utc).isoformat(timespec="seconds")
     t1 = time.perf_counter()
+    cache = write_checked_sides(run_dir / CACHE_DIR, sides, sides_key(engagement, hashes))
+    del sides  # the kernel has its own copy; the parent need not hold both sides while it runs
+    timings["cache_s"] = time.perf_counter() - t1
     try:
         with _kernel_log(run_dir / "kernel.log"):
             pm.execute_notebook(
                 str(ENGAGEMENT_NOTEBOOK), str(run_dir / "engagement.ipynb"),
                 parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
-                            "output_dir": str(run_dir)},
+                            "output_dir": str(run_dir), "sides_cache": str(cache)},
                 cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
             )
     except pm.PapermillExecutionError as exc:
         raise RunFailed(f"the engagement notebook stopped: {exc.ename}: {exc.evalue}\n"
                         f"  see the executed notebook: {run_dir / 'engagement.ipynb'}") from None
-    timings["notebook_s"] = time.perf_counter() - t1
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)  # personal data: kept no longer than the run needs it
+    timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
     timings["total_s"] = time.perf_counter() - t0
 
     outputs = {str(p.relative_to(run_dir)): sha256_of(p) for p in sorted(run_dir.rglob("*")) if p.is_file()}
