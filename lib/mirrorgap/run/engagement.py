@@ -14,15 +14,15 @@ from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from mirrorgap.analyse.insights import add_insights
-from mirrorgap.analyse.pipeline import analyse
 from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
-from mirrorgap.deliver.outputs import missing_deliverables
+from mirrorgap.deliver.missing import missing_deliverables
 from mirrorgap.errors import RunFailed
 from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
 from mirrorgap.run.hashing import sha256_of
 
+# This process only checks and waits for the kernel: it imports no analysis and no deliverable library
+# (deck, workbook, charts), which would cost seconds before the kernel starts.
 ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
 PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
             "pydantic", "openpyxl", "pyreadstat", "pyarrow", "jinja2")
@@ -81,7 +81,10 @@ def check(params_file: Path, *, dry_run: bool = True) -> tuple[Engagement, dict]
     or data (driver outcome, codebook, pulse file…)."""
     engagement = load_engagement(params_file)
     sides = checked_sides(engagement)
-    if dry_run:
+    if dry_run:  # imported here: a run's parent process never analyses, its kernel does
+        from mirrorgap.analyse.insights import add_insights
+        from mirrorgap.analyse.pipeline import analyse
+
         quick = engagement.analysis.model_copy(update={"bootstrap": 0})
         add_insights(analyse(engagement.model_copy(update={"analysis": quick}), sides["customer"], sides["employee"]))
     return engagement, {side: clean.ledger for side, clean in sides.items()}
