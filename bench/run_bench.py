@@ -4,6 +4,11 @@ asserted in tests.
 
     .venv/bin/python bench/run_bench.py [--rows 1000000] [--employees 100000] [--repeat 3]
                                         [--contenders mirrorgap,duckdb,...] [--skip-demo] [--profile]
+                                        [--skip-contenders] [--skip-big-run] [--big-run-reps 1]
+
+Besides the contenders: the papermill floor and the demo run (issue 14, goal 3), the demo kernel's stages
+with the suppression decisions timed apart (bench/demo_shares.py), and the 1,000,000-answer engagement end
+to end (goal 2); every goal is printed met / not met.
 
 Each contender runs in a fresh subprocess (bench/contenders.py), so its peak RSS is its own; the
 contenders take turns `--repeat` times and the median time / highest peak are reported. The machine
@@ -162,11 +167,11 @@ def floor_notebook(path: Path) -> Path:
     """The papermill floor: a notebook with the engagement notebook's parameters cell and its import
     cell (the same stack: matplotlib, pandas, mirrorgap's modules), and nothing else."""
     import nbformat
+
+    from mirrorgap.run.warm_kernel import notebook_imports  # what the run's kernel imports while it checks
     source = nbformat.read(ROOT / "notebooks" / "engagement.ipynb", as_version=4)
-    code = [c for c in source.cells if c.cell_type == "code"]
-    params = next(c for c in code if "parameters" in c.metadata.get("tags", []))
-    imports = "\n".join(line for line in code[code.index(params) + 1].source.splitlines()
-                        if line.startswith(("import ", "from ", "matplotlib.use")))
+    params = next(c for c in source.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", []))
+    imports = notebook_imports(ROOT / "notebooks" / "engagement.ipynb")
     nb = nbformat.v4.new_notebook()
     nb.metadata = source.metadata
     nb.cells = [nbformat.v4.new_code_cell(params.source, metadata={"tags": ["parameters"]}),

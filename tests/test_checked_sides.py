@@ -92,9 +92,9 @@ def test_the_kernel_is_handed_the_copy_and_it_is_removed_when_the_notebook_fails
 
     seen = {}
 
-    def failing_notebook(_input, _output, *, parameters, **_kwargs):
+    def failing_notebook(_input, _output, *, parameters, km, **_kwargs):
         folder = parameters["sides_cache"]
-        seen["cache"] = folder
+        seen["cache"], seen["km"], seen["alive"] = folder, km, km.has_kernel  # the kernel warmed up while checking
         seen["sides"] = cached_sides(folder, load_engagement(PARAMS_DIR / "demo.yaml"))
         raise pm.PapermillExecutionError(0, 1, "boom", "RuntimeError", "boom", [])
 
@@ -104,3 +104,4 @@ def test_the_kernel_is_handed_the_copy_and_it_is_removed_when_the_notebook_fails
     assert seen["sides"] is not None and set(seen["sides"]) == {"customer", "employee"}
     assert seen["cache"].endswith(CACHE_DIR)
     assert not list((tmp_path / "out").rglob(CACHE_DIR)) and not list((tmp_path / "out").rglob("*.pickle"))
+    assert seen["alive"] and not seen["km"].has_kernel  # and it is shut down when the run fails

@@ -13,6 +13,7 @@ from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
 from mirrorgap.errors import InputFileError, ParamsError
 from mirrorgap.run.checked_sides import CACHE_DIR
 from mirrorgap.run.engagement import ENGAGEMENT_NOTEBOOK, run_engagement, sha256_of
+from mirrorgap.run.warm_kernel import notebook_imports
 
 pytestmark = pytest.mark.notebook
 
@@ -107,6 +108,16 @@ def test_executed_notebook_has_no_error_outputs(demo_run):
     nb = json.loads((demo_run / "engagement.ipynb").read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     assert outputs and not [o for o in outputs if o.get("output_type") == "error"]
+    # the kernel imported the notebook's libraries silently while the run checked: counts as without it
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+def test_the_warm_up_imports_are_the_notebooks_import_lines():
+    imports = notebook_imports(ENGAGEMENT_NOTEBOOK).splitlines()
+    assert "from mirrorgap.run.checked_sides import load_checked_sides" in imports
+    assert all(line.startswith(("import ", "from ", "matplotlib.use")) for line in imports)
+    assert not [line for line in imports if "load_engagement(" in line]  # imports only: no params read
 
 
 def test_same_inputs_give_identical_gaps_csv(demo_run):
@@ -128,7 +139,7 @@ def _client_with(tmp_path, edit):
     return params_dir
 
 
-def test_a_wrong_column_fails_before_a_kernel_starts(tmp_path):
+def test_a_wrong_column_fails_before_the_notebook_runs(tmp_path):
     params_dir = _client_with(tmp_path, lambda d: d["items"][0].__setitem__("customer_column", "K01_bokning"))
     with pytest.raises(InputFileError, match="'K01_bokning' \\(did you mean 'K01_boka'\\?\\)"):
         run_engagement("broken", params_dir=params_dir, output_root=tmp_path / "out")
