@@ -29,7 +29,7 @@ def test_engagement_parameters_cell_is_literals_only():
     for node in tree.body:
         assert isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant), ast.dump(node)
         names += [t.id for t in node.targets]
-    assert names == ["client", "params_file", "run_id", "output_dir"]
+    assert names == ["client", "params_file", "run_id", "output_dir", "sides_cache"]
 
 
 def test_engagement_notebook_only_composes_lib_calls():

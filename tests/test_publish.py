@@ -14,12 +14,18 @@ import pytest
 from dashboard_server import CSS, free_port, http_get, stop_server, write_demo_run
 from mirrorgap.config.paths import DATA_DIR, PARAMS_DIR, PROJ_ROOT
 from mirrorgap.publish.bundle import write_bundle
+from mirrorgap.run.checked_sides import CACHE_DIR
+
+LEFTOVER = "R-LEFTOVER-4711"  # a respondent id in the checked sides a killed run could leave behind
 
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory):
     runs = tmp_path_factory.mktemp("runs")
     write_demo_run(runs)
+    leftover = runs / "demo" / "latest" / CACHE_DIR  # a run removes it when its notebook ends; a SIGKILL may not
+    leftover.mkdir()
+    (leftover / "sides.pickle").write_text(LEFTOVER)
     other = runs / "otherclient" / "x" / "aggregates"  # a second client's run beside it must not leak in
     other.mkdir(parents=True)
     (other / "meta.json").write_text(json.dumps({"client": "Hemliga Kunden AB"}))
@@ -58,6 +64,11 @@ def test_bundle_holds_no_raw_file_params_comment_id_or_other_client(bundle):
     assert not [p for p in files if p.parts[len(bundle.parts)] not in
                 {"aggregates", "lib", "notebooks", "voila", "templates", "page.json", "requirements.txt",
                  "Dockerfile", "run.sh", "MANIFEST.json"}]
+
+
+def test_a_runs_checked_sides_never_reach_the_bundle(bundle):
+    assert not [p for p in bundle.rglob("*") if CACHE_DIR in p.parts or p.suffix == ".pickle"]
+    assert not [p for p, text in _bundle_text(bundle).items() if LEFTOVER in text]
 
 
 def test_requirements_are_the_projects_pins(bundle):

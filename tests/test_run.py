@@ -11,7 +11,9 @@ from ruamel.yaml import YAML
 from mirrorgap.analyse.gaps import GAP_CSV_COLUMNS
 from mirrorgap.config.paths import PARAMS_DIR, PROJ_ROOT
 from mirrorgap.errors import InputFileError, ParamsError
-from mirrorgap.run.engagement import run_engagement, sha256_of
+from mirrorgap.run.checked_sides import CACHE_DIR
+from mirrorgap.run.engagement import ENGAGEMENT_NOTEBOOK, run_engagement, sha256_of
+from mirrorgap.run.warm_kernel import notebook_imports
 
 pytestmark = pytest.mark.notebook
 
@@ -31,6 +33,26 @@ def test_run_writes_every_deliverable(demo_run):
     assert expected <= {p.name for p in demo_run.iterdir()}
     latest = demo_run.parent / "latest"
     assert latest.is_symlink() and latest.resolve() == demo_run.resolve()
+    # the check's copy of the cleaned rows lived only while the notebook ran
+    assert not (demo_run / CACHE_DIR).exists()
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert not [name for name in manifest["outputs"] if CACHE_DIR in name]
+
+
+def test_the_checked_sides_give_the_bytes_of_reading_in_the_kernel(demo_run, tmp_path):
+    """The run hands its kernel the sides its check read; the notebook reading the files itself (no
+    copy) writes the same bytes."""
+    import papermill as pm
+
+    pm.execute_notebook(str(ENGAGEMENT_NOTEBOOK), str(tmp_path / "engagement.ipynb"),
+                        parameters={"client": "demo", "params_file": str(PARAMS_DIR / "demo.yaml"),
+                                    "run_id": demo_run.name, "output_dir": str(tmp_path), "sides_cache": ""},
+                        cwd=str(PROJ_ROOT), kernel_name="python3", progress_bar=False)
+    compared = sorted(p.name for p in demo_run.glob("*.csv")) + ["summary.sv.md", "quality.json",
+                                                                 "params.resolved.yaml"]
+    assert len(compared) > 15
+    for name in compared:
+        assert (tmp_path / name).read_bytes() == (demo_run / name).read_bytes(), name
 
 
 def test_gaps_csv_finds_the_planted_pattern(demo_run):
@@ -86,6 +108,16 @@ def test_executed_notebook_has_no_error_outputs(demo_run):
     nb = json.loads((demo_run / "engagement.ipynb").read_text(encoding="utf-8"))
     outputs = [o for c in nb["cells"] if c["cell_type"] == "code" for o in c.get("outputs", [])]
     assert outputs and not [o for o in outputs if o.get("output_type") == "error"]
+    # the kernel imported the notebook's libraries silently while the run checked: counts as without it
+    counts = [c["execution_count"] for c in nb["cells"] if c["cell_type"] == "code"]
+    assert counts == list(range(1, len(counts) + 1))
+
+
+def test_the_warm_up_imports_are_the_notebooks_import_lines():
+    imports = notebook_imports(ENGAGEMENT_NOTEBOOK).splitlines()
+    assert "from mirrorgap.run.checked_sides import load_checked_sides" in imports
+    assert all(line.startswith(("import ", "from ", "matplotlib.use")) for line in imports)
+    assert not [line for line in imports if "load_engagement(" in line]  # imports only: no params read
 
 
 def test_same_inputs_give_identical_gaps_csv(demo_run):
@@ -107,7 +139,7 @@ def _client_with(tmp_path, edit):
     return params_dir
 
 
-def test_a_wrong_column_fails_before_a_kernel_starts(tmp_path):
+def test_a_wrong_column_fails_before_the_notebook_runs(tmp_path):
     params_dir = _client_with(tmp_path, lambda d: d["items"][0].__setitem__("customer_column", "K01_bokning"))
     with pytest.raises(InputFileError, match="'K01_bokning' \\(did you mean 'K01_boka'\\?\\)"):
         run_engagement("broken", params_dir=params_dir, output_root=tmp_path / "out")

@@ -1,6 +1,7 @@
 """One engagement from params to results: read both sides, clean them, pick the wave, compute."""
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -81,12 +82,23 @@ def resolve_wave(engagement: Engagement, customer: CleanSide, employee: CleanSid
     return wanted
 
 
+_IN_WAVE: dict[int, tuple[weakref.ref, dict]] = {}  # id(side) -> (the side, its rows by wave)
+
+
 def in_wave(clean: CleanSide, wave: str | None) -> CleanSide:
-    """The side restricted to one wave (all rows when wave is None)."""
+    """The side restricted to one wave (all rows when wave is None). The same object for the same side
+    and wave (cached): the suppression decision for these rows (`disclosure.decide`, cached per frame)
+    is then made once per run — the gap table's and the unit tables' callers each made it anew."""
     if wave is None:
         return clean
-    frame = clean.frame[clean.frame["wave"] == wave].reset_index(drop=True)
-    return replace(clean, frame=frame, wave_order=None)
+    held = _IN_WAVE.get(id(clean))
+    if held is None or held[0]() is not clean:
+        held = _IN_WAVE[id(clean)] = (weakref.ref(clean), {})
+        weakref.finalize(clean, _IN_WAVE.pop, id(clean), None)
+    if wave not in held[1]:
+        frame = clean.frame[clean.frame["wave"] == wave].reset_index(drop=True)
+        held[1][wave] = replace(clean, frame=frame, wave_order=None)
+    return held[1][wave]
 
 
 def nps_table(customer: CleanSide, employee: CleanSide, engagement: Engagement,

@@ -16,6 +16,7 @@ from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
+from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
 from mirrorgap.deliver.quality import client_ledger
@@ -58,15 +59,6 @@ def write_resolved_params(results: Results, path: Path) -> Path:
     with path.open("w", encoding="utf-8") as fh:
         yaml.dump(results.engagement.model_dump(mode="json"), fh)
     return path
-
-
-MISSING_SUFFIX = ".missing.txt"  # <deliverable>.missing.txt: why that deliverable could not be made
-
-
-def missing_deliverables(run_dir: Path) -> dict[str, str]:
-    """Deliverables a run could not make, with the reason (e.g. report.pdf without Chromium)."""
-    return {p.name[: -len(MISSING_SUFFIX)]: p.read_text(encoding="utf-8").strip()
-            for p in sorted(Path(run_dir).glob(f"*{MISSING_SUFFIX}"))}
 
 
 def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[str, bytes] | None = None) -> dict[str, Path]:

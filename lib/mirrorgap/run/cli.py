@@ -63,7 +63,7 @@ def _command(args) -> None:
         print(f"{engagement.client}: params and data are usable")
         _print_ledgers(ledgers)
     else:
-        from mirrorgap.deliver.outputs import missing_deliverables
+        from mirrorgap.deliver.missing import missing_deliverables
         from mirrorgap.run.engagement import run_engagement
         run_dir = run_engagement(args.client)
         print(f"report: {_rel(run_dir / 'report.html')}")

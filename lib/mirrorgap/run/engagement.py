@@ -7,32 +7,29 @@ import hashlib
 import json
 import os
 import platform
+import shutil
 import sys
+import tempfile
 import time
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
 
-from mirrorgap.analyse.insights import add_insights
-from mirrorgap.analyse.pipeline import analyse, load_side, resolve_wave
 from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
-from mirrorgap.deliver.outputs import missing_deliverables
-from mirrorgap.errors import CheckFailed, RunFailed
-from mirrorgap.read.plausibility import plausibility_problems, units_problem
+from mirrorgap.deliver.missing import missing_deliverables
+from mirrorgap.errors import RunFailed
+from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
+from mirrorgap.run.hashing import sha256_of
+from mirrorgap.run.warm_kernel import notebook_imports, warm_kernel
 
+# This process only checks and waits for the kernel: it imports no analysis and no deliverable library
+# (deck, workbook, charts), which would cost seconds before the kernel starts.
 ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
+KERNEL_START_TIMEOUT_S = 300  # papermill waits for the kernel's first reply: after the warm-up's imports
 PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
             "pydantic", "openpyxl", "pyreadstat", "pyarrow", "jinja2")
 
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def input_files(params_file: Path, engagement: Engagement) -> dict[str, Path]:
@@ -86,13 +83,11 @@ def check(params_file: Path, *, dry_run: bool = True) -> tuple[Engagement, dict]
     deliverables), so that what passes `make check` cannot fail in `make run` for a reason in the params
     or data (driver outcome, codebook, pulse file…)."""
     engagement = load_engagement(params_file)
-    sides = {side: load_side(engagement, side) for side in ("customer", "employee")}
-    problems = [p for clean in sides.values() for p in plausibility_problems(clean)]
-    problems += [p for p in [units_problem(sides["customer"], sides["employee"])] if p is not None]
-    if problems:
-        raise CheckFailed(problems)
-    resolve_wave(engagement, sides["customer"], sides["employee"])  # the sides must share the wave analysed
-    if dry_run:
+    sides = checked_sides(engagement)
+    if dry_run:  # imported here: a run's parent process never analyses, its kernel does
+        from mirrorgap.analyse.insights import add_insights
+        from mirrorgap.analyse.pipeline import analyse
+
         quick = engagement.analysis.model_copy(update={"bootstrap": 0})
         add_insights(analyse(engagement.model_copy(update={"analysis": quick}), sides["customer"], sides["employee"]))
     return engagement, {side: clean.ledger for side, clean in sides.items()}
@@ -114,6 +109,15 @@ def _kernel_log(path: Path):
             os.close(saved)
 
 
+def _keep_kernel_stderr(kernel_stderr, log: Path) -> None:
+    """What the kernel wrote to stderr so far, appended to the run's kernel.log."""
+    kernel_stderr.seek(0)
+    with open(log, "ab") as fh:
+        shutil.copyfileobj(kernel_stderr, fh)
+    kernel_stderr.seek(0)
+    kernel_stderr.truncate()
+
+
 def _point_latest(client_dir: Path, run_id: str) -> None:
     latest = client_dir / "latest"
     tmp = client_dir / f".latest-{run_id}"
@@ -130,30 +134,44 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     params_file = Path(params_dir) / f"{client}.yaml"
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    engagement, _ = check(params_file, dry_run=False)  # clear errors before a kernel starts
-    timings["check_s"] = time.perf_counter() - t0
-    files = input_files(params_file, engagement)
-    hashes = {name: sha256_of(path) for name, path in files.items()}
+    engagement = load_engagement(params_file)
+    with tempfile.TemporaryFile() as kernel_stderr, \
+            warm_kernel(kernel_name, cwd=PROJ_ROOT, imports=notebook_imports(ENGAGEMENT_NOTEBOOK),
+                        stderr=kernel_stderr) as (km, warming):
+        files = input_files(params_file, engagement)
+        # hashed before the check reads them: the checked sides' key names the bytes the check saw, or
+        # bytes that changed since (then the kernel finds the key stale and reads again)
+        hashes = {name: sha256_of(path) for name, path in files.items() if path.is_file()}
+        sides = checked_sides(engagement)  # clear errors before the notebook runs
+        timings["check_s"] = time.perf_counter() - t0
 
-    client_dir = Path(output_root) / client
-    client_dir.mkdir(parents=True, exist_ok=True)
-    run_id = new_run_id(client_dir)
-    run_dir = client_dir / run_id
-    run_dir.mkdir()
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
-    t1 = time.perf_counter()
-    try:
-        with _kernel_log(run_dir / "kernel.log"):
-            pm.execute_notebook(
-                str(ENGAGEMENT_NOTEBOOK), str(run_dir / "engagement.ipynb"),
-                parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
-                            "output_dir": str(run_dir)},
-                cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
-            )
-    except pm.PapermillExecutionError as exc:
-        raise RunFailed(f"the engagement notebook stopped: {exc.ename}: {exc.evalue}\n"
-                        f"  see the executed notebook: {run_dir / 'engagement.ipynb'}") from None
-    timings["notebook_s"] = time.perf_counter() - t1
+        client_dir = Path(output_root) / client
+        client_dir.mkdir(parents=True, exist_ok=True)
+        run_id = new_run_id(client_dir)
+        run_dir = client_dir / run_id
+        run_dir.mkdir()
+        started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        t1 = time.perf_counter()
+        cache = write_checked_sides(run_dir / CACHE_DIR, sides, sides_key(engagement, hashes))
+        del sides  # the kernel has its own copy; the parent need not hold both sides while it runs
+        timings["cache_s"] = time.perf_counter() - t1
+        warming.stop_channels()  # papermill talks to the kernel through a client of its own
+        try:
+            with _kernel_log(run_dir / "kernel.log"):
+                pm.execute_notebook(
+                    str(ENGAGEMENT_NOTEBOOK), str(run_dir / "engagement.ipynb"),
+                    parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
+                                "output_dir": str(run_dir), "sides_cache": str(cache)},
+                    cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
+                    km=km, start_timeout=KERNEL_START_TIMEOUT_S,
+                )
+        except pm.PapermillExecutionError as exc:
+            raise RunFailed(f"the engagement notebook stopped: {exc.ename}: {exc.evalue}\n"
+                            f"  see the executed notebook: {run_dir / 'engagement.ipynb'}") from None
+        finally:
+            shutil.rmtree(cache, ignore_errors=True)  # personal data: kept no longer than the run needs it
+            _keep_kernel_stderr(kernel_stderr, run_dir / "kernel.log")
+    timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
     timings["total_s"] = time.perf_counter() - t0
 
     outputs = {str(p.relative_to(run_dir)): sha256_of(p) for p in sorted(run_dir.rglob("*")) if p.is_file()}
