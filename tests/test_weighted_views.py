@@ -97,9 +97,28 @@ def test_weight_sums_are_hidden_where_the_counts_are_and_withheld_where_the_empl
         assert row.count == len(rows)
 
 
+def test_the_dashboard_says_which_sides_are_weighted_and_what_it_shows_unweighted(weighted):
+    """The footer names the weighted sides and counts the employee measures whose weights were withheld
+    (every measure with a weight-less employee row in the counts): a viewer is not left to think an
+    unweighted figure is the report's weighted one."""
+    from mirrorgap.dashboard.serve import page_resources
+
+    *_, counts, views = weighted
+    employees = counts[counts["side"] == "employee"]
+    withheld = sorted(employees.loc[employees["weight"].isna(), "measure"].unique())
+    assert views.meta["weights"] == {"sides": {"customer": True, "employee": True},
+                                     "unweighted_measures": {"customer": [], "employee": withheld}}
+    footer = page_resources(views.meta)["footer_method"]
+    assert views.meta["language"] == "en"
+    assert "Customer results are weighted." in footer and "Employee results are weighted." in footer
+    said = f"{len(withheld)} of the employee measures are shown unweighted" in footer
+    assert said == bool(withheld) and said == (not employee_weighted(counts))
+
+
 def test_unweighted_aggregates_have_no_weight_columns(tmp_path):
     eng, c, e = two_waves(weights=False)
     assert list(build_aggregates(eng, c, e).columns) == COLUMNS
+    assert "weights" not in aggregate_meta(eng, c, e, run_id="test")  # nor a footer sentence on weights
 
 
 def test_whole_wave_views_equal_the_weighted_corrected_report(weighted):

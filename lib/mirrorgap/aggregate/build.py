@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
-from mirrorgap.aggregate.weighted import invited_per_group, with_weight_sums
+from mirrorgap.aggregate.weighted import invited_per_group, weights_meta, with_weight_sums
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.disclosure import Decision, crossings, dimensions, measures, side_decision
 from mirrorgap.analyse.journeys import touchpoint_label
@@ -111,6 +111,8 @@ def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanS
         "scores": {side: score_meta(engagement, side) for side in ("customer", "employee")},
         "branding": engagement.branding.model_dump(mode="json"),
     }
+    if (weights := weights_meta(engagement, [(c, decision(engagement, c)) for c in (customer, employee)])) is not None:
+        meta["weights"] = weights  # the dashboard says which sides are weighted, and what is shown unweighted
     if engagement.headcount is not None:
         meta["populations"] = {"employee": invited_per_wave(engagement, employee),
                                "employee_groups": invited_per_group(engagement, employee,

@@ -38,7 +38,7 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.read.headcount import check_against
 from mirrorgap.read.recode import CleanSide, waves_of
 
-__all__ = ["WEIGHT_COLUMNS", "invited_per_group", "weight_sums", "with_weight_sums", "withheld_measures"]
+__all__ = ["WEIGHT_COLUMNS", "invited_per_group", "weight_sums", "weights_meta", "with_weight_sums", "withheld_measures"]
 
 WEIGHT_COLUMNS = ["weight", "weight2"]
 _KEY = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure", "value"]
@@ -74,6 +74,19 @@ def withheld_measures(side: str, decided: Decision) -> set[tuple]:
         by_measure = {measure for _, measure in hidden}
         hidden |= {(wave, measure) for wave in decided.layouts for measure in by_measure}
     return hidden
+
+
+def weights_meta(engagement: Engagement, sides: list[tuple[CleanSide, Decision]]) -> dict | None:
+    """Which sides the aggregates weight, and the employee measures they show unweighted because their
+    weights were withheld (`withheld_measures`), so the dashboard can say so; None when neither side
+    is weighted."""
+    weighted = {clean.side: rows_design(clean, engagement, next(iter(decided.layouts))).weights is not None
+                for clean, decided in sides}
+    if not any(weighted.values()):
+        return None
+    unweighted = {clean.side: sorted({measure for _, measure in withheld_measures(clean.side, decided)})
+                  for clean, decided in sides if weighted[clean.side]}
+    return {"sides": weighted, "unweighted_measures": unweighted}
 
 
 def weight_sums(engagement: Engagement, clean: CleanSide, decided: Decision) -> pd.DataFrame | None:

@@ -240,11 +240,21 @@ def page_resources(meta: dict) -> dict:
         "run": t["run"].format(run_id=_run_time(meta.get("run_id", ""))),
         "confidential": t["confidential"].format(client=client),
         "footer_anonymity": t["footer_anonymity"].format(min_n=meta["analysis"]["min_n"]),
-        "footer_method": t["footer_method"], "loading": t["loading"],
+        "footer_method": " ".join([t["footer_method"], *_weights_note(meta.get("weights"), t)]), "loading": t["loading"],
         "cell_error": t["cell_error"], "cell_timeout": t["cell_timeout"],
         "primary": branding.get("primary_color") or "#1D3557", "accent": branding.get("accent_color") or "#E69F00",
         "font": font, "logo": _logo_uri(branding.get("logo"), consultancy),
     }
+
+
+def _weights_note(weights: dict | None, t: dict) -> list[str]:
+    """The footer's sentences on weights: which sides are weighted, and how many employee measures are
+    shown unweighted because their weights could give a small group away (`aggregate.weighted`)."""
+    if not weights:
+        return []
+    notes = [t[f"weighted_{side}"] for side in ("customer", "employee") if weights["sides"].get(side)]
+    withheld = weights["unweighted_measures"].get("employee", [])
+    return notes + ([t["employee_unweighted"].format(n=len(withheld))] if withheld else [])
 
 
 def launch_spec(client: str, *, port: int = DEFAULT_PORT, token: str | None = None, pool_size: int = DEFAULT_POOL,
