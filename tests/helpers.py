@@ -38,6 +38,29 @@ def engagement(**overrides):
     return parse_engagement(data)
 
 
+def raked_weights(frame: pd.DataFrame, margins: dict, *, rounds: int = 200) -> pd.Series:
+    """Weights that rake `frame`'s rows to population `margins` ({column: {group: count or share}}),
+    by iterative proportional fitting written out here with pandas, independently of
+    `mirrorgap.stats.raking`: the reference the demo's weighted customers are checked against (the
+    demo rakes each wave's customers to `rake_to: Kundtyp` in params/demo.yaml). Scaled to sum to the
+    number of rows; indexed like `frame`."""
+    keys = {column: frame[column].astype(str) for column in margins}
+    targets = {column: pd.Series(margin, dtype=float) / sum(margin.values()) for column, margin in margins.items()}
+    w = pd.Series(1.0, index=frame.index)
+    for _ in range(rounds):
+        for column, key in keys.items():
+            w = w * key.map(targets[column] / (w.groupby(key).sum() / w.sum()))
+        if all(((w.groupby(key).sum() / w.sum()) - targets[column]).abs().max() < 1e-12 for column, key in keys.items()):
+            return w * len(w) / w.sum()
+    raise AssertionError("the reference raking did not converge")
+
+
+def kish(weights) -> float:
+    """Kish's effective n, (Σw)²/Σw², written out."""
+    w = np.asarray(weights, dtype=float)
+    return float(w.sum() ** 2 / (w ** 2).sum())
+
+
 def demo_results(**analysis):
     """The demo engagement analysed with every insight table, as a run makes it (analysis overrides
     allowed); its segments include the department Ledning (3–4 employees), suppressed with a complement."""

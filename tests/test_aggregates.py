@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 
+from helpers import raked_weights
 from mirrorgap.aggregate.build import aggregate_meta, build_aggregates
 from mirrorgap.aggregate.store import ALL, RESPONDENTS, read_aggregates, write_aggregates
 from mirrorgap.aggregate.views import AggregateViews, Filters
@@ -79,7 +80,12 @@ def test_whole_wave_views_equal_the_report(demo):
 def test_filtered_views_equal_raw_rows(demo, filters, customer_mask, employee_mask):
     eng, customer, employee, _, views = demo
     c, e = in_wave(customer, "2026"), in_wave(employee, "2026")
-    c = subset(c, customer_mask(c.frame)) if customer_mask else c
+    # the demo's customers are raked to `rake_to: Kundtyp` over the whole wave (our own raking here);
+    # a filtered group keeps those weights, with Kish's n_eff of its own
+    weights = raked_weights(c.frame, eng.customer.rake_to).to_numpy()
+    if customer_mask:
+        mask = customer_mask(c.frame).to_numpy()
+        c, weights = subset(c, mask), weights[mask]
     e = subset(e, employee_mask(e.frame)) if employee_mask else e
     view = views.gap_table(Filters(wave="2026", **filters))
     # all employees of the wave, or one unit (the demo's headcount is per unit): the headcount's
@@ -88,7 +94,7 @@ def test_filtered_views_equal_raw_rows(demo, filters, customer_mask, employee_ma
     headcount = load_headcount(eng)
     unit_only = "unit" in filters and "employee_segment" not in filters
     invited = headcount[(headcount["wave"] == "2026") & (headcount["unit"] == filters.get("unit"))]["invited"].sum()
-    designs = {"customer": SideDesign(), "employee": SideDesign(population=int(invited)) if unit_only else
+    designs = {"customer": SideDesign(weights=weights), "employee": SideDesign(population=int(invited)) if unit_only else
                SideDesign() if employee_mask else side_design(e, eng, headcount=headcount, wave="2026")}
     assert (designs["employee"].population is not None) == (employee_mask is None or unit_only)
     assert_same(view, design_gap_table(c, e, eng, designs))

@@ -9,6 +9,7 @@ import pytest
 from scipy import stats as sps
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
+from tests.helpers import kish, raked_weights
 from tests.test_units import synthetic
 
 from mirrorgap.analyse.disclosure import RESPONDENTS, side_decision
@@ -243,7 +244,8 @@ def test_workbook_sheet_of_response_rates_hides_what_the_table_hides():
 def test_demo_headcount_changes_only_the_employees_sampling_error():
     """The demo's headcount (data/demo/headcount.csv) changes gaps.csv only through the finite-population
     correction: every n, mean and gap stays; the employees' half-widths shrink by √(1 − n/N) and the
-    gap's interval and p follow Welch's test with the corrected employee variance (checked with scipy)."""
+    gap's interval and p follow Welch's test with the corrected employee variance and the raked customers'
+    weighted variance on their n_eff (checked with scipy and statsmodels)."""
     from mirrorgap.analyse.gaps import gaps_csv_frame
     from mirrorgap.analyse.pipeline import load_side
     from mirrorgap.config.params import load_engagement
@@ -261,8 +263,20 @@ def test_demo_headcount_changes_only_the_employees_sampling_error():
     ratio = (g.employee_ci_high - g.employee_mean) / (without.gaps.employee_ci_high - g.employee_mean)
     assert ratio.to_numpy() == pytest.approx(np.sqrt(1 - g.employee_n / population).to_numpy(), rel=1e-9)
     ve = g.employee_sd ** 2 * (1 - g.employee_n / population) / g.employee_n
-    vc = g.customer_sd ** 2 / g.customer_n
-    df = (ve + vc) ** 2 / (ve ** 2 / (g.employee_n - 1) + vc ** 2 / (g.customer_n - 1))
+    # the customers are raked to `rake_to: Kundtyp` (params/demo.yaml): their variance and df are the
+    # weighted ones on Kish's n_eff, computed here from our own raking with statsmodels' DescrStatsW
+    c26 = dataclasses.replace(c, frame=c.frame[c.frame["wave"] == "2026"].reset_index(drop=True))
+    raked = raked_weights(c26.frame, eng.customer.rake_to).to_numpy()
+    vc, n_eff = [], []
+    for item in g["item"]:
+        x = pomp(c26, item)
+        ok = ~np.isnan(x)
+        n_eff.append(kish(raked[ok]))
+        d = DescrStatsW(x[ok], weights=raked[ok] * n_eff[-1] / raked[ok].sum())
+        assert g.set_index("item").loc[item, "customer_mean"] == pytest.approx(d.mean, rel=1e-12)
+        vc.append(d.std_mean ** 2)
+    vc, n_eff = np.array(vc), np.array(n_eff)
+    df = (ve + vc) ** 2 / (ve ** 2 / (g.employee_n - 1) + vc ** 2 / (n_eff - 1))
     half = sps.t.ppf(0.975, df) * np.sqrt(ve + vc)
     assert g.gap_ci_high.to_numpy() == pytest.approx((g.gap + half).to_numpy(), rel=1e-9)
     assert g.p_value.to_numpy() == pytest.approx(2 * sps.t.sf(np.abs(g.gap) / np.sqrt(ve + vc), df), rel=1e-6)

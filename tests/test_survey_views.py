@@ -6,9 +6,10 @@ import html
 import numpy as np
 import pandas as pd
 import pytest
+from statsmodels.stats.weightstats import DescrStatsW
 from traitlets import dlink
 
-from helpers import demo_aggregates
+from helpers import demo_aggregates, kish, raked_weights
 from mirrorgap.aggregate.survey import step_table
 from mirrorgap.aggregate.views import AggregateViews, Filters
 from mirrorgap.analyse.questions import five_i_table, index_table, journey_measured_table
@@ -40,12 +41,17 @@ def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, fl
     """measure -> (n, mean, CI) straight from the clean rows: each respondent's mean POMP over the
     step's questions answered (an index: at least its `min_answered`), in the rows of `cell`; on the
     10-point grid (ties to the even ten) where the meta gives the step one; an employee cell the
-    headcount counts has its half-width × √(1 − n/N), the finite-population correction."""
+    headcount counts has its half-width × √(1 − n/N), the finite-population correction. The customers
+    are raked to `rake_to: Kundtyp` over the wave (params/demo.yaml; our own raking here): their mean is
+    weighted and its t-interval on Kish's n_eff (statsmodels' DescrStatsW)."""
     population = invited(demo, side, wave, cell)
     clean = demo.customer if side == "customer" else demo.employee
     frame = clean.frame[clean.frame["wave"] == wave]
+    weights = (raked_weights(frame, demo.engagement.customer.rake_to) if side == "customer"
+               else pd.Series(1.0, index=frame.index))
     for column, group in cell.items():
         frame = frame[frame[column] == group]
+    weights = weights[frame.index].to_numpy()
     scales = {q.id: (q.scale.min, q.scale.max) for q in clean.questions}
     scales |= {i.id: (clean.scales[i.id].min, clean.scales[i.id].max) for i in clean.items}
     out = {}
@@ -59,7 +65,14 @@ def raw_steps(demo, side: str, wave: str, cell: dict) -> dict[str, tuple[int, fl
         if spec["grid"] is not None:
             score = np.array([round(round(x, 6) / spec["grid"]) * spec["grid"] if np.isfinite(x) else x
                               for x in score])  # Python's round: ties to the even ten
-        m = mean_ci(score[np.isfinite(score)])
+        ok = np.isfinite(score)
+        if side == "customer":
+            w = weights[ok]
+            d = DescrStatsW(score[ok], weights=w * kish(w) / w.sum())
+            low, high = d.tconfint_mean(0.05)
+            out[spec["measure"]] = (int(ok.sum()), d.mean, low, high)
+            continue
+        m = mean_ci(score[ok])
         factor = np.sqrt(1 - m.n / population) if population else 1.0
         half = (m.ci_high - m.ci_low) / 2 * factor
         out[spec["measure"]] = (m.n, m.mean, m.mean - half, m.mean + half)

@@ -1,9 +1,11 @@
 """The top-box gap: Newcombe's interval against the published example and statsmodels, the pooled
 z-test against statsmodels, and a run whose params ask for it."""
 import numpy as np
+import pandas as pd
 import pytest
 from statsmodels.stats.multitest import multipletests
 from statsmodels.stats.proportion import confint_proportions_2indep, proportions_ztest
+from tests.helpers import kish, raked_weights
 
 from mirrorgap.analyse.pipeline import analyse, load_side
 from mirrorgap.analyse.top_box import newcombe_diff_ci, two_proportion_p
@@ -37,14 +39,20 @@ def test_a_run_with_metric_top_box_compares_top_box_shares():
     customer, employee = load_side(engagement, "customer"), load_side(engagement, "employee")
     gaps = analyse(engagement, customer, employee).gaps.set_index("item")
     wave = lambda clean: clean.frame[clean.frame["wave"] == "2026"]  # noqa: E731  (the latest wave)
+    # the demo's customers are raked to `rake_to: Kundtyp`: their share is the weighted one and its
+    # Wilson interval is on Kish's n_eff (weighted count = share · n_eff); the employees are unweighted
+    raked = raked_weights(wave(customer), engagement.customer.rake_to)
     for item in ("competence", "extra_mile", "staff_stressed"):
         tops = {}
         for side, clean in (("customer", customer), ("employee", employee)):
             answers = wave(clean)[item].dropna()
             scale = clean.scales[item]
-            top = ((answers - scale.min) / (scale.max - scale.min) * 100 >= 75).sum()
-            tops[side] = (int(top), len(answers))
-            assert gaps.loc[item, f"{side}_mean"] == pytest.approx(100 * top / len(answers), abs=1e-9)
+            is_top = (answers - scale.min) / (scale.max - scale.min) * 100 >= 75
+            w = raked[answers.index] if side == "customer" else pd.Series(1.0, index=answers.index)
+            n = kish(w)
+            tops[side] = (n * w[is_top].sum() / w.sum(), n)
+            assert gaps.loc[item, f"{side}_mean"] == pytest.approx(100 * w[is_top].sum() / w.sum(), abs=1e-9)
+        assert tops["employee"][1] == len(wave(employee)[item].dropna())  # unweighted: n_eff is n
         (k1, n1), (k2, n2) = tops["employee"], tops["customer"]
         low, high = confint_proportions_2indep(k1, n1, k2, n2, method="newcomb", compare="diff")
         assert (gaps.loc[item, "gap_ci_low"], gaps.loc[item, "gap_ci_high"]) == pytest.approx((100 * low, 100 * high))

@@ -14,9 +14,10 @@ import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 from scipy import stats as sps  # noqa: E402
 from statsmodels.regression.linear_model import OLS  # noqa: E402
+from statsmodels.stats.weightstats import DescrStatsW  # noqa: E402
 from statsmodels.tools import add_constant  # noqa: E402
 
-from helpers import engagement  # noqa: E402
+from helpers import engagement, kish, raked_weights  # noqa: E402
 from mirrorgap.analyse.pipeline import load_side  # noqa: E402
 from mirrorgap.analyse.trends import (  # noqa: E402
     GAP_DIRECTIONS,
@@ -241,6 +242,31 @@ def test_demo_customers_improve_follow_up_and_easy_booking_significantly(demo):
     assert not table["suppressed"].any()  # every employee wave has well over min_n answers
 
 
+def test_demo_customer_changes_are_welch_on_each_wave_raked_on_its_own(demo):
+    """The demo rakes the customers to `rake_to: Kundtyp` (params/demo.yaml), each wave on its own: a
+    change is the difference of the waves' weighted means, its interval Welch's on each wave's Kish
+    n_eff — checked with our own raking, statsmodels' DescrStatsW and scipy's t."""
+    eng, table = demo
+    customer = load_side(eng, "customer")
+    cust = table[(table["kind"] == "item_change") & (table["side"] == "customer")].set_index("item")
+    for item in ("follow_up", "easy_booking", "extra_mile"):
+        stats, scale = [], customer.scales[item]
+        for wave in ("2025", "2026"):
+            rows = customer.frame[customer.frame["wave"] == wave]
+            w = raked_weights(rows, eng.customer.rake_to)
+            x = (rows[item] - scale.min) / (scale.max - scale.min) * 100
+            ok = x.notna()
+            n_eff = kish(w[ok])
+            d = DescrStatsW(x[ok].to_numpy(), weights=(w[ok] * n_eff / w[ok].sum()).to_numpy())
+            stats.append((d.mean, d.std_mean ** 2, n_eff))
+        (m1, v1, n1), (m2, v2, n2) = stats
+        df = (v1 + v2) ** 2 / (v1 ** 2 / (n1 - 1) + v2 ** 2 / (n2 - 1))
+        half = sps.t.ppf(0.975, df) * np.sqrt(v1 + v2)
+        row = cust.loc[item]
+        assert row["change"] == pytest.approx(m2 - m1, rel=1e-9), item
+        assert (row["change_ci_low"], row["change_ci_high"]) == pytest.approx((m2 - m1 - half, m2 - m1 + half), rel=1e-9)
+
+
 def test_demo_extra_mile_gap_narrows_but_the_direction_claims_only_what_the_ci_supports(demo):
     _, table = demo
     row = table[(table["kind"] == "gap_change") & (table["item"] == "extra_mile")].iloc[0]
@@ -268,7 +294,8 @@ def test_trend_chart_draws_two_sides_per_item_and_emphasises_significant_changes
     assert {p.get_gid() for p in loud} == {"customer_arrow_significant"}
     bold = [t for t in ax.texts if t.get_gid() == "change_label_significant"]
     assert len(bold) == n_sig and all(t.get_fontweight() == "bold" for t in bold)
-    assert {t.get_text() for t in bold} >= {"+8", "+7"}
+    # the customers' weighted changes (raked per wave): follow_up +7.4, easy_booking +6.7, extra_mile +2.6
+    assert sorted(t.get_text() for t in bold) == ["+3", "+7", "+7"]
     assert all(matplotlib.colors.same_color(t.get_color(), HOUSE_COLORS["customer"]) for t in bold)
     assert "Ofylld punkt: 2025, fylld punkt: 2026" in " ".join(t.get_text() for t in ax.texts)
 
