@@ -173,7 +173,9 @@ def test_gap_slide_notes_carry_the_confidence_intervals(deck):
     prs, _ = deck
     slide = next(s for s in prs.slides if _title(s) == "Gap per fråga: medarbetare − kunder")
     notes = slide.notes_slide.notes_text_frame.text
-    assert "Gör det lilla extra: +20 (95 % KI +18 … +22)" in notes  # with the demo headcount's FPC (+16 … +23 without)
+    # customers raked to Kundtyp, employees with the demo headcount's FPC (+16 … +23 without it);
+    # unweighted customers gave +20 (+18 … +22)
+    assert "Gör det lilla extra: +19 (95 % KI +17 … +22)" in notes
 
 
 def test_suppressed_employee_figures_never_reach_the_deck(hidden_deck, hidden):

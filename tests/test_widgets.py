@@ -10,7 +10,7 @@ import pytest
 from matplotlib.colors import to_hex
 from traitlets import dlink
 
-from helpers import demo_aggregates
+from helpers import demo_aggregates, raked_weights
 from mirrorgap.aggregate.views import AggregateViews, Filters
 from mirrorgap.config.numbers import fmt_count, fmt_number
 from mirrorgap.dashboard.board import Dashboard
@@ -41,15 +41,23 @@ def views_in(demo, language: str) -> AggregateViews:
     return AggregateViews(demo.counts, {**demo.meta, "language": language})
 
 
-def raw_pomp(clean, wave: str) -> pd.DataFrame:
-    """Item scores on 0–100 of one wave, straight from the clean rows (the independent check)."""
+def raw_pomp(clean, wave: str, rake_to: dict | None = None) -> pd.DataFrame:
+    """Item scores on 0–100 of one wave, straight from the clean rows (the independent check), with
+    each row's weight: raked to `rake_to` over the wave by our own raking (the demo's customers:
+    `rake_to: Kundtyp`), else 1."""
     frame = clean.frame[clean.frame["wave"] == wave]
     out = frame[["unit", *[c for c in clean.segments if c in frame]]].copy()
     for item in clean.items:
         s = clean.scales[item.id]
         out[item.id] = (frame[item.id] - s.min) / (s.max - s.min) * 100
     out["nps"] = frame["nps"]
+    out["weight"] = raked_weights(frame, rake_to) if rake_to else 1.0
     return out
+
+
+def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
+    ok = values.notna()
+    return float(np.average(values[ok], weights=weights[ok]))
 
 
 def wired(views, *panels_cls, **picks):
@@ -134,7 +142,7 @@ def test_touchpoint_filter_keeps_only_its_items(demo):
 
 def test_overview_counts_respondents_and_loyalty_like_the_raw_rows(demo):
     bar, (overview,) = wired(demo.views, OverviewPanel)
-    raw = raw_pomp(demo.customer, "2026")
+    raw = raw_pomp(demo.customer, "2026", demo.engagement.customer.rake_to)
     expected = len(raw)  # every customer of the wave, as the report counts them
     assert demo.views.respondents("customer", Filters(wave="2026")) == expected
     assert f">{fmt_count(expected, 'sv')}<" in overview.cards.value
@@ -143,9 +151,9 @@ def test_overview_counts_respondents_and_loyalty_like_the_raw_rows(demo):
         n = ((employees["wave"] == "2026") & (employees["avdelning"] == dept)).sum()
         got = demo.views.respondents("employee", Filters(wave="2026", employee_segment=("avdelning", dept)))
         assert got == n if n >= 5 else np.isnan(got)  # Ledning (3–4 people): not even its headcount
-    # NPS by hand: promoters 9–10, detractors 0–6
-    scores = raw["nps"].dropna()
-    nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+    # NPS by hand: promoters 9–10, detractors 0–6, weighted (the customers are raked to Kundtyp)
+    scores, w = raw["nps"].dropna(), raw.loc[raw["nps"].notna(), "weight"]
+    nps = 100 * (w[scores >= 9].sum() - w[scores <= 6].sum()) / w.sum()
     assert f">{fmt_number(nps, 'sv', signed=True)}<" in overview.cards.value
     assert "Blinda fläckar" in overview.findings.value and "”Gör det lilla extra”" in overview.findings.value
     assert bytes(overview.image.value).startswith(b"\x89PNG")
@@ -218,10 +226,11 @@ def test_unit_heatmap_gaps_equal_the_raw_rows(demo):
     table = unit_gap_table(demo.views, Filters(wave="2026"))
     units = sorted(demo.employee.frame["unit"].unique())
     assert list(dict.fromkeys(table["group"])) == units and len(table) == len(units) * 11
-    c, e = raw_pomp(demo.customer, "2026"), raw_pomp(demo.employee, "2026")
+    c, e = raw_pomp(demo.customer, "2026", demo.engagement.customer.rake_to), raw_pomp(demo.employee, "2026")
     for unit in ("Malmö Bulltofta", "Uppsala Boländerna"):  # extra_mile is hidden in three other units (2026)
         for item in ("extra_mile", "competence"):
-            expected = e.loc[e["unit"] == unit, item].mean() - c.loc[c["unit"] == unit, item].mean()
+            here = c[c["unit"] == unit]  # the customers' mean weighted by the wave's raked weights
+            expected = e.loc[e["unit"] == unit, item].mean() - weighted_mean(here[item], here["weight"])
             got = table[(table["group"] == unit) & (table["item"] == item)]["gap"].item()
             assert got == pytest.approx(expected, abs=1e-9)
 
