@@ -7,6 +7,7 @@ import re
 import time
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from dashboard_server import (
@@ -18,6 +19,7 @@ from dashboard_server import (
     write_demo_run,
 )
 from dashboard_server import http_get as _get
+from helpers import raked_weights
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.paths import PROJ_ROOT
 
@@ -53,13 +55,22 @@ def open_tab(page, title: str):
     return panel
 
 
+def customer_weights(results, wave: str = "2026"):
+    """The wave's customers raked to the demo's `rake_to: Kundtyp` by our own raking (tests/helpers.py)."""
+    rows = results.customer.frame[results.customer.frame["wave"] == wave]
+    return raked_weights(rows, results.engagement.customer.rake_to)
+
+
 def raw_gap(results, unit: str, item: str, wave: str = "2026") -> float:
-    """An item's gap in one unit straight from the clean rows (employee − customer POMP): the check."""
+    """An item's gap in one unit straight from the clean rows (employee − customer POMP, the customers'
+    mean weighted by the wave's raked weights): the check."""
     scores = []
     for side in (results.customer, results.employee):
         rows = side.frame[(side.frame["wave"] == wave) & (side.frame["unit"] == unit)]
+        w = customer_weights(results, wave)[rows.index] if side is results.customer else pd.Series(1.0, index=rows.index)
+        ok = rows[item].notna()
         scale = side.scales[item]
-        scores.append((rows[item].mean() - scale.min) / (scale.max - scale.min) * 100)
+        scores.append(((rows[item][ok] * w[ok]).sum() / w[ok].sum() - scale.min) / (scale.max - scale.min) * 100)
     return scores[1] - scores[0]
 
 
@@ -129,7 +140,8 @@ def test_changing_a_filter_changes_the_chart_and_the_numbers(browser, server, ar
     customers = server.results.customer.frame
     malmo = customers[(customers["wave"] == "2026") & (customers["unit"] == "Malmö Bulltofta")]
     scores = malmo["nps"].dropna()
-    expected_nps = 100 * ((scores >= 9).mean() - (scores <= 6).mean())
+    w = customer_weights(server.results)[scores.index]  # weighted NPS: the customers are raked
+    expected_nps = 100 * (w[scores >= 9].sum() - w[scores <= 6].sum()) / w.sum()
     assert after["Kundernas NPS"] == fmt_number(expected_nps, "sv", signed=True)
     open_tab(page, "Enheter")
     page.wait_for_selector(".mg-heatmap >> visible=true", timeout=20_000)

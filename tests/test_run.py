@@ -189,7 +189,8 @@ def test_insight_tables_of_the_demo(demo_run):
     drivers = pd.read_csv(demo_run / "drivers.csv")
     top3 = set(drivers[drivers.side == "customer"].nsmallest(3, "rank")["item"])
     assert top3 == {"fixed_first_time", "competence", "on_time"}
-    assert abs(drivers[drivers.side == "customer"]["weight_pct"].sum() - 100) < 1e-6
+    shares = drivers[drivers.side == "customer"]["weight_pct"]  # each rounded to 6 decimals in the table
+    assert abs(shares.sum() - 100) <= len(shares) * 0.5e-6 + 1e-9  # (the raked customers' sum to 100.000001)
     priority = pd.read_csv(demo_run / "priority.csv")
     assert set(priority["quadrant"]) <= {"concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill"}
     actions = pd.read_csv(demo_run / "actions.csv")
