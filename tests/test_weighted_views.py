@@ -115,6 +115,24 @@ def test_the_dashboard_says_which_sides_are_weighted_and_what_it_shows_unweighte
     assert said == bool(withheld) and said == (not employee_weighted(counts))
 
 
+def test_the_answer_shares_are_weighted_where_the_cell_is(weighted):
+    """The item drill-down's shares: Σw of each answer over Σw of the answers (pandas on the clean rows),
+    beside the plain counts; an employee measure whose weights were withheld keeps plain shares."""
+    eng, c, e, _, counts, views = weighted
+    item = eng.analysed_items[0].id
+    for clean in (c, e):
+        rows = clean.frame[(clean.frame["wave"] == "2026") & clean.frame[item].notna()]
+        got = views.distribution(item, clean.side, Filters(wave="2026")).set_index("value")
+        assert got["count"].to_dict() == rows[item].value_counts().to_dict()
+        written = counts[(counts["side"] == clean.side) & (counts["wave"] == "2026") & (counts["measure"] == item)]
+        weighted_cell = bool(written["weight"].notna().all())
+        assert weighted_cell == (clean.side == "customer" or employee_weighted(counts))
+        basis = rows.groupby(item)[WEIGHT].sum() if weighted_cell else rows[item].value_counts()
+        np.testing.assert_allclose(got["share"].to_numpy(), (basis / basis.sum() * 100).loc[got.index].to_numpy())
+        plain = rows[item].value_counts(normalize=True) * 100
+        assert weighted_cell == (not np.allclose(got["share"].to_numpy(), plain.loc[got.index].to_numpy()))
+
+
 def test_unweighted_aggregates_have_no_weight_columns(tmp_path):
     eng, c, e = two_waves(weights=False)
     assert list(build_aggregates(eng, c, e).columns) == COLUMNS

@@ -286,10 +286,13 @@ def test_item_panel_shows_both_distributions_with_agree_labels(demo):
     first = item.chart.value
     item.picker.value = "staff_stressed"
     assert item.item == "staff_stressed" and item.chart.value != first
-    raw = demo.customer.frame[demo.customer.frame["wave"] == "2026"]["staff_stressed"].dropna()
+    # the demo's customers are raked to Kundtyp per wave: each answer's share is its Σw over Σw
+    rows = demo.customer.frame[demo.customer.frame["wave"] == "2026"]
+    w = raked_weights(rows, demo.engagement.customer.rake_to)
+    answered = rows["staff_stressed"].notna()
+    sums = w[answered].groupby(rows.loc[answered, "staff_stressed"]).sum().sort_index()
     got = item.dist[item.dist["side"] == "customer"].set_index("value")["share"]
-    expected = raw.value_counts(normalize=True).sort_index() * 100
-    pd.testing.assert_series_equal(got, expected, check_names=False, check_index_type=False)
+    pd.testing.assert_series_equal(got, sums / sums.sum() * 100, check_names=False, check_index_type=False)
     assert "Negativt formulerad" in item.stats.value
     labels = value_labels(next(i for i in demo.views.items if i.id == "staff_stressed"), "customer", "sv")
     assert labels[5.0] == "Instämmer inte alls" and labels[1.0] == "Instämmer helt"  # turned item: answer given

@@ -137,6 +137,14 @@ class CountIndex:
         return {k[3]: v for k, v in self._cells.items()
                 if k[0] == side and k[1] == wave and k[2] == dimension and k[4] == dimension2 and k[5] == group2}
 
+    def value_weights(self, seg: int) -> np.ndarray | None:
+        """Σw per answer value of one segment, in `segment`'s order; None where its rows carry no weights
+        (an unweighted run or side, or employee weights withheld: `aggregate.weighted`)."""
+        if self.weights is None:
+            return None
+        w = self.weights[0][self.starts[seg]:self.ends[seg]]
+        return w if len(w) and np.isfinite(w).all() else None
+
     def segment(self, seg: int) -> Segment:
         """The answer values and counts of one segment."""
         a, b = self.starts[seg], self.ends[seg]

@@ -200,12 +200,15 @@ class AggregateViews:
         return Design(n_eff=self._n_eff(seg), fpc=fpc_mean(int(self._index.n[seg]), population))
 
     def distribution(self, item: str, side: str, filters: Filters) -> pd.DataFrame | None:
-        """Counts and shares of each answer value of one item on one side; None when suppressed."""
+        """Counts and shares of each answer value of one item on one side; None when suppressed. In a
+        weighted cell the shares are weighted (Σw of a value over Σw), as the cell's mean and top box are."""
         seg = (self._cell(side, filters) or {}).get(item)
         if seg is None or self._index.suppressed[seg]:
             return None
         s = self._index.segment(seg)
-        return pd.DataFrame({"value": s.values, "count": s.counts, "share": s.counts / s.counts.sum() * 100})
+        weights = self._index.value_weights(seg)
+        basis = s.counts if weights is None else weights
+        return pd.DataFrame({"value": s.values, "count": s.counts, "share": basis / basis.sum() * 100})
 
     def unit_gaps(self, filters: Filters) -> pd.DataFrame:
         """Per unit and item the gap with its Welch CI, all units at once (the heatmap); the unit
