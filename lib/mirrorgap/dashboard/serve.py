@@ -51,6 +51,10 @@ TEMPLATE_NAME = "mirrorgap"
 DEFAULT_PORT, DEFAULT_POOL = 8866, 2
 # viewers' kernels at once (~140 MB each; the preheated pool comes on top), in all and per client address
 DEFAULT_MAX_KERNELS, DEFAULT_MAX_PER_ADDRESS = 10, 5
+# memory per dashboard kernel: arrow frees what the parquet read used, one malloc arena and one BLAS
+# thread are plenty for a dashboard (it draws charts, it does no linear algebra)
+KERNEL_ENV = {"MPLBACKEND": "Agg", "ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2",
+              "OPENBLAS_NUM_THREADS": "1"}
 
 # audit events whose first argument is a path that is read, listed or changed
 _PATH_EVENTS = frozenset({"open", "os.listdir", "os.scandir", "os.chdir", "shutil.copyfile", "shutil.copytree",
@@ -277,14 +281,22 @@ def launch_spec(client: str, *, port: int = DEFAULT_PORT, token: str | None = No
         ENV_AGGREGATES: str(folder),
         ENV_FORBIDDEN: os.pathsep.join(str(p) for p in forbidden),
         ENV_PAGE: json.dumps(page_resources(meta)),  # read by templates/voila/voila.py
-        "MPLBACKEND": "Agg",
-        # memory per kernel: arrow frees what the parquet read used, one malloc arena and one BLAS
-        # thread are plenty for a dashboard (it draws charts, it does no linear algebra)
-        "ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2", "OPENBLAS_NUM_THREADS": "1",
+        **KERNEL_ENV,
     }
-    argv = [sys.executable, "-m", "mirrorgap.dashboard.hardened", str(DASHBOARD_NOTEBOOK),
-            f"--Voila.config_file_paths={VOILA_DIR}",  # only our voila.json: no user config can loosen it
-            f"--port={int(port)}", "--Voila.ip=127.0.0.1", "--no-browser",
+    argv = hardened_voila_argv(DASHBOARD_NOTEBOOK, VOILA_DIR, port=port, token=token, pool_size=pool_size,
+                               max_kernels=max_kernels, max_per_address=max_per_address,
+                               allowed_hosts=allowed_hosts, behind_proxy=behind_proxy)
+    return argv, env
+
+
+def hardened_voila_argv(notebook: Path, voila_dir: Path, *, port: int, token: str | None, pool_size: int,
+                        max_kernels: int, max_per_address: int, allowed_hosts, behind_proxy: bool,
+                        ip: str = "127.0.0.1", base_url: str | None = None) -> list[str]:
+    """The hardened Voilà's command line, for a project's dashboard and a published bundle alike."""
+    argv = [sys.executable, "-m", "mirrorgap.dashboard.hardened", str(notebook),
+            f"--Voila.config_file_paths={voila_dir}",  # only our voila.json: no user config can loosen it
+            f"--port={int(port)}", f"--Voila.ip={ip}", "--no-browser",
+            *([f"--Voila.base_url={base_url}"] if base_url else []),
             "--preheat_kernel=True", f"--pool_size={int(pool_size)}",
             f"--DashboardVoila.max_kernels={int(max_kernels)}",
             f"--DashboardVoila.max_kernels_per_address={int(max_per_address)}",
@@ -292,7 +304,7 @@ def launch_spec(client: str, *, port: int = DEFAULT_PORT, token: str | None = No
             *(f"--DashboardVoila.allowed_hosts={h}" for h in allowed_hosts)]
     if token:
         argv.append(f"--token={token}")
-    return argv, env
+    return argv
 
 
 def serve(client: str, **kwargs) -> None:

@@ -25,6 +25,8 @@ from mirrorgap.dashboard.serve import (
     ENV_AGGREGATES,
     ENV_FORBIDDEN,
     ENV_PAGE,
+    KERNEL_ENV,
+    hardened_voila_argv,
 )
 from mirrorgap.errors import DashboardError, exit_code
 
@@ -59,18 +61,11 @@ def bundle_spec(bundle: Path, *, port: int = DEFAULT_PORT, ip: str = "127.0.0.1"
         ENV_FORBIDDEN: str(bundle / PAGE),
         ENV_PAGE: (bundle / PAGE).read_text(encoding="utf-8"),
         ENV_SCOPE: unit or "",
-        "MPLBACKEND": "Agg", "ARROW_DEFAULT_MEMORY_POOL": "system", "MALLOC_ARENA_MAX": "2",
-        "OPENBLAS_NUM_THREADS": "1",
+        **KERNEL_ENV,
     }
-    argv = [sys.executable, "-m", "mirrorgap.dashboard.hardened", str(bundle / NOTEBOOK),
-            f"--Voila.config_file_paths={voila_dir}", f"--port={int(port)}", f"--Voila.ip={ip}", "--no-browser",
-            f"--Voila.base_url={base_url}", "--preheat_kernel=True", f"--pool_size={int(pool_size)}",
-            f"--DashboardVoila.max_kernels={int(max_kernels)}",
-            f"--DashboardVoila.max_kernels_per_address={int(max_per_address)}",
-            f"--DashboardVoila.behind_proxy={bool(behind_proxy)}",
-            *(f"--DashboardVoila.allowed_hosts={h}" for h in hosts)]
-    if token:
-        argv.append(f"--token={token}")
+    argv = hardened_voila_argv(bundle / NOTEBOOK, voila_dir, port=port, ip=ip, base_url=base_url, token=token,
+                               pool_size=pool_size, max_kernels=max_kernels, max_per_address=max_per_address,
+                               allowed_hosts=hosts, behind_proxy=behind_proxy)
     return argv, env
 
 
