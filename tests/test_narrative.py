@@ -112,8 +112,42 @@ def test_a_pooled_total_hidden_to_protect_a_small_wave_says_so_not_too_few(poole
     finding = section(language, "finding")
     text = summary_markdown(r)
     reason = finding["withheld_pooled"]
-    assert finding["none_withheld"].format(reason=reason) in text
-    assert finding["drivers_withheld"].format(reason=reason) in text
-    assert f"; {finding['enps_withheld'].split('; ', 1)[1].format(reason=reason)}" in text
+    assert reason.lower() in text.lower()
+    assert finding["none_withheld_above"] in text
+    assert finding["drivers_withheld_above"] in text
+    assert f"; {finding['enps_withheld_above'].split('; ', 1)[1]}" in text
     assert finding["none_tested"] not in text
     assert finding["enps_suppressed"].split("; ", 1)[1] not in text  # "eNPS is not shown: too few answers."
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_pooled_summary_gives_the_reason_once_next_to_the_undisclosed_number(pooled, language):
+    """eNPS, the item comparison and the employees' key drivers are all withheld for the same reason:
+    the summary says it once, in the intro that gives the undisclosed number of employees, and the three
+    sections point to it instead of repeating the long sentence."""
+    from dataclasses import replace
+
+    r = replace(pooled, engagement=pooled.engagement.model_copy(update={"language": language}))
+    finding = section(language, "finding")
+    text = summary_markdown(r)
+    reason = finding["withheld_pooled"].lower()
+    assert text.lower().count(reason) == 1
+    intro = text.split("\n\n")[1]  # the paragraph after the title
+    assert finding["size_hidden"] in intro and reason in intro.lower()
+    pointers = [f"; {finding['enps_withheld_above'].split('; ', 1)[1]}", finding["none_withheld_above"],
+                finding["drivers_withheld_above"]]
+    assert all(text.count(p) == 1 and text.index(p) > text.lower().index(reason) for p in pointers)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_withheld_sentence_says_the_reason_unless_it_was_said_above(language):
+    """Where nothing said the reason before (the deck's summary slide), each sentence still carries it."""
+    from mirrorgap.render.findings import withheld_sentence
+
+    reason = section(language, "finding")["withheld"]
+    parts = dict(nps="+10", low="0", high="20", n=99)
+    for key in ("none_withheld", "enps_withheld", "drivers_withheld"):
+        full = withheld_sentence(key, language, reason, **parts)
+        short = withheld_sentence(key, language, reason, said_above=True, **parts)
+        assert reason in full and reason not in short and len(short) < len(full)
+        assert "{" not in full + short

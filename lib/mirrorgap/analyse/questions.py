@@ -173,6 +173,26 @@ def index_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     return table.astype({"n": "Int64", "n_complete": "Int64", "suppressed": bool})
 
 
+def _employee_steps(employee: CleanSide, engagement: Engagement, attribute: str, keys, *,
+                    wave: str | None, headcount: pd.DataFrame | None) -> list[tuple[str, list[str], dict]]:
+    """The employee questions grouped by `attribute` (`stage`, `five_i`), one group per key of `keys` that
+    some question carries, in that order, each scored as a journey step: (key, its question ids, its
+    figures n_questions, questions, n, mean, ci_low, ci_high, suppressed). Weighted and corrected by the
+    wave's invited count (`headcount`); a group answered by fewer than `analysis.min_n` is hidden."""
+    conf, min_n = 1 - engagement.analysis.alpha, engagement.analysis.min_n
+    rows = question_rows(employee, wave)
+    design = rows_design(employee, engagement, wave, headcount=headcount)
+    out = []
+    for key in keys:
+        ids = [q.id for q in employee.questions if getattr(q, attribute, None) == key]
+        if not ids:
+            continue
+        row = {"n_questions": len(ids), "questions": ", ".join(ids),
+               **_summary(_step_scores(employee, rows, ids), conf, design, design.population()), "suppressed": False}
+        out.append((key, ids, _hide(row) if hidden_for("employee", row["n"], min_n) else row))
+    return out
+
+
 def journey_measured_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
                            wave: str | None = None, headcount: pd.DataFrame | None = None) -> pd.DataFrame:
     """The journeys measured (journey_measured.csv, columns `JOURNEY_MEASURED_COLUMNS`): the employee
@@ -187,17 +207,9 @@ def journey_measured_table(customer: CleanSide, employee: CleanSide, engagement:
     a, lang = engagement.analysis, engagement.language
     conf = 1 - a.alpha
     names = section(lang, "survey")
-    rows = []
-    e_rows = question_rows(employee, wave)
-    e_design = rows_design(employee, engagement, wave, headcount=headcount)
-    for stage in JOURNEY_STAGES:
-        ids = [q.id for q in employee.questions if getattr(q, "stage", None) == stage]
-        if not ids:
-            continue
-        row = {"side": "employee", "step": stage, "label": names[f"stage_{stage}"], "n_questions": len(ids),
-               "questions": ", ".join(ids), **_summary(_step_scores(employee, e_rows, ids), conf, e_design, e_design.population()),
-               "suppressed": False}
-        rows.append(_hide(row) if hidden_for("employee", row["n"], a.min_n) else row)
+    rows = [{"side": "employee", "step": stage, "label": names[f"stage_{stage}"], **row}
+            for stage, _, row in _employee_steps(employee, engagement, "stage", JOURNEY_STAGES,
+                                                 wave=wave, headcount=headcount)]
     c_rows = question_rows(customer, wave)
     c_design = rows_design(customer, engagement, wave)
     steps: dict[str, list[str]] = {}
@@ -226,28 +238,17 @@ def five_i_table(employee: CleanSide, engagement: Engagement, *, drivers: pd.Dat
     `analysis.min_n` employees is hidden (and gets no focus). Scores weighted and corrected as in
     `journey_measured_table`.
     """
-    a, lang = engagement.analysis, engagement.language
-    conf = 1 - a.alpha
-    names = section(lang, "actions")
+    names = section(engagement.language, "actions")
     weights = {}
     if drivers is not None and len(drivers):
         emp = drivers[(drivers["side"] == "employee") & drivers["weight_pct"].notna()]
         weights = dict(zip(emp["item"], emp["weight_pct"].astype(float)))
     rows = []
-    e_rows = question_rows(employee, wave)
-    design = rows_design(employee, engagement, wave, headcount=headcount)
-    for i in FIVE_IS:
-        ids = [q.id for q in employee.questions if getattr(q, "five_i", None) == i]
-        if not ids:
-            continue
-        row = {"i": i, "label": names[i], "n_questions": len(ids), "questions": ", ".join(ids),
-               **_summary(_step_scores(employee, e_rows, ids), conf, design, design.population()), "suppressed": False}
+    for i, ids, row in _employee_steps(employee, engagement, "five_i", FIVE_IS, wave=wave, headcount=headcount):
         known = [weights[q] for q in ids if q in weights]
-        row["driver_pct"] = float(sum(known)) if known else np.nan
-        if hidden_for("employee", row["n"], a.min_n):
-            row = _hide(row)
-            row["driver_pct"] = np.nan
-        rows.append(row)
+        # a hidden I shows no figure of its own, its driver share included
+        row["driver_pct"] = float(sum(known)) if known and not row["suppressed"] else np.nan
+        rows.append({"i": i, "label": names[i], **row})
     table = pd.DataFrame(rows, columns=FIVE_I_COLUMNS)
     room = 100.0 - table["mean"].astype(float)
     if table["driver_pct"].notna().any():  # an I whose questions are not in the model counts as weight 0

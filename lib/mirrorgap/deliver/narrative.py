@@ -13,7 +13,7 @@ import pandas as pd
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.texts import section
-from mirrorgap.deliver.withheld import drivers_withheld, withheld_reason
+from mirrorgap.deliver.withheld import drivers_withheld, withheld_note, withheld_reason
 from mirrorgap.render import findings
 from mirrorgap.stats.intervals import excludes_zero, intervals_overlap
 
@@ -102,13 +102,15 @@ def summary_markdown(results: Results) -> str:
     report = section(lang, "report")
     wave_label = results.wave if results.wave is not None else report["all_waves"]
     shown = findings.respondents_words(results.respondents, min_n=eng.analysis.min_n, language=lang)
-    lines = [f"# {words['title'].format(client=eng.client)}", "",
-             words["intro"].format(customers=shown["customer"], employees=shown["employee"], wave_label=wave_label),
-             ""]
-    loyalty = findings.nps_sentence(results.nps, lang, withheld=withheld_reason(results, "nps"))
+    # why employee figures are withheld, said once next to the undisclosed number; the sections point here
+    note = withheld_note(results)
+    above = note is not None
+    intro = words["intro"].format(customers=shown["customer"], employees=shown["employee"], wave_label=wave_label)
+    lines = [f"# {words['title'].format(client=eng.client)}", "", f"{intro} {note}" if above else intro, ""]
+    loyalty = findings.nps_sentence(results.nps, lang, withheld=withheld_reason(results, "nps"), said_above=above)
     if loyalty:
         lines += [f"## {words['loyalty_heading']}", "", loyalty, ""]
-    found = findings.item_findings(results.gaps, lang, withheld=withheld_reason(results))
+    found = findings.item_findings(results.gaps, lang, withheld=withheld_reason(results), said_above=above)
     lines += [f"## {words['gaps_heading']}", ""]
     for kind, heading in (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading")):
         if found[kind]:
@@ -118,7 +120,7 @@ def summary_markdown(results: Results) -> str:
     lines += [f"- {s}" for s in found["untested"]] + ([""] if found["untested"] else [])
     lines += [s + "\n" for s in findings.shared_findings(results.gaps, lang)]
     drivers = [s for s in (_driver_sentence(results.tables.get("drivers"), words, lang, words),
-                           drivers_withheld(results)) if s]
+                           drivers_withheld(results, said_above=above)) if s]
     if drivers:
         lines += [f"## {words['drivers_heading']}", ""] + [s + "\n" for s in drivers]
     where = [s for s in (_unit_sentence(results.tables.get("units"), words, lang),

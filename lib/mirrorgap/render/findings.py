@@ -93,12 +93,22 @@ def respondents_words(respondents: dict[str, int], *, min_n: int, language: str)
     return {side: size_words(n, side=side, min_n=min_n, language=language) for side, n in respondents.items()}
 
 
-def item_findings(gaps: pd.DataFrame, language: str, *, withheld: str | None = None) -> dict[str, list[str] | str]:
+def withheld_sentence(key: str, language: str, reason: str, *, said_above: bool = False, **parts) -> str:
+    """The sentence `finding.<key>` (none_withheld, enps_withheld, drivers_withheld) that says a figure
+    is withheld: with the reason in it, or, `said_above`, pointing to where the text already said it
+    (`<key>_above`), so a summary that hides several figures gives the long reason once."""
+    words = section(language, "finding")
+    return words[f"{key}_above" if said_above else key].format(reason=reason, **parts)
+
+
+def item_findings(gaps: pd.DataFrame, language: str, *, withheld: str | None = None,
+                  said_above: bool = False) -> dict[str, list[str] | str]:
     """One sentence per blind spot and per hidden strength, largest gap first; one per item shown
     without a test (`untested`: no variation, too few answers to test); `none`, what to say when
     there is neither a blind spot nor a hidden strength (no item differs, or no item could be compared:
     why), and `compared`, whether any item could be.
-    withheld: why the employees' results are hidden when it is not too few answers (`deliver.withheld.withheld_reason`)."""
+    withheld: why the employees' results are hidden when it is not too few answers (`deliver.withheld.withheld_reason`);
+    said_above: the text said that reason already (`withheld_sentence`)."""
     words = section(language, "finding")
     out = {}
     for kind, ascending in (("blind_spot", False), ("hidden_strength", True)):
@@ -106,7 +116,8 @@ def item_findings(gaps: pd.DataFrame, language: str, *, withheld: str | None = N
         out[kind] = [_item_sentence(r, words[kind], language) for r in rows.itertuples()]
     out["untested"] = [_untested_sentence(r, words, language) for r in gaps.itertuples() if r.classification in UNTESTED]
     tested = gaps["classification"].isin(["blind_spot", "hidden_strength", "aligned"]).any()
-    why = words["none_withheld"].format(reason=withheld) if withheld else words["none_tested"]
+    why = (withheld_sentence("none_withheld", language, withheld, said_above=said_above) if withheld
+           else words["none_tested"])
     out["none"] = (section(language, "report")["no_findings"] if tested else
                    "" if out["untested"] else why)  # the untested sentences say why
     out["compared"] = bool(tested)
@@ -131,9 +142,11 @@ def shared_findings(gaps: pd.DataFrame, language: str) -> list[str]:
     return out
 
 
-def nps_sentence(nps: pd.DataFrame, language: str, *, withheld: str | None = None) -> str | None:
+def nps_sentence(nps: pd.DataFrame, language: str, *, withheld: str | None = None,
+                 said_above: bool = False) -> str | None:
     """NPS and eNPS side by side in one sentence (never their difference); a hidden eNPS says why
-    (`withheld`: the reason when it is not too few answers, `deliver.withheld.withheld_reason(results, "nps")`)."""
+    (`withheld`: the reason when it is not too few answers, `deliver.withheld.withheld_reason(results, "nps")`;
+    said_above: the text said that reason already, `withheld_sentence`)."""
     words = section(language, "finding")
     by_side = {r.side: r for r in nps.itertuples()}
     c, e = by_side.get("customer"), by_side.get("employee")
@@ -143,7 +156,7 @@ def nps_sentence(nps: pd.DataFrame, language: str, *, withheld: str | None = Non
     parts = dict(nps=f(c.nps), low=f(c.ci_low), high=f(c.ci_high), n=c.n)
     if e is None or math.isnan(e.nps):
         if withheld and e is not None:
-            return words["enps_withheld"].format(**parts, reason=withheld)
+            return withheld_sentence("enps_withheld", language, withheld, said_above=said_above, **parts)
         return words["enps_suppressed"].format(**parts)
     return words["nps"].format(**parts, enps=f(e.nps), elow=f(e.ci_low), ehigh=f(e.ci_high), en=e.n)
 
