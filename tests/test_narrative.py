@@ -139,9 +139,33 @@ def test_a_pooled_summary_gives_the_reason_once_next_to_the_undisclosed_number(p
     assert all(text.count(p) == 1 and text.index(p) > text.lower().index(reason) for p in pointers)
 
 
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_the_decks_summary_slide_gives_the_reason_once_above_the_columns(pooled, language, tmp_path):
+    """The deck's summary slide says the pooled reason once, above the blind-spot and hidden-strength
+    columns, and the columns, the eNPS and the drivers lines point to it."""
+    from dataclasses import replace
+
+    from pptx import Presentation
+
+    from mirrorgap.deliver.deck.build import write_deck
+
+    r = replace(pooled, engagement=pooled.engagement.model_copy(update={"language": language}))
+    path = write_deck(r, tmp_path / "deck.pptx", run_id="20261207-100000")
+    slide = Presentation(path).slides[1]
+    boxes = [(sh.top, sh.text_frame.text) for sh in slide.shapes if sh.has_text_frame and sh.text_frame.text.strip()]
+    finding = section(language, "finding")
+    reason = finding["withheld_pooled"].lower()
+    holding = [(top, text) for top, text in boxes if reason in text.lower()]
+    assert len(holding) == 1 and " ".join(t for _, t in boxes).lower().count(reason) == 1
+    columns = [(top, text) for top, text in boxes if finding["none_withheld_above"] in text]
+    assert len(columns) == 2 and all(top > holding[0][0] for top, _ in columns)
+    bottom = next(text for _, text in boxes if finding["drivers_withheld_above"] in text)
+    assert finding["enps_withheld_above"].split("; ", 1)[1] in bottom
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_a_withheld_sentence_says_the_reason_unless_it_was_said_above(language):
-    """Where nothing said the reason before (the deck's summary slide), each sentence still carries it."""
+    """Where nothing said the reason before, each sentence still carries it."""
     from mirrorgap.render.findings import withheld_sentence
 
     reason = section(language, "finding")["withheld"]

@@ -10,7 +10,7 @@ from pptx.util import Inches, Pt
 from mirrorgap.deliver.deck.furniture import Deck
 from mirrorgap.deliver.deck.layout import CONTENT_W, MARGIN, SLIDE_W, Box
 from mirrorgap.deliver.deck.shapes import WHITE, para, rect, textbox
-from mirrorgap.deliver.withheld import drivers_withheld, withheld_reason
+from mirrorgap.deliver.withheld import drivers_withheld, withheld_note, withheld_reason
 from mirrorgap.render.findings import item_findings, nps_sentence, respondents_words, shared_findings
 from mirrorgap.render.style import HOUSE_COLORS
 
@@ -54,15 +54,21 @@ def title_slide(deck: Deck) -> None:
 def summary_slide(deck: Deck) -> None:
     """Blind spots and hidden strengths side by side in sentences, loyalty and shared levels below."""
     r, words = deck.results, deck.t["finding"]
-    found = item_findings(r.gaps, deck.lang, withheld=withheld_reason(r))
+    note = withheld_note(r)  # said once above the columns; the figures hidden for it point to it
+    above = note is not None
+    found = item_findings(r.gaps, deck.lang, withheld=withheld_reason(r), said_above=above)
     slide = deck.content_slide(deck.t["report"]["summary"], deck.d["summary_subtitle"])
-    top, gutter = Inches(1.95), Inches(0.5)
+    top, gutter, height = Inches(1.95), Inches(0.5), Inches(3.9)
+    if note:
+        frame = textbox(slide, Box(MARGIN, top, CONTENT_W, Inches(0.5)))
+        para(frame, note, size=13, color=HOUSE_COLORS["neutral"], first=True, space_after=0)
+        top, height = top + Inches(0.55), height - Inches(0.55)
     col_w = (CONTENT_W - gutter) // 2
     columns = (("blind_spot", "blind_spots_heading"), ("hidden_strength", "hidden_strengths_heading"))
     for k, (kind, key) in enumerate(columns):
         color, left = HOUSE_COLORS[kind], MARGIN + k * (col_w + gutter)
         rect(slide, left, top, col_w, Inches(0.07), color)
-        frame = textbox(slide, Box(left, top + Inches(0.17), col_w, Inches(3.9)))
+        frame = textbox(slide, Box(left, top + Inches(0.17), col_w, height))
         head, _, rest = words[key].partition(" — ")
         para(frame, head, size=18, bold=True, color=color, first=True, space_after=2)
         if rest:
@@ -70,7 +76,8 @@ def summary_slide(deck: Deck) -> None:
         for sentence in found[kind] or [deck.d["none_found"] if found["compared"] or not found["none"] else found["none"]]:
             para(frame, sentence, size=14, space_after=9, bullet_color=color if found[kind] else None)
     frame = textbox(slide, Box(MARGIN, Inches(5.75), CONTENT_W, Inches(0.8)), anchor=MSO_ANCHOR.BOTTOM)
-    lines = [s for s in (nps_sentence(r.nps, deck.lang, withheld=withheld_reason(r, "nps")), *found["untested"],
-                         *shared_findings(r.gaps, deck.lang), drivers_withheld(r)) if s]
+    lines = [s for s in (nps_sentence(r.nps, deck.lang, withheld=withheld_reason(r, "nps"), said_above=above),
+                         *found["untested"], *shared_findings(r.gaps, deck.lang),
+                         drivers_withheld(r, said_above=above)) if s]
     for i, line in enumerate(lines):
         para(frame, line, size=12, color=HOUSE_COLORS["neutral"], first=(i == 0), space_after=3)
