@@ -10,15 +10,15 @@ import hashlib
 import numpy as np
 import pandas as pd
 import pytest
-from helpers import engagement, kish, raked_weights, raw_survey
 from statsmodels.stats.proportion import proportion_confint
 from statsmodels.stats.weightstats import DescrStatsW
+from tests.helpers import engagement, kish, raked_weights, raw_survey
 from tests.test_comments import SMALL, _clean
 from tests.test_comments import _engagement as comments_engagement
 from tests.test_pulse import pulse_frame
 from tests.test_weighted_breakdowns import two_waves
 
-from mirrorgap.analyse.linkage import linkage_table, respondent_index
+from mirrorgap.analyse.linkage import linkage_table
 from mirrorgap.analyse.pulse import pulse_series
 from mirrorgap.analyse.themes import UNCATEGORISED, match_themes, side_comments, theme_table
 from mirrorgap.read.weights import WEIGHT
@@ -56,6 +56,244 @@ def weighted_pulse(seed: int = 5):
 PULSE = {"input": {"path": "p.csv"}, "id_column": "id", "period_column": "week", "score_column": "score",
          "unit_column": "unit", "segment_columns": ["dept"]}
 
+
+# ------------------------------------------------------------------------------------------- themes
+
+def commenters_of(clean, wave):
+    """The wave's respondents who wrote words (not blank, "-"), and their comments, written out here."""
+    frame = clean.frame[clean.frame["wave"] == wave]
+    text = frame[[c for c in frame.columns if c.lower() == "kommentar"][0]]
+    wrote = text.map(lambda v: isinstance(v, str) and any(ch.isalpha() for ch in v))
+    return frame[wrote.to_numpy()], text[wrote.to_numpy()]
+
+
+def wilson_reference(mentions: np.ndarray, w: np.ndarray):
+    """(share %, low %, high %): numpy's weighted share and statsmodels' Wilson interval on Kish's n_eff."""
+    share = w[mentions].sum() / w.sum()
+    n_eff = w.sum() ** 2 / (w * w).sum()
+    low, high = proportion_confint(share * n_eff, n_eff, alpha=1 - CONF, method="wilson")
+    return 100 * share, 100 * low, 100 * high
+
+
+def test_theme_shares_are_weighted_with_a_wilson_interval_on_kishs_n_eff_and_the_counts_stay_people():
+    eng, c, e = comment_sides()
+    table = theme_table(c, e, eng, wave="2026", codebook=SMALL)
+    plain = theme_table(*comment_sides(weights=False)[1:], eng, wave="2026", codebook=SMALL)
+    checked = 0
+    for clean in (c, e):
+        rows, texts = commenters_of(clean, "2026")
+        w = rows[WEIGHT].to_numpy()
+        matched = match_themes(texts, SMALL, language="sv", side=clean.side)
+        matched[UNCATEGORISED] = ~matched.any(axis=1)
+        side = table[table["side"] == clean.side].set_index("theme")
+        for theme, mentions in matched.items():
+            row = side.loc[theme]
+            assert (row["comments"], row["commenters"]) == (mentions.sum(), len(texts))
+            assert (row["share"], row["share_ci_low"], row["share_ci_high"]) == pytest.approx(
+                wilson_reference(mentions.to_numpy(), w), rel=1e-9)
+            checked += 1
+    assert checked == 9
+    # the counts, and so what is suppressed and quoted, are the unweighted table's; the shares move
+    for column in ("comments", "commenters", "suppressed", "quote_1", "quote_2"):
+        assert table.set_index(["side", "theme"])[column].sort_index().equals(
+            plain.set_index(["side", "theme"])[column].sort_index()), column
+    assert not np.allclose(table.sort_values(["side", "theme"])["share"], plain.sort_values(["side", "theme"])["share"])
+
+
+def test_pooled_waves_take_every_commenters_weight():
+    eng, c, e = comment_sides()
+    table = theme_table(c, e, eng, codebook=SMALL).set_index(["side", "theme"])
+    frame = c.frame
+    wrote = frame["Kommentar"].map(lambda v: isinstance(v, str) and any(ch.isalpha() for ch in v)).to_numpy()
+    price = frame.loc[wrote, "Kommentar"].str.contains(r"(?i)pris|dyr").to_numpy()
+    row = table.loc[("customer", "price")]
+    assert (row["share"], row["share_ci_low"], row["share_ci_high"]) == pytest.approx(
+        wilson_reference(price, frame.loc[wrote, WEIGHT].to_numpy()), rel=1e-9)
+
+
+def test_a_weighted_employee_side_under_the_comment_minimum_still_shows_nothing():
+    eng = comments_engagement(min_n_comments=10)
+    employees = _clean("employee", ["Min chef är hemsk"] * 9 + [np.nan] * 20)
+    employees = dataclasses.replace(employees, frame=employees.frame.assign(**{WEIGHT: np.linspace(0.5, 5, 29)}))
+    customers = comment_sides()[1]
+    emp = theme_table(customers, employees, eng, wave="2026", codebook=SMALL).query("side == 'employee'")
+    assert emp["suppressed"].all() and emp["commenters"].isna().all() and emp["comments"].isna().all()
+    assert emp[["share", "share_ci_low", "share_ci_high"]].isna().all().all()
+
+
+def test_the_demo_customers_theme_shares_take_the_raking_to_kundtyp():
+    """The demo rakes each wave's customers to `rake_to: Kundtyp`: the theme shares are the commenters'
+    shares under those weights (raked here by `helpers.raked_weights`, over the whole wave)."""
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.read.scrub import scrub_side
+
+    eng = load_engagement("params/demo.yaml")
+    c, m = (scrub_side(load_side(eng, s), eng) for s in ("customer", "employee"))
+    table = theme_table(c, m, eng, wave="2026").set_index(["side", "theme"])
+    wave = c.frame[c.frame["wave"] == "2026"]
+    w = raked_weights(wave, eng.customer.rake_to)
+    texts = side_comments(c, eng.customer.comment_columns, wave="2026")
+    matched = match_themes(texts, load_codebook_for(eng), language=eng.language, side="customer")
+    for theme in ("waiting_time", "price"):
+        row = table.loc[("customer", theme)]
+        assert row["comments"] == matched[theme].sum() and row["commenters"] == len(texts)
+        assert (row["share"], row["share_ci_low"], row["share_ci_high"]) == pytest.approx(
+            wilson_reference(matched[theme].to_numpy(), w.loc[texts.index].to_numpy()), rel=1e-9)
+        assert row["share"] != pytest.approx(100 * row["comments"] / row["commenters"], rel=1e-6)
+    # the employees are not weighted in the demo: their shares stay counts over commenters
+    emp = table.loc["employee"]
+    shown = emp[~emp["suppressed"]]
+    assert len(shown) and shown["share"].to_numpy() == pytest.approx(
+        100 * shown["comments"].astype(float) / shown["commenters"].astype(float), rel=1e-12)
+
+
+def load_codebook_for(eng):
+    from mirrorgap.analyse.themes import load_codebook
+
+    return load_codebook(eng.codebook, language=eng.language)
+
+
+# ------------------------------------------------------------------------------------------- linkage
+
+def unit_reference(clean, wave: str, kind: str) -> pd.DataFrame:
+    """Per unit (n, index) from the wave's rows with pandas and numpy: the weighted mean of each
+    respondent's mean POMP over the mirror items answered, or the weighted NPS."""
+    frame = clean.frame[clean.frame["wave"] == wave]
+    w = frame[WEIGHT]
+    if kind == "items":
+        pomps = pd.DataFrame({i.id: (frame[i.id] - clean.scales[i.id].min) /
+                              (clean.scales[i.id].max - clean.scales[i.id].min) * 100 for i in clean.items})
+        value = pomps.mean(axis=1)
+        ok = value.notna()
+        return pd.DataFrame({"n": ok.groupby(frame["unit"]).sum(),
+                             "index": (value[ok] * w[ok]).groupby(frame["unit"][ok]).sum() /
+                             w[ok].groupby(frame["unit"][ok]).sum()})
+    score = frame["nps"]
+    ok = score.notna()
+    signed = np.where(score >= 9, 1.0, np.where(score <= 6, -1.0, 0.0))
+    return pd.DataFrame({"n": ok.groupby(frame["unit"]).sum(),
+                         "index": 100 * (pd.Series(signed, index=frame.index)[ok] * w[ok]).groupby(frame["unit"][ok]).sum()
+                         / w[ok].groupby(frame["unit"][ok]).sum()})
+
+
+@pytest.mark.parametrize("kinds", [("items", "items"), ("enps", "nps")])
+def test_unit_indices_are_weighted_means_of_their_respondents_and_n_stays_a_count(kinds):
+    eng, c, e = two_waves()
+    table = linkage_table(c, e, eng, wave="2026", employee_index=kinds[0], customer_index=kinds[1]).set_index("unit")
+    plain = linkage_table(*two_waves(weights=False)[1:], eng, wave="2026", employee_index=kinds[0],
+                          customer_index=kinds[1]).set_index("unit")
+    kind = "items" if kinds[0] == "items" else "nps"
+    for side, clean in (("employee", e), ("customer", c)):
+        ref = unit_reference(clean, "2026", kind)
+        assert table[f"{side}_n"].astype(int).to_numpy() == pytest.approx(ref["n"].reindex(table.index).to_numpy())
+        assert table[f"{side}_index"].to_numpy() == pytest.approx(ref["index"].reindex(table.index).to_numpy(), rel=1e-9)
+        assert not np.allclose(table[f"{side}_index"], plain[f"{side}_index"])
+    for column in ("employee_n", "customer_n", "employee_suppressed", "included", "status"):
+        assert table[column].equals(plain[column]), column
+
+
+def test_the_correlation_is_still_one_of_the_unit_figures():
+    from scipy import stats as sps
+
+    from mirrorgap.analyse.linkage import linkage_summary
+
+    eng, c, e = two_waves()
+    table = linkage_table(c, e, eng, wave="2026")
+    s = linkage_summary(table)
+    used = table[table["included"]]
+    assert s.pearson_r == pytest.approx(sps.pearsonr(used["employee_index"], used["customer_index"]).statistic)
+
+
+def test_the_demo_customer_index_per_unit_takes_the_raking_to_kundtyp():
+    from mirrorgap.analyse.pipeline import load_side
+    from mirrorgap.config.params import load_engagement
+
+    eng = load_engagement("params/demo.yaml")
+    c, e = load_side(eng, "customer"), load_side(eng, "employee")
+    table = linkage_table(c, e, eng, wave="2026").set_index("unit")
+    wave = c.frame[c.frame["wave"] == "2026"]
+    raked = dataclasses.replace(c, frame=wave.assign(**{WEIGHT: raked_weights(wave, eng.customer.rake_to)}))
+    ref = unit_reference(raked, "2026", "items")
+    assert table["customer_index"].to_numpy() == pytest.approx(ref["index"].reindex(table.index).to_numpy(), rel=1e-9)
+    assert (table["customer_n"] == ref["n"].reindex(table.index)).all()
+
+
+# ------------------------------------------------------------------------------------------- pulse
+
+def pulse_reference(x: np.ndarray, w: np.ndarray):
+    """(mean, ci_low, ci_high) by statsmodels' DescrStatsW on the weights scaled to Kish's n_eff."""
+    n_eff = kish(w)
+    d = DescrStatsW(x, weights=w * n_eff / w.sum())
+    return (d.mean, *d.tconfint_mean(1 - CONF))
+
+
+@pytest.mark.parametrize("by", [None, "dept", "unit"])
+def test_pulse_means_and_intervals_are_weighted_with_kishs_n_eff(by):
+    frame = weighted_pulse()
+    eng = engagement(pulse={**PULSE, "weight_column": "vikt"})
+    series = pulse_series(frame, eng, by=by)
+    plain = pulse_series(frame.drop(columns=[WEIGHT]), eng, by=by)
+    checked = 0
+    for row in series[~series["suppressed"]].itertuples():
+        part = frame[frame["period"] == row.period]
+        if row.group != "(all)":
+            part = part[part["unit" if by == "unit" else "dept"] == row.group]
+        mean, low, high = pulse_reference(part["score"].to_numpy(), part[WEIGHT].to_numpy())
+        assert row.n == len(part)
+        assert (row.mean, row.ci_low, row.ci_high) == pytest.approx((mean, low, high), rel=1e-9)
+        assert row.mean_pomp == pytest.approx((mean - 1) / 9 * 100) and row.ci_high_pomp == pytest.approx((high - 1) / 9 * 100)
+        checked += 1
+    assert checked >= 2
+    # suppression stays on the counts: the same cells hidden, the same n shown
+    assert series["suppressed"].equals(plain["suppressed"]) and series["n"].equals(plain["n"])
+    assert not np.allclose(series["mean"].dropna(), plain["mean"].dropna())
+
+
+def test_pulse_raked_to_margins_within_each_period():
+    frame = weighted_pulse().drop(columns=[WEIGHT])
+    margins = {"unit": {"A": 50, "B": 30, "C": 20}}
+    eng = engagement(pulse={**PULSE, "rake_to": margins})
+    series = pulse_series(frame, eng, by="dept")
+    for row in series[~series["suppressed"]].itertuples():
+        week = frame[frame["period"] == row.period]
+        w = raked_weights(week, margins)  # raked over the period's answers, not the group's
+        part = week if row.group == "(all)" else week[week["dept"] == row.group]
+        mean, low, high = pulse_reference(part["score"].to_numpy(), w.loc[part.index].to_numpy())
+        assert (row.mean, row.ci_low, row.ci_high) == pytest.approx((mean, low, high), rel=1e-9)
+
+
+def test_pulse_raking_needs_every_group_in_every_period():
+    from mirrorgap.errors import ParamsError
+
+    frame = weighted_pulse()
+    eng = engagement(pulse={**PULSE, "rake_to": {"dept": {"X": 50, "Y": 30, "Z": 20}}})
+    with pytest.raises(ParamsError, match="no pulse respondent is in 'Y', 'Z'"):
+        pulse_series(frame, eng)  # the week 2026-W07 has only X
+    with pytest.raises(ParamsError, match="rake_to: 'role' is not `unit` or one of segment_columns"):
+        engagement(pulse={**PULSE, "rake_to": {"role": {"a": 1}}})
+
+
+def test_pulse_weights_are_read_as_the_sides_are_and_bad_ones_stop_the_run():
+    from mirrorgap.analyse.pulse import clean_pulse
+    from mirrorgap.errors import InputFileError
+
+    spec = engagement(pulse={**PULSE, "weight_column": "vikt"}).pulse
+    rows = pd.DataFrame({"id": ["a", "b", "c", "d"], "week": ["2026-W05"] * 4, "unit": ["A"] * 4, "dept": ["X"] * 4,
+                         "score": ["7", "8", "Vet ej", "5"], "vikt": ["1,5", "2", "x", "0,25"]})
+    frame, ledger = clean_pulse(raw_survey(rows, decimal=","), spec)  # row c is left out (don't know): its weight too
+    assert frame[WEIGHT].tolist() == [1.5, 2.0, 0.25] and ledger["rows_used"] == 3
+    for bad, shown in (("-1", "-1"), ("", ""), ("tre", "tre")):
+        broken = rows.assign(vikt=["1", bad, "1", "1"])
+        with pytest.raises(InputFileError, match="a pulse respondent without a usable weight") as exc:
+            clean_pulse(raw_survey(broken, decimal=","), spec)
+        assert (exc.value.row, exc.value.column, exc.value.value) == (3, "vikt", shown)
+        assert "weight_column" in exc.value.fix
+    with pytest.raises(InputFileError, match="the pulse weight column 'vikt' is not in the file"):
+        clean_pulse(raw_survey(rows.drop(columns=["vikt"]), decimal=","), spec)
+
+
+# ------------------------------------------------------------------------------------------- without weights
 
 def insight_tables(weights: bool) -> dict[str, pd.DataFrame]:
     """The theme table, the linkage tables and the pulse series of the fixtures (weights dropped when
