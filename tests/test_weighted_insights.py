@@ -293,6 +293,61 @@ def test_pulse_weights_are_read_as_the_sides_are_and_bad_ones_stop_the_run():
         clean_pulse(raw_survey(rows.drop(columns=["vikt"]), decimal=","), spec)
 
 
+# ------------------------------------------------------------------------------------------- method text
+
+@pytest.mark.parametrize("language, themes, linkage, unweighted, pulse", [
+    ("en", "a comment theme's share is the weighted share", "the weighted mean (or weighted NPS) of its respondents",
+     "Cronbach's α and McDonald's ω are unweighted.", "The weekly pulse is weighted (the weight column vikt):"),
+    ("sv", "ett kommentarstemas andel är den viktade andelen", "det viktade medelvärdet (eller viktade NPS)",
+     "Cronbachs α och McDonalds ω är oviktade.", "Veckopulsen är viktad (med viktkolumnen vikt):"),
+    ("da", "et kommentartemas andel er den vægtede andel", "det vægtede gennemsnit (eller vægtede NPS)",
+     "Cronbachs α og McDonalds ω er uvægtede.", "Den ugentlige puls er vægtet (med vægtkolonnen vikt):"),
+    ("nb", "et kommentartemas andel er den vektede andelen", "det vektede gjennomsnittet (eller vektet NPS)",
+     "Cronbachs α og McDonalds ω er uvektede.", "Den ukentlige pulsen er vektet (med vektkolonnen vikt):")])
+def test_method_text_says_the_themes_linkage_and_pulse_are_weighted_and_only_alpha_and_omega_are_not(
+        language, themes, linkage, unweighted, pulse):
+    from mirrorgap.analyse.pipeline import analyse
+    from mirrorgap.render.findings import method_text
+
+    eng, c, e = two_waves()
+    eng = eng.model_copy(update={"language": language, "pulse": engagement(pulse={**PULSE, "weight_column": "vikt"}).pulse})
+    results = analyse(eng, c, e)
+    text = method_text(eng, results)
+    assert themes in text and linkage in text and text.count(unweighted) == 1
+    for word in ("unweighted", "oviktade", "uvægtede", "uvektede"):  # said once, of α and ω only
+        assert text.count(word) == (1 if word in unweighted else 0)
+    assert pulse not in text  # no pulse series in these results: nothing said about it
+    results.tables["pulse"] = pulse_series(weighted_pulse(), eng)
+    assert pulse in method_text(eng, results)
+    plain = eng.model_copy(update={"pulse": eng.pulse.model_copy(update={"weight_column": None})})
+    results = analyse(plain, c, e)
+    results.tables["pulse"] = pulse_series(weighted_pulse().drop(columns=[WEIGHT]), plain)
+    assert pulse.split("(")[0] not in method_text(plain, results)
+
+
+def test_a_weighted_pulse_is_called_weighted_on_its_chart_and_slide(tmp_path):
+    """The demo's pulse with a weight per answer: the report's pulse chart notes that its means are
+    weighted with intervals on Kish's n_eff, the deck's pulse slide calls them weighted means."""
+    from pptx import Presentation
+    from tests.helpers import demo_results
+
+    from mirrorgap.analyse.pulse import load_pulse
+    from mirrorgap.deliver.deck.build import write_deck
+    from mirrorgap.deliver.figures import insight_figures
+
+    results = demo_results()
+    frame, _ = load_pulse(results.engagement)
+    eng = results.engagement.model_copy(update={"pulse": results.engagement.pulse.model_copy(
+        update={"weight_column": "vikt"})})
+    weights = np.random.default_rng(4).uniform(0.5, 2.0, len(frame))
+    results.engagement, results.tables = eng, {"pulse": pulse_series(frame.assign(**{WEIGHT: weights}), eng)}
+    (note,) = [t.get_text() for t in insight_figures(results)["pulse"].axes[0].texts if t.get_gid() == "note"]
+    assert "viktade medelvärden" in note and "Kishs effektiva n" in note
+    prs = Presentation(str(write_deck(results, tmp_path / "deck.pptx", run_id="r")))
+    texts = [shape.text_frame.text for slide in prs.slides for shape in slide.shapes if shape.has_text_frame]
+    assert any("Medarbetarnas viktade medelvärde per vecka" in t for t in texts)
+
+
 # ------------------------------------------------------------------------------------------- without weights
 
 def insight_tables(weights: bool) -> dict[str, pd.DataFrame]:

@@ -209,6 +209,11 @@ class PulseSpec(_Strict):
         _check_rake_to(self.rake_to, self.unit_column, self.segment_columns)
         return self
 
+    @property
+    def weighted(self) -> bool:
+        """Whether the pulse's figures are weighted (a weight column, raking or both)."""
+        return bool(self.weight_column or self.rake_to)
+
 
 class HeadcountSpec(_Strict):
     """How many employees were invited (issue 13, point 6): one row per unit and/or department (a segment
