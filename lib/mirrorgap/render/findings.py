@@ -25,7 +25,8 @@ def method_text(engagement, results=None) -> str:
 def design_text(results) -> str:
     """The survey design in words: each weighted side (how, Kish's effective n), a weighted pulse and
     the employees' headcount (invited, answered, the response rate and the finite-population
-    correction); "" when the run has none of them. The employees' number of answers follows the min_n rule (`respondents_words`)."""
+    correction); "" when the run has none of them. The employees' number of answers follows the
+    min_n rule (`respondents_words`)."""
     eng = results.engagement
     lang, words = eng.language, section(eng.language, "design")
     parts = []
