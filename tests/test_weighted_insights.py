@@ -250,6 +250,24 @@ def test_pulse_means_and_intervals_are_weighted_with_kishs_n_eff(by):
     assert not np.allclose(series["mean"].dropna(), plain["mean"].dropna())
 
 
+def test_weights_hide_the_same_pulse_cells_in_every_view_of_the_demo():
+    """Suppression is decided on the number of answers: with a weight per answer the demo's total,
+    per-unit and per-department series hide exactly the cells (and show exactly the n) they hide
+    without. An attacker who knew every weight would face, in the weighted scores w·x, the very
+    equations `test_pulse`'s linear-algebra attacker finds no hidden group in."""
+    from mirrorgap.analyse.pulse import load_pulse
+    from mirrorgap.config.params import load_engagement
+
+    eng = load_engagement("params/demo.yaml")
+    frame, _ = load_pulse(eng)
+    weighted = frame.assign(**{WEIGHT: np.random.default_rng(8).uniform(0.2, 3.0, len(frame))})
+    for by in (None, "unit", "avdelning"):
+        a, b = pulse_series(frame, eng, by=by), pulse_series(weighted, eng, by=by)
+        assert a["suppressed"].any() or by is None
+        assert a[["period", "group", "n", "suppressed"]].equals(b[["period", "group", "n", "suppressed"]])
+        assert (a["mean"].isna() == b["mean"].isna()).all()
+
+
 def test_pulse_raked_to_margins_within_each_period():
     frame = weighted_pulse().drop(columns=[WEIGHT])
     margins = {"unit": {"A": 50, "B": 30, "C": 20}}
