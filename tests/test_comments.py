@@ -158,8 +158,10 @@ def test_shorten_quote_cuts_at_a_word_boundary():
 # the table
 
 def _engagement(**analysis):
+    """The demo's params, its customers not raked: the small sides here have no Kundtyp to rake on."""
     e = load_engagement("params/demo.yaml")
-    return e.model_copy(update={"analysis": e.analysis.model_copy(update=analysis)})
+    return e.model_copy(update={"analysis": e.analysis.model_copy(update=analysis),
+                                "customer": e.customer.model_copy(update={"rake_to": {}})})
 
 
 def _clean(side: str, comments, *, waves=None, units=None) -> CleanSide:

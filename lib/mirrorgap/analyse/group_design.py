@@ -35,7 +35,7 @@ from mirrorgap.stats.estimators import mean_ci, mean_ci_from_summary, welch_from
 from mirrorgap.stats.raking import rake
 from mirrorgap.stats.survey import SIMPLE, Design, fpc_mean, weighted_summary
 
-__all__ = ["GroupSummary", "RowsDesign", "rows_design", "side_weights", "wave_rows", "welch"]
+__all__ = ["GroupSummary", "RowsDesign", "rake_frame", "rows_design", "side_weights", "wave_rows", "welch"]
 
 
 @dataclass(frozen=True)
@@ -65,27 +65,36 @@ def side_weights(clean: CleanSide, spec: SideSpec) -> np.ndarray | None:
     base = clean.frame[WEIGHT].to_numpy(dtype=float) if WEIGHT in clean.frame else None
     if not spec.rake_to:
         return base
+    return rake_frame(clean.frame, spec.rake_to, base=base, who=clean.side)
+
+
+def rake_frame(frame: pd.DataFrame, rake_to: dict[str, dict[str, float]], *, base: np.ndarray | None,
+               who: str) -> np.ndarray:
+    """The weights of `frame`'s rows raked to the population margins `rake_to` (column → group →
+    count or share), starting from `base` (None: 1 each). who: the params section the margins are set
+    in ("customer", "employee", "pulse"), for the messages. ParamsError for a group in the rows without
+    a margin, a margin group nobody in the rows is in, or margins that cannot be met."""
     groups, targets = [], []
-    for column, margin in spec.rake_to.items():
-        where = f"{clean.side}.rake_to.{column}"
-        values = clean.frame[column].astype("object").map(str)
+    for column, margin in rake_to.items():
+        where = f"{who}.rake_to.{column}"
+        values = frame[column].astype("object").map(str)
         unknown = sorted(set(values) - set(margin))
         if unknown:
             shown = ", ".join(repr(u) for u in unknown[:5])
             hint = " (respondents without a value)" if BLANK in unknown else ""
-            raise ParamsError(where, [f"the {clean.side}s include group(s) {shown}{hint} without a population "
+            raise ParamsError(where, [f"the {who} respondents include group(s) {shown}{hint} without a population "
                                       f"figure; add each to `rake_to: {column}:` (or merge it into a group there)"])
         names = list(margin)
         empty = [g for g in names if not (values == g).any()]
         if empty:
-            raise ParamsError(where, [f"no {clean.side} respondent is in {', '.join(map(repr, empty))}: raking cannot "
+            raise ParamsError(where, [f"no {who} respondent is in {', '.join(map(repr, empty))}: raking cannot "
                                       f"weight up a group nobody answered in; merge it with a neighbour or leave it out"])
         groups.append(values.map({g: k for k, g in enumerate(names)}).to_numpy(dtype=np.int64))
         targets.append(np.array([margin[g] for g in names], dtype=float))
     try:
         return rake(groups, targets, base=base)
     except ValueError as exc:  # the margins cannot be met (the groups were checked above)
-        raise ParamsError(f"{clean.side}.rake_to", [f"the margins cannot be met: {exc}"]) from None
+        raise ParamsError(f"{who}.rake_to", [f"the margins cannot be met: {exc}"]) from None
 
 
 def wave_rows(clean: CleanSide, wave: str | None) -> CleanSide:

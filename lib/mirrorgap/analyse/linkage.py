@@ -14,6 +14,11 @@ A unit enters the correlation with at least `analysis.min_n` employees AND
 `analysis.linkage_min_customers` customers. Employee indices are also suppressed per unit with
 `anonymity.hidden_groups` (via `units.protect`: a small unit is hidden with a complement), and a
 hidden unit stays out.
+
+Weights: on a weighted side (a weight column or raking, `group_design.rows_design` of the wave) a
+unit's index is the weighted mean of its respondents' index (or its weighted NPS); its n stays the
+number of respondents, on which who enters and who is hidden are decided. The correlation is still
+one of the unit figures, each unit counting once.
 """
 from __future__ import annotations
 
@@ -26,13 +31,14 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from mirrorgap.analyse.group_design import RowsDesign, rows_design
 from mirrorgap.analyse.units import group_order, protect, side_rows
 from mirrorgap.config.numbers import fmt_number
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.errors import AnalysisError
 from mirrorgap.read.recode import CleanSide
-from mirrorgap.stats.estimators import nps
+from mirrorgap.stats.nps import nps, nps_weighted
 from mirrorgap.stats.small_groups import too_small
 
 __all__ = ["LINKAGE_COLUMNS", "LinkageSummary", "fisher_z_ci", "linkage_summary", "linkage_table",
@@ -86,19 +92,40 @@ def respondent_index(rows: pd.DataFrame, item_ids: list[str]) -> pd.Series:
     return rows[item_ids].mean(axis=1, skipna=True)
 
 
-def _unit_index(rows: pd.DataFrame, kind: str, item_ids: list[str], units: list[str]) -> pd.DataFrame:
-    """Per unit: n (respondents with a value) and the index."""
+def _unit_index(rows: pd.DataFrame, kind: str, item_ids: list[str], units: list[str], design: RowsDesign,
+                *, conf: float) -> pd.DataFrame:
+    """Per unit: n (respondents with a value) and the index, weighted with the design's weights (rows
+    indexed by their position in the wave, as `units.side_rows` gives them)."""
+    weights = design.weights
     if kind == "items":
         values = respondent_index(rows, item_ids)
-        per = values.groupby(rows["unit"]).agg(["count", "mean"])
-        per.columns = ["n", "index"]
+        if weights is None:
+            per = values.groupby(rows["unit"]).agg(["count", "mean"])
+            per.columns = ["n", "index"]
+        else:
+            per = pd.DataFrame([{"unit": u, "n": s.n, "index": s.mean} for u, part in values.groupby(rows["unit"])
+                                for s in [design.summary(part, conf=conf)]]).set_index("unit")
     else:  # an NPS question
         if "nps" not in rows:
             raise ValueError(f"index {kind!r} needs the side's nps_column in the params")
-        per = pd.DataFrame([{"unit": u, "n": int(r.n), "index": r.nps} for u in units
-                            for r in [nps(rows.loc[rows["unit"] == u, "nps"].to_numpy(dtype=float))]]
+        per = pd.DataFrame([{"unit": u, "n": n, "index": index} for u in units
+                            for n, index in [_unit_nps(rows.loc[rows["unit"] == u, "nps"], weights, conf=conf)]]
                            ).set_index("unit")
     return per.reindex(units).fillna({"n": 0}).astype({"n": int})
+
+
+def _unit_nps(scores: pd.Series, weights: np.ndarray | None, *, conf: float) -> tuple[int, float]:
+    """(answers, NPS) of one unit's 0–10 scores; weighted with the rows' weights when given (NaN when
+    the unit's answers all weigh 0: there is no weighted figure)."""
+    x = scores.to_numpy(dtype=float)
+    if weights is None:
+        r = nps(x)
+        return int(r.n), r.nps
+    w = weights[scores.index.to_numpy()][~np.isnan(x)]
+    if not w.sum() > 0:
+        return int(w.size), math.nan
+    r = nps_weighted(x, weights[scores.index.to_numpy()], conf=conf)
+    return int(r.n), r.nps
 
 
 def linkage_table(customer: CleanSide, employee: CleanSide, engagement: Engagement, *,
@@ -113,6 +140,7 @@ def linkage_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
     wave: restrict both sides to this wave (None: all rows as given).
     employee_index: "items" (mean POMP of the mirror items) or "enps".
     customer_index: "items" (mean POMP of the mirror items) or "nps".
+    A weighted side's unit indices are weighted (weighted means, weighted NPS); the n stay counts.
     """
     if employee_index not in ("items", "enps") or customer_index not in ("items", "nps"):
         raise AnalysisError(f"employee_index must be 'items' or 'enps' (got {employee_index!r}); "
@@ -125,8 +153,11 @@ def linkage_table(customer: CleanSide, employee: CleanSide, engagement: Engageme
     c_rows, e_rows = side_rows(customer, wave), side_rows(employee, wave)
     c_rows, e_rows = c_rows[c_rows["unit"].notna()], e_rows[e_rows["unit"].notna()]
     units = group_order(pd.concat([c_rows["unit"], e_rows["unit"]]))
-    emp = _unit_index(e_rows, "items" if employee_index == "items" else "nps", item_ids, units)
-    cus = _unit_index(c_rows, "items" if customer_index == "items" else "nps", item_ids, units)
+    conf = 1 - a.alpha
+    emp = _unit_index(e_rows, "items" if employee_index == "items" else "nps", item_ids, units,
+                      rows_design(employee, engagement, wave), conf=conf)
+    cus = _unit_index(c_rows, "items" if customer_index == "items" else "nps", item_ids, units,
+                      rows_design(customer, engagement, wave), conf=conf)
     # respondents without a unit are left out of the partition's total here, which only merges more
     # people into what a subtraction could recover
     hidden = protect(emp["n"], a.min_n)

@@ -9,6 +9,11 @@ shown (the group "(all)"), so each period goes through `anonymity.hidden_groups`
 shown (primary + complementary suppression). No figure pooled over periods per group is produced:
 hidden cells of different periods share no published equation, so combining periods recovers
 nothing either (tests check both with a linear-algebra attacker).
+
+Weights (`pulse: weight_column:` and/or `rake_to:`): each period's answers are raked to the margins on
+their own, and every mean and interval is a weighted one with Kish's n_eff of the group's weights
+(`group_design.RowsDesign.summary`, as the sides' breakdowns); n stays the number of answers, and
+suppression is decided on it.
 """
 from __future__ import annotations
 
@@ -20,11 +25,13 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.group_design import RowsDesign, rake_frame
 from mirrorgap.config.params import Engagement, PulseSpec, SideSpec
 from mirrorgap.errors import InputFileError, ParamsError
 from mirrorgap.read.ledger import MISSING_REASONS, ColumnLedger
 from mirrorgap.read.readers import RawSurvey, read_survey
 from mirrorgap.read.recode import BLANK, _as_text, _Coding, coding_for, score_column
+from mirrorgap.read.weights import WEIGHT, read_weights
 from mirrorgap.stats.estimators import mean_ci_from_summary, pomp
 from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import TOTAL, hidden_groups
@@ -100,12 +107,13 @@ def clean_pulse(raw: RawSurvey, spec: PulseSpec) -> tuple[pd.DataFrame, dict]:
 
     raw: the pulse file as read by `readers.read_survey`. spec: the engagement's `pulse:` params.
     Returns (frame, ledger). frame columns: respondent_id, source_row, period, [unit], segment
-    columns under their own names, score (on `spec.scale`). The ledger is a dict: file, rows_in,
+    columns under their own names, score (on `spec.scale`), and WEIGHT (`read.weights`) with a
+    `weight_column`. The ledger is a dict: file, rows_in,
     rows_used, excluded_by_reason (row reasons `ROW_REASONS`, then the score's `MISSING_REASONS`),
     excluded (row, respondent_id, reason), score (the score column's ColumnLedger as a dict, over
     all rows) and reader_notes (what the reader itself left out, e.g. empty lines).
     A respondent answering twice in one period keeps the first answer. Raises InputFileError for
-    missing columns or when no row is usable.
+    missing columns, when no row is usable, or for a used row without a usable weight.
     """
     _check_columns(raw, spec)
     df = raw.frame
@@ -149,6 +157,8 @@ def clean_pulse(raw: RawSurvey, spec: PulseSpec) -> tuple[pd.DataFrame, dict]:
                                  f"({spec.scale.min:g}–{spec.scale.max:g}) matches the answers")
     frame = out.loc[used].reset_index(drop=True)
     frame["score"] = frame["score"].astype(float)
+    if spec.weight_column:  # only the used answers' weights are checked, as the sides' are
+        frame[WEIGHT] = read_weights(raw, frame, spec.weight_column, "pulse")
     return frame, ledger
 
 
@@ -171,12 +181,25 @@ def group_column(spec: PulseSpec, by: str) -> str:
     raise ParamsError("pulse", [f"cannot break the pulse down by {by!r}; choose one of {choices}"])
 
 
-def _stats_row(period: str, group: str, values: np.ndarray, *, spec: PulseSpec, conf: float,
-               hidden: bool) -> dict:
-    n = int(values.size)
-    m = mean_ci_from_summary(n, values.mean() if n else math.nan,
-                             values.std(ddof=1) if n > 1 else math.nan, conf=conf)
-    row = {"period": period, "group": group, "n": n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low,
+def period_design(week: pd.DataFrame, spec: PulseSpec) -> RowsDesign:
+    """The design of one period's answers (rows numbered from 0): the weight column's weights, raked
+    to `rake_to` within the period; no weights without either."""
+    base = week[WEIGHT].to_numpy(dtype=float) if WEIGHT in week else None
+    if spec.rake_to:
+        return RowsDesign(weights=rake_frame(week, spec.rake_to, base=base, who="pulse"))
+    return RowsDesign(weights=base)
+
+
+def _stats_row(period: str, group: str, values: pd.Series, *, spec: PulseSpec, conf: float,
+               hidden: bool, design: RowsDesign) -> dict:
+    """One period's (or group's) figures; values: its answered scores, indexed by position in the period."""
+    if design.weights is None:
+        v = values.to_numpy(dtype=float)
+        n = int(v.size)
+        m = mean_ci_from_summary(n, v.mean() if n else math.nan, v.std(ddof=1) if n > 1 else math.nan, conf=conf)
+    else:
+        m = design.summary(values, conf=conf)
+    row = {"period": period, "group": group, "n": m.n, "mean": m.mean, "sd": m.sd, "ci_low": m.ci_low,
            "ci_high": m.ci_high, "suppressed": hidden}
     for k in ("mean", "ci_low", "ci_high"):
         row[f"{k}_pomp"] = pomp(row[k], spec.scale.min, spec.scale.max) if np.isfinite(row[k]) else math.nan
@@ -186,7 +209,8 @@ def _stats_row(period: str, group: str, values: np.ndarray, *, spec: PulseSpec, 
 
 
 def pulse_series(pulse_frame: pd.DataFrame, engagement: Engagement, *, by: str | None = None) -> pd.DataFrame:
-    """The pulse per period: n, mean on the pulse scale and on POMP, with t-based CIs.
+    """The pulse per period: n, mean on the pulse scale and on POMP, with t-based CIs (weighted, with
+    Kish's n_eff, when the pulse has a `weight_column` or `rake_to`: see the module's docstring).
 
     pulse_frame: `clean_pulse`'s frame. engagement: supplies `pulse` (scale, columns),
     `analysis.alpha` and `analysis.min_n`. by: None for the total only, or "unit" / a pulse segment
@@ -203,19 +227,19 @@ def pulse_series(pulse_frame: pd.DataFrame, engagement: Engagement, *, by: str |
     col = group_column(spec, by) if by is not None else None
     rows = []
     for period in sorted_periods(pulse_frame["period"].dropna()):
-        week = pulse_frame[pulse_frame["period"] == period]
-        scores = week["score"].to_numpy(dtype=float)
-        total_hidden = too_small(int(np.isfinite(scores).sum()), min_n)
-        rows.append(_stats_row(period, TOTAL, scores[np.isfinite(scores)], spec=spec, conf=conf,
-                               hidden=total_hidden))
+        week = pulse_frame[pulse_frame["period"] == period].reset_index(drop=True)
+        design = period_design(week, spec)
+        scores = week["score"][np.isfinite(week["score"].to_numpy(dtype=float))]
+        rows.append(_stats_row(period, TOTAL, scores, spec=spec, conf=conf, hidden=too_small(len(scores), min_n),
+                               design=design))
         if col is None:
             continue
-        values = {g: v.to_numpy(dtype=float) for g, v in week.groupby(col, sort=True)["score"]}
-        values = {g: v[np.isfinite(v)] for g, v in values.items()}
+        values = {g: v[np.isfinite(v.to_numpy(dtype=float))] for g, v in week.groupby(col, sort=True)["score"]}
         hidden = hidden_groups(pd.Series({g: v.size for g, v in values.items()}, dtype=int),
                                min_n=min_n, total_shown=True)
         for group, v in values.items():
-            rows.append(_stats_row(period, str(group), v, spec=spec, conf=conf, hidden=bool(hidden[group])))
+            rows.append(_stats_row(period, str(group), v, spec=spec, conf=conf, hidden=bool(hidden[group]),
+                                   design=design))
     table = pd.DataFrame(rows, columns=SERIES_COLUMNS)
     table["suppressed"] = table["suppressed"].astype(bool)
     table["n"] = table["n"].astype("Int64")

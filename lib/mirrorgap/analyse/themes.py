@@ -5,10 +5,16 @@ any letters inside a word). Per side the table counts how many commenters mentio
 share of all who commented (with a Wilson interval), how many comments no theme caught, and gives
 two example quotes — only from themes at least `analysis.min_n_comments` commenters mention, and
 nothing at all for an employee side with fewer commenters than that.
+
+A weighted side (a weight column or raking, `group_design.rows_design` of the wave) gives weighted
+shares: Σw of the commenters mentioning the theme over Σw of all commenters, with the Wilson interval
+taken on Kish's n_eff of the commenters' weights in place of their number. The counts stay counts of
+people, and the comment minimum is decided on them.
 """
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import unicodedata
 import zlib
@@ -21,14 +27,16 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from mirrorgap.analyse.group_design import rows_design
 from mirrorgap.config.params import LANGUAGES, SIDES, Engagement, Language, Side, plain
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.config.texts import section
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.recode import CleanSide
 from mirrorgap.read.scrub import scrub_text
-from mirrorgap.stats.estimators import wilson_ci
+from mirrorgap.stats.estimators import Proportion, wilson_ci
 from mirrorgap.stats.small_groups import hidden_for, too_small
+from mirrorgap.stats.survey import Design, kish_n_eff, weighted_share
 
 UNCATEGORISED = "uncategorised"  # the row counting comments that no theme caught
 THEME_COLUMNS = ["side", "theme", "label", "comments", "commenters", "share", "share_ci_low",
@@ -230,7 +238,33 @@ def pick_quotes(texts: pd.Series, matched: pd.Series, focused: pd.Series, *, see
 # ---------------------------------------------------------------------------------------------------
 # the table
 
-def _side_rows(texts: pd.Series, codebook: Codebook, engagement: Engagement, side: str) -> list[dict]:
+def commenter_weights(clean: CleanSide, engagement: Engagement, texts: pd.Series, *,
+                      wave: str | None = None) -> np.ndarray | None:
+    """The design weights of the commenters `texts` (`side_comments` of the same wave), in their order:
+    the side's weights of the wave's respondents (raked over all of them, as every breakdown's are);
+    None for an unweighted side."""
+    weights = rows_design(clean, engagement, wave).weights
+    if weights is None:
+        return None
+    rows = clean.frame.index
+    if wave is not None and "wave" in clean.frame:  # the rows `group_design.wave_rows` numbers from 0
+        rows = rows[(clean.frame["wave"].astype(str) == str(wave)).to_numpy()]
+    return pd.Series(weights, index=rows).loc[texts.index].to_numpy(dtype=float)
+
+
+def theme_share(mentions: pd.Series, weights: np.ndarray | None, *, conf: float) -> Proportion:
+    """The share of the commenters mentioning a theme, with its Wilson interval: count / commenters,
+    or with weights Σw of those mentioning it / Σw of all, the interval on Kish's n_eff of the
+    commenters' weights in place of their number."""
+    n = len(mentions)
+    if weights is None:
+        return wilson_ci(int(mentions.sum()), n, conf=conf)
+    share = weighted_share(mentions.to_numpy(dtype=bool), weights) if n else math.nan
+    return wilson_ci(share * n, n, conf=conf, design=Design(n_eff=kish_n_eff(weights)))
+
+
+def _side_rows(texts: pd.Series, codebook: Codebook, engagement: Engagement, side: str,
+               weights: np.ndarray | None = None) -> list[dict]:
     lang, analysis = engagement.language, engagement.analysis
     min_n, conf = analysis.min_n_comments, 1 - analysis.alpha
     matches = match_themes(texts, codebook, language=lang, side=side)
@@ -249,7 +283,7 @@ def _side_rows(texts: pd.Series, codebook: Codebook, engagement: Engagement, sid
             row.update(commenters=pd.NA, comments=pd.NA, share=np.nan, share_ci_low=np.nan, share_ci_high=np.nan)
         else:
             count = int(matches[tid].sum())
-            ci = wilson_ci(count, n, conf=conf)
+            ci = theme_share(matches[tid], weights, conf=conf)
             row.update(comments=count, share=100 * ci.share, share_ci_low=100 * ci.ci_low,
                        share_ci_high=100 * ci.ci_high)
             if not too_small(count, min_n):
@@ -271,7 +305,8 @@ def theme_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     wave: only that wave (None: all rows). codebook: overrides `engagement.codebook`.
     Returns one row per side and theme, then an "uncategorised" row per side: side, theme, label,
     comments (commenters mentioning the theme), commenters (all who commented on that side), share
-    (comments / commenters, %), share_ci_low, share_ci_high (Wilson, 1 − alpha), quote_1, quote_2
+    (comments / commenters, %; weighted on a weighted side, see `theme_share`), share_ci_low,
+    share_ci_high (Wilson, 1 − alpha; on Kish's n_eff when weighted), quote_1, quote_2
     ("" where fewer than min_n_comments mention the theme) and suppressed (the employee side had
     fewer than min_n_comments commenters: commenters, comments and shares missing, no quotes). Sorted by side, then
     by comments, most first, the uncategorised row last.
@@ -281,7 +316,8 @@ def theme_table(customer: CleanSide, employee: CleanSide, engagement: Engagement
     rows = []
     for clean in (customer, employee):
         texts = side_comments(clean, engagement.side(clean.side).comment_columns, wave=wave)
-        rows.extend(_side_rows(texts, codebook, engagement, clean.side))
+        weights = commenter_weights(clean, engagement, texts, wave=wave)
+        rows.extend(_side_rows(texts, codebook, engagement, clean.side, weights))
     table = pd.DataFrame(rows, columns=THEME_COLUMNS)
     table[["comments", "commenters"]] = table[["comments", "commenters"]].astype("Int64")
     order = {tid: i for i, tid in enumerate([*codebook.themes, UNCATEGORISED])}

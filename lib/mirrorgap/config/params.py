@@ -66,6 +66,20 @@ class Scale(_Strict):
         return self
 
 
+def _check_rake_to(rake_to: dict[str, dict[str, float]], unit_column: str | None, segment_columns: list[str]) -> None:
+    """Raking margins name `unit` or a segment column, each with a positive count or share per group."""
+    for column, margin in rake_to.items():
+        if column != "unit" and column not in segment_columns:
+            raise ValueError(f"rake_to: {column!r} is not `unit` or one of segment_columns "
+                             f"({', '.join(segment_columns) or 'none'})")
+        if column == "unit" and not unit_column:
+            raise ValueError("rake_to: unit needs `unit_column`")
+        bad = {k: v for k, v in margin.items() if not (v > 0)}
+        if not margin or bad:
+            raise ValueError(f"rake_to: {column!r} needs a positive population count or share for each group"
+                             + (f", got {bad}" if bad else ""))
+
+
 class SideSpec(_Strict):
     """One side's survey: its file, its columns and how its answers are coded."""
 
@@ -90,16 +104,7 @@ class SideSpec(_Strict):
 
     @model_validator(mode="after")
     def _rake_margins(self) -> "SideSpec":
-        for column, margin in self.rake_to.items():
-            if column != "unit" and column not in self.segment_columns:
-                raise ValueError(f"rake_to: {column!r} is not `unit` or one of segment_columns "
-                                 f"({', '.join(self.segment_columns) or 'none'})")
-            if column == "unit" and not self.unit_column:
-                raise ValueError("rake_to: unit needs `unit_column`")
-            bad = {k: v for k, v in margin.items() if not (v > 0)}
-            if not margin or bad:
-                raise ValueError(f"rake_to: {column!r} needs a positive population count or share for each group"
-                                 + (f", got {bad}" if bad else ""))
+        _check_rake_to(self.rake_to, self.unit_column, self.segment_columns)
         return self
 
     @model_validator(mode="after")
@@ -195,6 +200,19 @@ class PulseSpec(_Strict):
     scale: Scale = Scale(min=1, max=10)
     unit_column: str | None = None
     segment_columns: list[str] = []
+    # --- weights: each period's means and intervals weighted, with Kish's effective n ---
+    weight_column: str | None = None  # a design weight per answer (≥ 0); with rake_to, the starting weight
+    rake_to: dict[str, dict[str, float]] = {}  # population margins per period: `unit` or a segment column -> group -> count or share
+
+    @model_validator(mode="after")
+    def _rake_margins(self) -> "PulseSpec":
+        _check_rake_to(self.rake_to, self.unit_column, self.segment_columns)
+        return self
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the pulse's figures are weighted (a weight column, raking or both)."""
+        return bool(self.weight_column or self.rake_to)
 
 
 class HeadcountSpec(_Strict):

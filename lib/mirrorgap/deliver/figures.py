@@ -65,7 +65,10 @@ def insight_figures(results: Results) -> dict[str, Figure]:
     pulse = tables.get("pulse")
     if pulse is not None and not pulse.empty:
         fig, ax = pulse_figure(pulse)
-        pulse_chart(pulse, ax=ax, texts=section(lang, "trends"), conf=conf, language=lang)
+        texts = section(lang, "trends")
+        if results.engagement.pulse is not None and results.engagement.pulse.weighted:
+            texts = {**texts, "pulse_note": texts["pulse_note_weighted"]}
+        pulse_chart(pulse, ax=ax, texts=texts, conf=conf, language=lang)
         figs["pulse"] = fig
     figs.update(_unit_figures(results))
     themes = tables.get("themes")

@@ -23,9 +23,10 @@ def method_text(engagement, results=None) -> str:
 
 
 def design_text(results) -> str:
-    """The survey design in words: each weighted side (how, Kish's effective n) and the employees'
-    headcount (invited, answered, the response rate and the finite-population correction); "" when
-    the run has neither. The employees' number of answers follows the min_n rule (`respondents_words`)."""
+    """The survey design in words: each weighted side (how, Kish's effective n), a weighted pulse and
+    the employees' headcount (invited, answered, the response rate and the finite-population
+    correction); "" when the run has none of them. The employees' number of answers follows the
+    min_n rule (`respondents_words`)."""
     eng = results.engagement
     lang, words = eng.language, section(eng.language, "design")
     parts = []
@@ -33,14 +34,13 @@ def design_text(results) -> str:
         design, spec = results.designs.get(side), eng.side(side)
         if design is None or design.weights is None:
             continue
-        columns = ", ".join(spec.rake_to)
-        how = (words["how_both"] if spec.weight_column and spec.rake_to else
-               words["how_raked"] if spec.rake_to else words["how_column"]).format(column=spec.weight_column,
-                                                                                  columns=columns)
         n = respondents_words({side: len(design.weights)}, min_n=eng.analysis.min_n, language=lang)[side]
-        parts.append(words[f"side_{side}"].format(how=how, n_eff=fmt_number(design.n_eff, lang, decimals=1), n=n))
-    if parts:  # the breakdowns take the same weights (`analyse.group_design`)
+        parts.append(words[f"side_{side}"].format(how=_how_weighted(spec, words),
+                                                  n_eff=fmt_number(design.n_eff, lang, decimals=1), n=n))
+    if parts:  # the breakdowns, the themes and the linkage take the same weights (`analyse.group_design`)
         parts.append(words["weighted_breakdowns"])
+    if eng.pulse is not None and eng.pulse.weighted and "pulse" in results.tables:
+        parts.append(words["pulse"].format(how=_how_weighted(eng.pulse, words)))
     rates = results.tables.get("response_rates")
     if rates is not None:
         totals = rates[rates["by"] == ""]
@@ -59,6 +59,13 @@ def design_text(results) -> str:
             if "trends" in results.tables:
                 parts.append(words["fpc_pooled_trends"])
     return " ".join(parts)
+
+
+def _how_weighted(spec, words: dict) -> str:
+    """How a side's (or the pulse's) answers are weighted, in words: the weight column, raking or both."""
+    columns = ", ".join(spec.rake_to)
+    key = "how_both" if spec.weight_column and spec.rake_to else "how_raked" if spec.rake_to else "how_column"
+    return words[key].format(column=spec.weight_column, columns=columns)
 
 
 def _counted_groups(spec, words: dict) -> str:

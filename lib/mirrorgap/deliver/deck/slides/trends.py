@@ -54,7 +54,8 @@ def pulse_slide(deck: Deck) -> None:
         return
     spec, tt = deck.eng.pulse, deck.t["trends"]
     lo, hi = (spec.scale.min, spec.scale.max) if spec is not None else (1, 10)
-    subtitle = deck.d["pulse_subtitle"].format(low=deck.f(lo), high=deck.f(hi))
+    weighted = spec is not None and spec.weighted
+    subtitle = deck.d["pulse_subtitle_weighted" if weighted else "pulse_subtitle"].format(low=deck.f(lo), high=deck.f(hi))
     slide = deck.content_slide(tt["pulse_title"], subtitle, note=tt["hidden_note"] if rows["mean"].isna().any() else None)
     finite = rows["mean"].dropna()
     y_lo, y_hi = max(float(lo), math.floor(finite.min() - 1)), min(float(hi), math.ceil(finite.max() + 1))
