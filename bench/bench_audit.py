@@ -64,24 +64,30 @@ def per_kind(eng, employee, label: str) -> None:
     real = disclosure.protect_linked
 
     def timed(tables, hidden, **kw):
+        if queued:  # a wave's audits run in the order of its measures, after all are counted
+            current[0] = kind_of(scored, queued.pop(0))
         start = time.process_time()
         done = real(tables, hidden, **kw)
         cpu[current[0]] += time.process_time() - start
         solves[current[0]] += done.solves
         return done
 
-    current = [None]
-    real_scores = disclosure._scores
+    current, queued = [None], []
+    real_scores, real_rows = disclosure._scores, disclosure._audit_rows
 
-    def scores(part, measure, respondents):
+    def scores(part, measure, respondents):  # the pool's audits: each right after its measure is counted
         current[0] = kind_of(scored, measure)
         return real_scores(part, measure, respondents)
 
-    disclosure.protect_linked, disclosure._scores = timed, scores
+    def rows(lay, counted, *args):
+        queued[:] = list(counted)
+        return real_rows(lay, counted, *args)
+
+    disclosure.protect_linked, disclosure._scores, disclosure._audit_rows = timed, scores, rows
     try:
         decision = disclosure.side_decision(scored, eng, pooled=eng.analysis.wave == "all")
     finally:
-        disclosure.protect_linked, disclosure._scores = real, real_scores
+        disclosure.protect_linked, disclosure._scores, disclosure._audit_rows = real, real_scores, real_rows
     print(f"{label}: employee audit per kind (CPU s / solver calls): "
           + ", ".join(f"{k} {cpu[k]:.2f} / {solves[k]}" for k in cpu))
     return decision

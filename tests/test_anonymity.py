@@ -196,3 +196,20 @@ def test_random_crossed_tables_with_values_leave_the_lib_attacker_nothing(seed):
         return
     done = protect_linked(tables, hidden, min_n=5)
     assert Attacker(tables, ~done.hidden, min_n=5).failures(small_cells(tables, min_n=5)) == []
+
+
+def test_the_attacker_keeps_only_tables_it_cannot_rule_out():
+    """`Attacker.offer`: a table the protection hands over (the release's) is checked, not trusted."""
+    tables = one_way([[3, 4, 5], [2, 4, 6], [1, 0, 2], [0, 0, 3]])  # groups of 12, 3, 3 people
+    attacker = Attacker(tables, np.array([True, True, True, False, False]), min_n=5)
+    swapped = tables.counts.copy()
+    swapped[[3, 4], 0] += [-1, 1]  # one "1" moved between the hidden groups: every sum holds
+    assert attacker.offer(swapped) and len(attacker.witnesses) == 2
+    shown_moved = tables.counts.copy()
+    shown_moved[[2, 3], 0] += [1, -1]  # a shown group changed
+    negative = tables.counts.copy()
+    negative[[3, 4], 1] += [-1, 1]  # the third group has no "2" to give
+    broken = tables.counts.copy()
+    broken[3, 0] += 1  # the total no longer adds up
+    assert not any(attacker.offer(t) for t in (shown_moved, negative, broken, swapped[:3], swapped + 0.5))
+    assert len(attacker.witnesses) == 2

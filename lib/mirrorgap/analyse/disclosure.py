@@ -28,7 +28,9 @@ The rules, in order (`stats.suppression`, `stats.audit`):
 """
 from __future__ import annotations
 
+import pickle
 import weakref
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,7 +197,8 @@ class Decision:
 
     layouts: wave -> Layout; values: (wave, measure) -> the answer values of the count columns;
     counts: (wave, measure) -> cells × (values, then no answer); hidden: (wave, measure) -> per cell.
-    audited, added, solves: small cells audited, complements the audit added, solver calls.
+    audited, added, solves: small cells audited, complements the audit added, solver calls — of the
+    audits the decision rests on, a wave's taken from the cache (`_decide_rows`) included.
     """
 
     layouts: dict = field(default_factory=dict)
@@ -232,7 +235,23 @@ def _tables(lay: Layout, scores: np.ndarray | None, values: np.ndarray | None) -
     return LinkedTables(lay.count(_codes(scores, values), len(values) + 1), lay.sums, len(values))
 
 
-_CACHE: dict[int, tuple[weakref.ref, dict]] = {}  # id(frame) -> (the frame, its decisions by settings)
+class _Held:
+    """The decisions this process made: per frame (while it lives) and per wave by what its audit
+    reads (`_wave_content`), so that a wave audited once — in a run's decision for all its waves and
+    again in the one for the analysed wave alone — is not audited again."""
+
+    WAVES = 16  # waves' audits kept, the most recently used
+
+    def __init__(self):
+        self.frames: dict[int, tuple[weakref.ref, dict]] = {}  # id(frame) -> (the frame, its decisions)
+        self.waves: OrderedDict[bytes, _WaveAudit] = OrderedDict()
+
+    def clear(self) -> None:
+        self.frames.clear()
+        self.waves.clear()
+
+
+_CACHE = _Held()
 
 
 def decide(clean: CleanSide, engagement: Engagement, *, measures: list[str], respondents: str,
@@ -240,14 +259,16 @@ def decide(clean: CleanSide, engagement: Engagement, *, measures: list[str], res
     """The suppression decision of a side for every wave and measure (and the pool when `pooled` and
     the side has two waves or more). measures: frame columns counted, and `respondents`, the name of
     the headcount measure (decided first: its hidden cells' respondent counts are what the items'
-    audits may not learn). Cached per frame: the report's breakdowns and the aggregates ask alike."""
+    audits may not learn). Cached per frame: the report's breakdowns and the aggregates ask alike;
+    and per wave by its counts (`_decide_rows`)."""
     min_n = engagement.analysis.min_n
     key = (len(clean.frame), tuple(measures), respondents, pooled, width, min_n, tuple(dimensions(engagement, clean.side)),
            tuple(crossings(engagement, clean.side)))
-    held = _CACHE.get(id(clean.frame))
+    frames = _CACHE.frames
+    held = frames.get(id(clean.frame))
     if held is None or held[0]() is not clean.frame:
-        held = _CACHE[id(clean.frame)] = (weakref.ref(clean.frame), {})
-        weakref.finalize(clean.frame, _CACHE.pop, id(clean.frame), None)
+        held = frames[id(clean.frame)] = (weakref.ref(clean.frame), {})
+        weakref.finalize(clean.frame, frames.pop, id(clean.frame), None)
     cache = held[1]
     if key not in cache:
         cache[key] = _decide(clean, engagement, measures, respondents, pooled, width, min_n)
@@ -272,29 +293,71 @@ def _scores(part: pd.DataFrame, measure: str, respondents: str) -> np.ndarray | 
     return None if measure == respondents else part[measure].to_numpy(dtype=float)
 
 
+@dataclass
+class _WaveAudit:
+    """The decision of one wave's rows, as `_decide_rows` copies it into a `Decision`: per measure
+    (values, counts, hidden), and the audit's tallies."""
+
+    cells: dict
+    audited: int = 0
+    added: int = 0
+    solves: int = 0
+
+
+def _wave_content(lay: Layout, counted: dict, width: int, min_n: int) -> bytes:
+    """Everything a wave's decision reads, as bytes: the settings, the layout's cells, sums and tables,
+    and per measure (in the order decided) its values and counts. Equal bytes are equal inputs (pickle
+    writes the arrays' dtypes, shapes and data), so equal bytes give the same decision; equal inputs
+    pickled apart may differ in bytes, which only misses the cache."""
+    return pickle.dumps((min_n, width, lay.keys, lay.sums, lay.tables,
+                         [(m, values, tables.counts, tables.n_values) for m, (values, tables) in counted.items()]),
+                        protocol=5)
+
+
 def _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n) -> None:
-    """One wave (or a side without waves): the respondents first, then every other measure with the
-    respondents' decision as what it publishes of the cells' sizes."""
-    size_shown = None
+    """One wave (or a side without waves), decided by `_audit_rows` or taken from a decision made on
+    the same counts (`_wave_content`: the same rows of a wave in another frame, in any order)."""
+    counted = {}
     for measure in [respondents] + [m for m in measures if m != respondents]:
         scores = _scores(part, measure, respondents)
         values = None if scores is None else np.unique(scores[np.isfinite(scores)])
-        tables = _tables(lay, scores, values)
+        counted[measure] = (values, _tables(lay, scores, values))
+    content = _wave_content(lay, counted, width, min_n)
+    done = _CACHE.waves.pop(content, None)
+    if done is None:
+        done = _audit_rows(lay, counted, respondents, width, min_n)
+    _CACHE.waves[content] = done  # the most recently used last
+    while len(_CACHE.waves) > _Held.WAVES:
+        _CACHE.waves.popitem(last=False)
+    for measure, (values, counts, hidden) in done.cells.items():  # copies: a caller may change its decision
+        decision.values[(wave, measure)] = values.copy()
+        decision.counts[(wave, measure)] = counts.copy()
+        decision.hidden[(wave, measure)] = hidden.copy()
+    decision.audited += done.audited
+    decision.added += done.added
+    decision.solves += done.solves
+
+
+def _audit_rows(lay, counted, respondents, width, min_n) -> _WaveAudit:
+    """The respondents first, then every other measure with the respondents' decision as what it
+    publishes of the cells' sizes. counted: per measure in that order (values, linked tables)."""
+    out = _WaveAudit(cells={})
+    size_shown = None
+    for measure, (values, tables) in counted.items():
         if size_shown is not None:
             tables.size_shown = size_shown
         hidden = _line_rules(lay, tables.answers(), min_n)
         cost = _cost(lay, tables.answers())
         done = protect_linked(tables, hidden, min_n=min_n, width=width, cost=cost,
-                              size_cost=None if scores is None else SIZE_COST * cost)
-        decision.values[(wave, measure)] = np.array([1.0]) if values is None else values
-        decision.counts[(wave, measure)] = tables.counts
-        decision.hidden[(wave, measure)] = done.hidden
-        _tally(decision, done)
-        if scores is None:
+                              size_cost=None if values is None else SIZE_COST * cost)
+        out.cells[measure] = (np.array([1.0]) if values is None else values, tables.counts, done.hidden)
+        _tally(out, done)
+        if values is None:
             size_shown = ~done.hidden
         elif done.sizes_hidden:  # respondent counts the audit stopped publishing (safe for all before)
             size_shown[done.sizes_hidden] = False
-            decision.hidden[(wave, respondents)][done.sizes_hidden] = True
+            out.cells[respondents][2][done.sizes_hidden] = True
+    return out
 
 
 def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n) -> None:
@@ -337,7 +400,8 @@ def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, w
             decision.hidden[(None, respondents)][np.asarray(done.sizes_hidden) - n] = True
 
 
-def _tally(decision: Decision, done) -> None:
+def _tally(decision, done) -> None:
+    """Add an audit's figures to a `Decision` or `_WaveAudit`."""
     decision.audited += done.audited
     decision.added += len(done.added) + len(done.sizes_hidden)
     decision.solves += done.solves

@@ -210,6 +210,7 @@ class Attacker:
     min_n: int | None = None
     milp_seconds: float = 10.0
     solves: int = 0
+    released: np.ndarray | None = None
 
     def __post_init__(self):
         self.shown = np.asarray(self.shown, dtype=bool).copy()
@@ -284,10 +285,31 @@ class Attacker:
         w = self.tables.counts.copy()
         mask = p.var >= 0
         w[mask] = np.rint(x[p.var[mask]]).astype(np.int64)
+        self._keep(w)
+
+    def _keep(self, table: np.ndarray) -> None:
         if self._n_witnesses == len(self._stack):  # grow by doubling: appends stay cheap
             self._stack = np.concatenate([self._stack, np.empty_like(self._stack)])
-        self._stack[self._n_witnesses] = w
+        self._stack[self._n_witnesses] = table
         self._n_witnesses += 1
+
+    def offer(self, table: np.ndarray | None) -> bool:
+        """Keep `table` (cells × columns) as a witness if this attacker cannot rule it out: whole
+        numbers ≥ 0, every entry it sees at its truth, every sum and published respondent count holding.
+        Checked here, whoever made the table, so a wrong table is refused rather than kept."""
+        if table is None or np.shape(table) != self.tables.counts.shape:
+            return False
+        table = np.asarray(table)
+        if not np.issubdtype(table.dtype, np.integer) or (table < 0).any():
+            return False
+        known = ~self._free()
+        if not np.array_equal(table[known], self.tables.counts[known]):
+            return False
+        matrix, rhs = self._equations
+        if not np.array_equal(matrix @ table.ravel().astype(float), rhs):  # small whole numbers: exact in floats
+            return False
+        self._keep(table.astype(np.int64))
+        return True
 
     def _lp(self, c: np.ndarray, sense: int) -> float:
         """The LP bound of c·x: its max (sense 1) or min (sense −1); ±inf when unbounded. A whole-number
@@ -447,7 +469,9 @@ class Attacker:
         each published cell in `may_hide` may deviate from its truth at `cost` per unit (a cell that
         deviates must be hidden), and so may its respondent count at `size_cost` (None: sizes stay).
         Returns (cells whose values to hide, cells whose respondent counts to hide); None when even
-        hiding all of them does not do. integral: solve the whole-number program."""
+        hiding all of them does not do. integral: solve the whole-number program. The table found is
+        kept in `released` (None where fractional): offered once those cells are hidden, it spans the
+        failing figure without a further solve."""
         from scipy.sparse import coo_array, csc_array, hstack, vstack
 
         t = self.tables
@@ -504,6 +528,12 @@ class Attacker:
             return None
         x = best[1]
         k = n_free + 2 * n_mov
+        # the program's table: once its moved cells are hidden the attacker cannot rule it out (`offer`)
+        table = truth.astype(float)
+        table[free] = x[:n_free]
+        table[movable] += x[n_free:n_free + n_mov] - x[n_free + n_mov:k]
+        self.released = (np.rint(table).astype(np.int64).reshape(t.counts.shape)
+                         if np.all(np.abs(table - np.rint(table)) < _TOL) else None)
         moved = x[n_free:n_free + n_mov] + x[n_free + n_mov:k] > _TOL
         sizes_moved = x[k:k + n_sm] + x[k + n_sm:] > _TOL
         return ({int(e) // n_cols for e in np.flatnonzero(movable)[moved]},

@@ -265,6 +265,8 @@ def protect_linked(tables: LinkedTables, hidden: np.ndarray, *, min_n: int, widt
             else:
                 found = (set(np.flatnonzero(may_hide & attacker.shown)), set(np.flatnonzero(may_hide & attacker.size_shown)))
         hide(*found)
+        attacker.offer(attacker.released)  # the release's table: the figure moved, now feasible
+        attacker.released = None
     return Protection(hidden=~attacker.shown, added=added, audited=audited, solves=attacker.solves,
                       sizes_hidden=sizes_hidden)
 
