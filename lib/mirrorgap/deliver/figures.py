@@ -120,8 +120,10 @@ def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] |
     set_theme()
     makers = figure_makers(results)
     names = list(makers)
-    theirs = Forked(_draw_pngs, makers, names[1::2], dpi) if can_fork() else None
-    pngs = _draw_pngs(makers, names if theirs is None else names[::2], dpi)
+    # the first chart is drawn before the fork: its fonts and text layouts are then loaded once, for both
+    pngs = _draw_pngs(makers, names[:1], dpi)
+    theirs = Forked(_draw_pngs, makers, names[1::2], dpi) if can_fork() and len(names) > 2 else None
+    pngs.update(_draw_pngs(makers, names[1:] if theirs is None else names[2::2], dpi))
     if theirs is not None:
         pngs.update(theirs.result())
     return {name: pngs[name] for name in names}
