@@ -74,15 +74,34 @@ def test_without_fork_the_work_runs_here(monkeypatch):
 
 @needs_fork
 def test_charts_drawn_on_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch):
-    from mirrorgap.analyse.insights import add_insights
-    from mirrorgap.analyse.pipeline import analyse, load_side
-    from test_thin_data import thin_engagement
-
-    eng = thin_engagement(tmp_path, customers=40, employees=30, pulse={"2026-W01": 12, "2026-W02": 14})
-    results = add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
+    results = _thin_results(tmp_path)
     two = figures.chart_pngs(results)
     monkeypatch.setattr(figures, "can_fork", lambda: False)
     one = figures.chart_pngs(results)
     assert len(one) >= 4
     assert list(two) == list(one)
     assert two == one
+
+
+def _thin_results(tmp_path):
+    from mirrorgap.analyse.insights import add_insights
+    from mirrorgap.analyse.pipeline import analyse, load_side
+    from test_thin_data import thin_engagement
+
+    eng = thin_engagement(tmp_path, customers=40, employees=30)
+    return add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
+
+
+@needs_fork
+def test_a_deck_that_fails_in_the_child_fails_the_deliverables_with_its_message(tmp_path, monkeypatch):
+    from mirrorgap.deliver import outputs
+
+    def broken_deck(results, path, *, run_id):
+        raise ValueError("the deck master has no layout named 'Title Only'")
+
+    monkeypatch.setattr(outputs, "write_deck", broken_deck)  # the fork inherits it
+    monkeypatch.setattr(outputs, "write_pdf", lambda html, pdf: pdf)  # no Chromium needed here
+    with pytest.raises(ValueError, match="no layout named 'Title Only'") as caught:
+        outputs.write_outputs(_thin_results(tmp_path), tmp_path / "out", run_id="r1", charts={})
+    assert "broken_deck" in str(caught.value.__cause__)
+    assert (tmp_path / "out" / "gaps.csv").exists()  # this process's deliverables were written meanwhile
