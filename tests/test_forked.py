@@ -75,8 +75,9 @@ def test_without_fork_the_work_runs_here(monkeypatch):
 @needs_fork
 def test_charts_drawn_on_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch):
     results = _thin_results(tmp_path)
+    monkeypatch.setattr(figures, "second_core", lambda: True)  # whatever the machine's load
     two = figures.chart_pngs(results)
-    monkeypatch.setattr(figures, "can_fork", lambda: False)
+    monkeypatch.setattr(figures, "second_core", lambda: False)
     one = figures.chart_pngs(results)
     assert len(one) >= 4
     assert list(two) == list(one)
@@ -101,7 +102,15 @@ def test_a_deck_that_fails_in_the_child_fails_the_deliverables_with_its_message(
 
     monkeypatch.setattr(outputs, "write_deck", broken_deck)  # the fork inherits it
     monkeypatch.setattr(outputs, "write_pdf", lambda html, pdf: pdf)  # no Chromium needed here
+    monkeypatch.setattr(outputs, "second_core", lambda: True)
     with pytest.raises(ValueError, match="no layout named 'Title Only'") as caught:
         outputs.write_outputs(_thin_results(tmp_path), tmp_path / "out", run_id="r1", charts={})
     assert "broken_deck" in str(caught.value.__cause__)
     assert (tmp_path / "out" / "gaps.csv").exists()  # this process's deliverables were written meanwhile
+
+
+def test_a_busy_machine_draws_and_writes_in_this_process(monkeypatch):
+    monkeypatch.setattr(forked.os, "getloadavg", lambda: (3.9, 3.5, 3.0))
+    assert not forked.second_core()
+    monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.4, 0.5, 0.6))
+    assert forked.second_core() == forked.can_fork()

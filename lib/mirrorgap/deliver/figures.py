@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import section
-from mirrorgap.deliver.forked import Forked, can_fork
+from mirrorgap.deliver.forked import Forked, second_core
 from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
 from mirrorgap.render.charts.gap import gap_chart
 from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure
@@ -110,7 +110,8 @@ def insight_makers(results: Results) -> dict[str, Callable[[], Figure]]:
 def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] | None = None) -> dict[str, bytes]:
     """The charts as PNG bytes, in `figure_makers` order; draws them unless `figures` (from
     `make_figures`) are given. Figures are closed after rendering. Drawn on two cores where there are
-    two (`forked`): every other chart in a forked child, the rest here, as drawing is pure Python."""
+    two idle (`forked.second_core`): every other chart in a forked child, the rest here (drawing is
+    pure Python: threads would take turns)."""
     if figures is not None:
         try:
             return {name: png_bytes(fig, dpi=dpi) for name, fig in figures.items()}
@@ -122,7 +123,7 @@ def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] |
     names = list(makers)
     # the first chart is drawn before the fork: its fonts and text layouts are then loaded once, for both
     pngs = _draw_pngs(makers, names[:1], dpi)
-    theirs = Forked(_draw_pngs, makers, names[1::2], dpi) if can_fork() and len(names) > 2 else None
+    theirs = Forked(_draw_pngs, makers, names[1::2], dpi) if second_core() and len(names) > 2 else None
     pngs.update(_draw_pngs(makers, names[1:] if theirs is None else names[2::2], dpi))
     if theirs is not None:
         pngs.update(theirs.result())

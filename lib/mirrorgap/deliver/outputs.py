@@ -16,7 +16,7 @@ from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
-from mirrorgap.deliver.forked import Forked
+from mirrorgap.deliver.forked import Forked, second_core
 from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
@@ -66,9 +66,9 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     """Every deliverable of a run into `out_dir`; returns name -> path. `charts`: the run's charts as
     PNG bytes when already rendered (the notebook shows them first).
 
-    The report comes first, so that Chromium (mostly waiting, little CPU) prints the PDF meanwhile; the
-    deck and the workbook are written by a forked child (`forked`) while this process writes the
-    aggregates and the tables. An error in either is raised here with its own message."""
+    The report comes first, so that Chromium prints the PDF meanwhile; with a core idle
+    (`forked.second_core`) the deck and the workbook are written by a forked child while this process
+    writes the tables and the aggregates. An error in either is raised here with its own message."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = charts if charts is not None else chart_pngs(results)
@@ -77,11 +77,12 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
         written[f"{name}.png"] = out_dir / f"{name}.png"
         written[f"{name}.png"].write_bytes(png)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
-    documents = Forked(_write_documents, results, out_dir, run_id)  # forked before the PDF's thread exists
+    # forked before the PDF's thread exists
+    documents = Forked(_write_documents, results, out_dir, run_id) if second_core() else None
     with ThreadPoolExecutor(1) as pool:
         pdf = pool.submit(write_pdf, written["report.html"], out_dir / "report.pdf")
         written.update(_write_tables(results, out_dir, run_id))
-        written.update(documents.result())
+        written.update(documents.result() if documents else _write_documents(results, out_dir, run_id))
         try:
             written["report.pdf"] = pdf.result()
         except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
