@@ -54,14 +54,19 @@ def _for_metric(language: str, metric: str) -> dict[str, str]:
 
 def section(language: str, name: str, *, metric: str = "mean") -> dict[str, str]:
     """The texts under one heading, keys without the heading ("chart" -> {"mirror_title": …}), worded
-    for the gap `metric` ("mean" or "top_box")."""
-    prefix = f"{name}."
-    return {k[len(prefix):]: v for k, v in _for_metric(language, metric).items() if k.startswith(prefix)}
+    for the gap `metric` ("mean" or "top_box"). A fresh dict: the caller may change it."""
+    return dict(_grouped(language, metric).get(name, {}))
 
 
 def tree(language: str, *, metric: str = "mean") -> dict[str, dict[str, str]]:
     """All texts of one language grouped by heading, for templates (`t.report.title`), worded for the
-    gap `metric`."""
+    gap `metric`. Fresh dicts: the caller may change them."""
+    return {head: dict(texts) for head, texts in _grouped(language, metric).items()}
+
+
+@lru_cache(maxsize=16)
+def _grouped(language: str, metric: str) -> dict[str, dict[str, str]]:
+    """`_for_metric` grouped by heading, once: a run asks for a section a few hundred times."""
     grouped: dict[str, dict[str, str]] = {}
     for key, value in _for_metric(language, metric).items():
         head, _, rest = key.partition(".")

@@ -16,6 +16,7 @@ from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
+from mirrorgap.deliver.forked import Forked, second_core
 from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
@@ -63,7 +64,11 @@ def write_resolved_params(results: Results, path: Path) -> Path:
 
 def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[str, bytes] | None = None) -> dict[str, Path]:
     """Every deliverable of a run into `out_dir`; returns name -> path. `charts`: the run's charts as
-    PNG bytes when already rendered (the notebook shows them first)."""
+    PNG bytes when already rendered (the notebook shows them first).
+
+    The report comes first, so that Chromium prints the PDF meanwhile; with a core idle
+    (`forked.second_core`) the deck and the workbook are written by a forked child while this process
+    writes the tables and the aggregates. An error in either is raised here with its own message."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = charts if charts is not None else chart_pngs(results)
@@ -71,33 +76,45 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     for name, png in charts.items():
         written[f"{name}.png"] = out_dir / f"{name}.png"
         written[f"{name}.png"].write_bytes(png)
-    written["gaps.csv"] = write_gaps_csv(results, out_dir / "gaps.csv")
-    for name, frame in insight_csv_frames(results).items():
-        written[f"{name}.csv"] = out_dir / f"{name}.csv"
-        frame.to_csv(written[f"{name}.csv"], index=False, encoding="utf-8", lineterminator="\n")
-    summary = out_dir / f"summary.{results.engagement.language}.md"
-    summary.write_text(summary_markdown(results), encoding="utf-8")
-    written[summary.name] = summary
-    written["gaps.xlsx"] = write_workbook(results, out_dir / "gaps.xlsx")
-    quality = out_dir / "quality.json"
-    quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2, allow_nan=False),
-                       encoding="utf-8")
-    written["quality.json"] = quality
-    written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
     written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
-    eng = results.engagement
-    with ThreadPoolExecutor(1) as pool:  # Chromium prints the PDF on the other core meanwhile
+    # forked before the PDF's thread exists
+    documents = Forked(_write_documents, results, out_dir, run_id) if second_core() else None
+    with ThreadPoolExecutor(1) as pool:
         pdf = pool.submit(write_pdf, written["report.html"], out_dir / "report.pdf")
-        deck = write_deck(results, out_dir / "deck.pptx", run_id=run_id)
-        aggregates = write_aggregates(build_aggregates(eng, results.customer, results.employee),
-                                      aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
-                                      out_dir)
+        written.update(_write_tables(results, out_dir, run_id))
+        written.update(documents.result() if documents else _write_documents(results, out_dir, run_id))
         try:
             written["report.pdf"] = pdf.result()
         except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
             note = out_dir / f"report.pdf{MISSING_SUFFIX}"
             note.write_text(f"{exc}\n", encoding="utf-8")
             written[note.name] = note
-    written["deck.pptx"] = deck
-    written["aggregates"] = aggregates
+    return written
+
+
+def _write_documents(results: Results, out_dir: Path, run_id: str) -> dict[str, Path]:
+    """The workbook and the deck."""
+    return {"gaps.xlsx": write_workbook(results, out_dir / "gaps.xlsx"),
+            "deck.pptx": write_deck(results, out_dir / "deck.pptx", run_id=run_id)}
+
+
+def _write_tables(results: Results, out_dir: Path, run_id: str) -> dict[str, Path]:
+    """gaps.csv and the insight tables' CSVs, the summary, quality.json, the resolved params and the
+    anonymised aggregates."""
+    written = {"gaps.csv": write_gaps_csv(results, out_dir / "gaps.csv")}
+    for name, frame in insight_csv_frames(results).items():
+        written[f"{name}.csv"] = out_dir / f"{name}.csv"
+        frame.to_csv(written[f"{name}.csv"], index=False, encoding="utf-8", lineterminator="\n")
+    summary = out_dir / f"summary.{results.engagement.language}.md"
+    summary.write_text(summary_markdown(results), encoding="utf-8")
+    written[summary.name] = summary
+    quality = out_dir / "quality.json"
+    quality.write_text(json.dumps(quality_dict(results), ensure_ascii=False, indent=2, allow_nan=False),
+                       encoding="utf-8")
+    written["quality.json"] = quality
+    written[RESOLVED_PARAMS] = write_resolved_params(results, out_dir / RESOLVED_PARAMS)
+    eng = results.engagement
+    written["aggregates"] = write_aggregates(build_aggregates(eng, results.customer, results.employee),
+                                             aggregate_meta(eng, results.customer, results.employee, run_id=run_id),
+                                             out_dir)
     return written

@@ -1,0 +1,116 @@
+"""Work in a forked child (`deliver.forked`): its value comes back, its errors are raised here as
+themselves with the child's traceback as their cause, a child that dies is reported with its exit code;
+and the charts drawn on two processes are the charts drawn in one."""
+from __future__ import annotations
+
+import os
+import threading
+
+import pytest
+
+from mirrorgap.deliver import figures, forked
+from mirrorgap.deliver.forked import Forked, WorkerTraceback
+from mirrorgap.errors import PdfError
+
+needs_fork = pytest.mark.skipif(not forked.can_fork(), reason="forks only on Linux with two cores")
+
+
+def _pid_and(value):
+    return os.getpid(), value
+
+
+def _raise_pdf_error():
+    raise PdfError("Chromium did not print report.html (exit code 1): no display")
+
+
+class _Unpicklable(Exception):
+    def __init__(self, message, lock):
+        super().__init__(message)
+        self.lock = lock  # a lock does not pickle
+
+
+def _raise_unpicklable():
+    raise _Unpicklable("the deck's layout has no slide 7", threading.Lock())
+
+
+def _die():
+    os._exit(3)
+
+
+@needs_fork
+def test_the_value_comes_back_from_another_process():
+    pid, value = Forked(_pid_and, {"a": [1, 2]}).result()
+    assert pid != os.getpid()
+    assert value == {"a": [1, 2]}
+
+
+@needs_fork
+def test_an_error_in_the_child_is_raised_here_as_itself_with_its_traceback():
+    with pytest.raises(PdfError, match="no display") as caught:
+        Forked(_raise_pdf_error).result()
+    cause = caught.value.__cause__
+    assert isinstance(cause, WorkerTraceback)
+    assert "_raise_pdf_error" in str(cause) and "PdfError" in str(cause)
+
+
+@needs_fork
+def test_an_error_that_does_not_pickle_comes_back_with_its_type_and_message():
+    with pytest.raises(RuntimeError, match="_Unpicklable: the deck's layout has no slide 7"):
+        Forked(_raise_unpicklable).result()
+
+
+@needs_fork
+def test_a_child_that_dies_is_an_error_naming_its_exit_code():
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        Forked(_die).result()
+
+
+def test_without_fork_the_work_runs_here(monkeypatch):
+    monkeypatch.setattr(forked, "can_fork", lambda: False)
+    assert Forked(_pid_and, 5).result() == (os.getpid(), 5)
+    with pytest.raises(PdfError, match="no display"):
+        Forked(_raise_pdf_error).result()
+
+
+@needs_fork
+def test_charts_drawn_on_two_processes_are_those_drawn_in_one(tmp_path, monkeypatch):
+    results = _thin_results(tmp_path)
+    monkeypatch.setattr(figures, "second_core", lambda: True)  # whatever the machine's load
+    two = figures.chart_pngs(results)
+    monkeypatch.setattr(figures, "second_core", lambda: False)
+    one = figures.chart_pngs(results)
+    assert len(one) >= 4
+    assert list(two) == list(one)
+    assert two == one
+
+
+def _thin_results(tmp_path):
+    from mirrorgap.analyse.insights import add_insights
+    from mirrorgap.analyse.pipeline import analyse, load_side
+    from test_thin_data import thin_engagement
+
+    eng = thin_engagement(tmp_path, customers=40, employees=30)
+    return add_insights(analyse(eng, load_side(eng, "customer"), load_side(eng, "employee")))
+
+
+@needs_fork
+def test_a_deck_that_fails_in_the_child_fails_the_deliverables_with_its_message(tmp_path, monkeypatch):
+    from mirrorgap.deliver import outputs
+
+    def broken_deck(results, path, *, run_id):
+        raise ValueError("the deck master has no layout named 'Title Only'")
+
+    monkeypatch.setattr(outputs, "write_deck", broken_deck)  # the fork inherits it
+    monkeypatch.setattr(outputs, "write_pdf", lambda html, pdf: pdf)  # no Chromium needed here
+    monkeypatch.setattr(outputs, "second_core", lambda: True)
+    with pytest.raises(ValueError, match="no layout named 'Title Only'") as caught:
+        outputs.write_outputs(_thin_results(tmp_path), tmp_path / "out", run_id="r1", charts={})
+    assert "broken_deck" in str(caught.value.__cause__)
+    assert (tmp_path / "out" / "gaps.csv").exists()  # this process's deliverables were written meanwhile
+
+
+def test_a_busy_machine_draws_and_writes_in_this_process(monkeypatch):
+    monkeypatch.setattr(forked.os, "getloadavg", lambda: (3.9, 3.5, 3.0))
+    assert not forked.second_core()
+    monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.4, 0.5, 0.6))
+    assert forked.second_core() == forked.can_fork()
