@@ -1,4 +1,4 @@
-"""The fast CSV parser cuts a big body into pieces, one per core: the cuts fall only where a record
+"""The fast CSV parser cuts a big body into pieces, parsed on all cores: the cuts fall only where a record
 starts, and the rows, their file line numbers, the notes, the ledger and the errors are those of the
 careful parser (Python's csv module, row by row), wherever the cuts fall."""
 from __future__ import annotations

@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 # A piece below this is not worth a thread; with one Arrow thread per piece, the parser holds one
 # block per piece in memory (Arrow's own threaded parse reads many blocks ahead: a third of the file).
 MIN_PIECE_BYTES = 8 << 20
+PIECES_PER_CORE = 4
 _BYTES = pa.dictionary(pa.int32(), pa.binary())
 _TEXT_DICT = pa.dictionary(pa.int32(), pa.string())
 
@@ -44,10 +45,11 @@ def pieces(starts: np.ndarray, size: int, wanted: int) -> list[tuple[int, int, i
 
 def parse(body: memoryview, starts: np.ndarray, n: int, delimiter: str, multiline: bool
           ) -> dict[str, pa.ChunkedArray] | None:
-    """The body's n columns (c0 … c{n-1}) as dictionary<binary> columns, parsed a piece per core;
+    """The body's n columns (c0 … c{n-1}) as dictionary<binary> columns, parsed in pieces on all cores;
     None when pyarrow cannot parse it (ragged rows) or a piece does not hold the records `starts` says."""
-    cuts = pieces(starts, len(body), cores())
-    with ThreadPoolExecutor(len(cuts)) as pool:  # pyarrow parses without the GIL
+    # more pieces than cores: a core that is done early (the machine is shared) takes the next piece
+    cuts = pieces(starts, len(body), PIECES_PER_CORE * cores())
+    with ThreadPoolExecutor(min(len(cuts), cores())) as pool:  # pyarrow parses without the GIL
         tables = list(pool.map(lambda cut: _parse_piece(body[cut[0]:cut[1]], n, delimiter, multiline), cuts))
     if any(t is None or t.num_rows != cut[2] for t, cut in zip(tables, cuts)):
         return None

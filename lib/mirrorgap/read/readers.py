@@ -383,7 +383,7 @@ def _check_multiline_cells(path: Path, frame: pd.DataFrame, rows: np.ndarray, na
 
 def _parse_fast(body: memoryview, starts: np.ndarray, n: int, delimiter: str, multiline: bool
                 ) -> dict[str, pa.ChunkedArray] | None:
-    """Parse with pyarrow, a piece per core; None when it cannot (ragged rows), so the careful parsers
+    """Parse with pyarrow, in pieces on all cores; None when it cannot (ragged rows), so the careful parsers
     take over."""
     return fast_csv.parse(body, starts, n, delimiter, multiline)
 
