@@ -17,8 +17,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
-# A piece below this is not worth a thread; with one Arrow thread per piece, the parser holds one
-# block per piece in memory (Arrow's own threaded parse reads many blocks ahead: a third of the file).
+# A piece below this is not worth a thread. Each running piece's parser (one Arrow thread) holds one
+# block in memory; Arrow's own threaded parse reads many blocks ahead (a third of the file again).
 MIN_PIECE_BYTES = 8 << 20
 PIECES_PER_CORE = 4
 _BYTES = pa.dictionary(pa.int32(), pa.binary())
