@@ -24,6 +24,7 @@ from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import EncodingMismatch, InputFileError, LayoutMismatch
 from mirrorgap.read import fast_csv, records, sniff, xlsx
 from mirrorgap.read.encoding import open_text
+from mirrorgap.read.pages import small_pages
 
 _XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
             "format is not read (no maintained reader for it is part of mirrorgap)")
@@ -54,6 +55,7 @@ class RawSurvey:
     duplicate_columns: dict[str, list[str]] = field(default_factory=dict)  # repeated name -> numbered names
 
 
+@small_pages
 def read_survey(spec: InputFile, *, side: str, base_dir: Path | None = None) -> RawSurvey:
     """Read the survey file described by `spec`.
 

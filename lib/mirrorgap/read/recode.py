@@ -20,6 +20,7 @@ from mirrorgap.config.params import Engagement, MirrorItem, Question, Scale, Sid
 from mirrorgap.errors import InputFileError, LabelConflict
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
 from mirrorgap.read.ledger import ColumnLedger, SideLedger
+from mirrorgap.read.pages import small_pages
 from mirrorgap.read.value_labels import IDENTITY, CodeMap, code_map
 from mirrorgap.stats.estimators import pomp
 
@@ -393,6 +394,7 @@ def _params_wave_order(raw, out: pd.DataFrame, column: str, order: list[str]) ->
     return list(order)
 
 
+@small_pages
 def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     """Raw survey of one side -> clean scores and its quality ledger.
 
