@@ -12,18 +12,19 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from openpyxl.utils import get_column_letter
 
 from mirrorgap.config.params import InputFile
 from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import EncodingMismatch, InputFileError, LayoutMismatch
-from mirrorgap.read import records, sniff, xlsx
+from mirrorgap.read import fast_csv, records, sniff, xlsx
 from mirrorgap.read.encoding import open_text
+from mirrorgap.read.pages import small_pages
 
 _XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
             "format is not read (no maintained reader for it is part of mirrorgap)")
@@ -54,6 +55,7 @@ class RawSurvey:
     duplicate_columns: dict[str, list[str]] = field(default_factory=dict)  # repeated name -> numbered names
 
 
+@small_pages
 def read_survey(spec: InputFile, *, side: str, base_dir: Path | None = None) -> RawSurvey:
     """Read the survey file described by `spec`.
 
@@ -198,7 +200,11 @@ def _read_text(path: Path, spec: InputFile, side: str) -> RawSurvey:
     names, duplicates, dup_notes = _clean_names(path, names)
     notes = notes + dup_notes
     body_start = _offset_of_line(data, layout.header_lines + 1)
-    frame, rows, footer = _parse_body(path, memoryview(data)[body_start:], layout, names, side, codec)
+    parsed = _parse_body(path, memoryview(data)[body_start:], layout, names, side, codec)
+    del data  # the parsed cells no longer need the file: free it before they become a frame
+    frame = _cells_frame(path, parsed, names, layout.delimiter, codec)
+    rows, footer = parsed.rows, parsed.notes
+    del parsed
     frame, rows, empty = _finish(path, frame, rows, names, lambda i: f"column {i + 1}")
     if frame.empty:
         raise InputFileError(path, f"the {side} survey has a header row but only empty rows below it",
@@ -261,8 +267,18 @@ def _offset_of_line(data: bytes, line: int) -> int:
     return pos
 
 
+class _Parsed(NamedTuple):
+    """A body's data rows as parsed: the careful parsers' frame, or the fast parser's columns (to be
+    converted once the file's bytes are freed); their file line numbers; notes for the ledger."""
+
+    cells: pd.DataFrame | dict[str, pa.ChunkedArray]
+    rows: np.ndarray
+    notes: list[str]
+    multiline_unchecked: bool  # quoted fields span lines, and their cells are still to be checked
+
+
 def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: list[str],
-                side: str, codec: str = "utf-8") -> tuple[pd.DataFrame, np.ndarray, list[str]]:
+                side: str, codec: str = "utf-8") -> _Parsed:
     """The data rows under the header as strings (NA for empty), with their file line numbers, and
     notes for the ledger. Rows that are not what they seem (merged, cut off, mixed delimiters) are an
     error naming the row; rows that are only short are padded and listed in a note. `body` is text in
@@ -277,11 +293,14 @@ def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: l
                              row=layout.header_lines, fix="ask for an export that includes the responses")
     end = int(starts[keep]) if keep < starts.size else len(body)
     rows = lines[:keep].astype(np.int64)
-    frame, short, tail_at = _parse_fast(body[:end], n, delimiter, multiline, codec), [], int(starts[keep - 1])
-    if frame is None or len(frame) != keep:
-        frame = _parse_ragged(body[:end], n, delimiter, codec)
-        if frame is not None and len(frame) == keep:
-            short = _short_records(body[:end], starts[:keep], rows, n, delimiter, codec)
+    short, tail_at = [], int(starts[keep - 1])
+    columns = _parse_fast(body[:end], starts[:keep], n, delimiter, multiline)
+    if columns is not None:  # every record has its n fields: none short, none too long
+        records.check_tail_quote(path, bytes(body[tail_at:end]).decode(codec), int(rows[-1]), delimiter)
+        return _Parsed(columns, rows, notes, multiline)
+    frame = _parse_ragged(body[:end], n, delimiter, codec)
+    if frame is not None and len(frame) == keep:
+        short = _short_records(body[:end], starts[:keep], rows, n, delimiter, codec)
     if frame is None or len(frame) != keep:
         frame, rows, short, tail_at = _parse_slow(path, body[:end], n, delimiter, layout.header_lines + 1,
                                                   codec)
@@ -296,12 +315,23 @@ def _parse_body(path: Path, body: memoryview, layout: sniff.TextLayout, names: l
         _check_multiline_cells(path, frame, rows, names, delimiter)
     notes += records.check_short_records(path, short, n, delimiter, n_records=len(frame),
                                          ends_with_newline=bytes(body[end - 1:end]) in (b"\n", b"\r"))
-    return frame, rows, notes
+    return _Parsed(frame, rows, notes, False)
+
+
+def _cells_frame(path: Path, parsed: _Parsed, names: list[str], delimiter: str, codec: str) -> pd.DataFrame:
+    """The parsed cells as a frame: the fast parser's columns converted (a column per core), and their
+    cells with line breaks checked; the careful parsers' frame as it is."""
+    if isinstance(parsed.cells, pd.DataFrame):
+        return parsed.cells
+    frame = fast_csv.to_frame(parsed.cells, codec, len(parsed.rows))
+    if parsed.multiline_unchecked:
+        _check_multiline_cells(path, frame, parsed.rows, names, delimiter)
+    return frame
 
 
 def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
     """Text columns as categoricals with their values in order of appearance (plain text for columns
-    of `_many` values), as the fast parser gives them, whichever parser read the file."""
+    of `fast_csv.many` values), as the fast parser gives them, whichever parser read the file."""
     out = {}
     for col in frame.columns:
         cells = frame[col]
@@ -309,7 +339,7 @@ def _categorical(frame: pd.DataFrame) -> pd.DataFrame:
             out[col] = cells
             continue
         codes, uniques = pd.factorize(cells, use_na_sentinel=True)
-        if _many(len(uniques), len(cells)):
+        if fast_csv.many(len(uniques), len(cells)):
             out[col] = cells
             continue
         out[col] = pd.Series(pd.Categorical.from_codes(codes, categories=uniques), index=frame.index)
@@ -353,67 +383,11 @@ def _check_multiline_cells(path: Path, frame: pd.DataFrame, rows: np.ndarray, na
                                     delimiter, starts)
 
 
-def _parse_fast(body: memoryview, n: int, delimiter: str, multiline: bool, codec: str = "utf-8"
-                ) -> pd.DataFrame | None:
-    """Parse with pyarrow; None when it cannot (ragged rows), so the careful parser takes over.
-
-    Cells are read as dictionary-encoded bytes and only each column's distinct values are decoded
-    (from `codec`): the columns arrive as pandas categoricals, a byte or two per cell instead of a
-    string each, and a cp1252 file is never decoded as a whole."""
-    cols = [f"c{i}" for i in range(n)]
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            # One thread: on 2 cores Arrow's parallel parse costs more CPU than it saves in wall time,
-            # and holds many blocks (a third of the file again) in memory at once.
-            read_options=pacsv.ReadOptions(column_names=cols, use_threads=False),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, newlines_in_values=multiline),
-            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(cols, _BYTES),
-                                                 null_values=[""], strings_can_be_null=True,
-                                                 quoted_strings_can_be_null=True))
-    except pa.ArrowException:
-        return None
-    pool = pa.default_memory_pool()
-    pool.release_unused()  # the parser's scratch memory, which the pool would otherwise keep
-    out, rows = {}, table.num_rows
-    for name in cols:  # one column at a time, each freed from Arrow as soon as pandas has it
-        column = table.column(name)
-        table = table.drop_columns([name])
-        out[name] = _decoded(column, codec, rows).to_pandas()
-        del column
-    pool.release_unused()
-    return pd.DataFrame(out)
-
-
-_BYTES = pa.dictionary(pa.int32(), pa.binary())
-
-
-def _many(distinct: int, rows: int) -> bool:
-    """Whether a column has so many distinct values (ids, free text) that a categorical would cost
-    more than it saves: such columns stay plain text."""
-    return 2 * distinct > rows
-
-
-def _decoded(column: pa.ChunkedArray, codec: str, rows: int) -> pa.ChunkedArray:
-    """A dictionary<binary> column as dictionary<string> (plain string when `_many` values): the
-    distinct values decoded from `codec`; ASCII or UTF-8 values are cast in Arrow, others one by one."""
-    string_dict = pa.dictionary(pa.int32(), pa.string())
-    if column.num_chunks == 0:
-        return pa.chunked_array([], string_dict)
-    column = pa.table([column], names=["x"]).unify_dictionaries().column(0)
-    values = column.chunk(0).dictionary
-    if codec == "utf-8" or _ascii(values):
-        text = values.cast(pa.string())
-    else:
-        text = pa.array([v.decode(codec) for v in values.to_pylist()], pa.string())
-    out = pa.chunked_array([pa.DictionaryArray.from_arrays(c.indices, text) for c in column.chunks], string_dict)
-    return out.cast(pa.string()) if _many(len(text), rows) else out
-
-
-def _ascii(values: pa.Array) -> bool:
-    """Whether every byte of a binary array's values is ASCII."""
-    data = values.buffers()[2]
-    return data is None or not (np.frombuffer(data, dtype=np.uint8) >= 0x80).any()
+def _parse_fast(body: memoryview, starts: np.ndarray, n: int, delimiter: str, multiline: bool
+                ) -> dict[str, pa.ChunkedArray] | None:
+    """Parse with pyarrow, in pieces on all cores; None when it cannot (ragged rows), so the careful parsers
+    take over."""
+    return fast_csv.parse(body, starts, n, delimiter, multiline)
 
 
 def _parse_ragged(body: memoryview, n: int, delimiter: str, codec: str = "utf-8") -> pd.DataFrame | None:

@@ -20,6 +20,7 @@ from mirrorgap.config.params import Engagement, MirrorItem, Question, Scale, Sid
 from mirrorgap.errors import InputFileError, LabelConflict
 from mirrorgap.read.labels import AGREE_SCALE, DONT_KNOW_LABELS, leading_number, normalise_label
 from mirrorgap.read.ledger import ColumnLedger, SideLedger
+from mirrorgap.read.pages import small_pages
 from mirrorgap.read.value_labels import IDENTITY, CodeMap, code_map
 from mirrorgap.stats.estimators import pomp
 
@@ -363,6 +364,8 @@ def _exclude_duplicates(ledger: SideLedger, out: pd.DataFrame, raw_frame: pd.Dat
     restart in each wave are different people); the first row is kept. Each repeat says which row it
     repeats and whether its answers (the columns the params use) are the same — a re-exported row —
     or different: two people given one id, or an answer changed, which the consultant must look at."""
+    if out["respondent_id"].is_unique:  # the usual case, and a third of the cost of pairing ids with waves
+        return out
     key = ["wave", "respondent_id"] if "wave" in out else ["respondent_id"]
     dup = out.duplicated(key, keep="first").to_numpy()
     if not dup.any():
@@ -391,6 +394,7 @@ def _params_wave_order(raw, out: pd.DataFrame, column: str, order: list[str]) ->
     return list(order)
 
 
+@small_pages
 def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     """Raw survey of one side -> clean scores and its quality ledger.
 
@@ -425,25 +429,22 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
 
     scales = {i.id: getattr(i, f"{side}_scale") for i in items}
     scored: dict[str, ScoredColumn] = {}
+    answers: dict[str, np.ndarray] = {}  # the score columns, joined to `out` at once: no copy of each
     for item in items:
         col = getattr(item, f"{side}_column")
         scored[item.id] = _score(raw, spec, ledger, item.id, col, scales[item.id], outcome=False)
-        scores = scored[item.id].scores
-        if item.reversed:
-            scores = scales[item.id].min + scales[item.id].max - scores
-        out[item.id] = scores
+        answers[item.id] = _turned(scored[item.id].scores, scales[item.id], item.reversed)
     for col, key, name, scale in ((spec.nps_column, "nps", "nps" if side == "customer" else "enps", NPS_SCALE),
                                   (spec.satisfaction_column, "satisfaction", "satisfaction",
                                    spec.satisfaction_scale)):
         if col:
             scored[key] = _score(raw, spec, ledger, name, col, scale, outcome=True)
-            out[key] = scored[key].scores
+            answers[key] = scored[key].scores
     for question in questions:  # side-only questions: the same coding, ledger and checks as mirror items
         scored[question.id] = _score(raw, spec, ledger, question.id, question.column, question.scale, outcome=False)
-        scores = scored[question.id].scores
-        if question.reversed:
-            scores = question.scale.min + question.scale.max - scores
-        out[question.id] = scores
+        answers[question.id] = _turned(scored[question.id].scores, question.scale, question.reversed)
+    out = pd.concat([out, pd.DataFrame(answers, index=out.index, copy=False)], axis=1)
+    del answers
     for col in spec.comment_columns:
         out[col] = _as_text(df[col])
 
@@ -470,6 +471,11 @@ def clean_side(raw, engagement: Engagement, side: str) -> CleanSide:
     return CleanSide(side=side, frame=out.reset_index(drop=True), items=list(items), scales=scales,
                      segments=list(spec.segment_columns), ledger=ledger, wave_order=wave_order,
                      questions=list(questions), question_scales={q.id: q.scale for q in questions})
+
+
+def _turned(scores: np.ndarray, scale: Scale, reversed_: bool) -> np.ndarray:
+    """A column's scores, turned around (in place: they are a fresh array) when the item is worded in reverse."""
+    return np.subtract(scale.min + scale.max, scores, out=scores) if reversed_ else scores
 
 
 def _score(raw, spec: SideSpec, ledger: SideLedger, name: str, col: str, scale: Scale, *,
