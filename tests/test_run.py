@@ -120,6 +120,30 @@ def test_the_warm_up_imports_are_the_notebooks_import_lines():
     assert not [line for line in imports if "load_engagement(" in line]  # imports only: no params read
 
 
+def test_the_warm_kernel_talks_over_private_unix_sockets_not_tcp(tmp_path):
+    """The survey's rows reach the kernel over Unix sockets in a 0700 folder (no TCP port any local
+    process could connect to); the folder is gone when the kernel is."""
+    import stat
+    from pathlib import Path
+
+    from mirrorgap.run.warm_kernel import warm_kernel
+
+    with open(tmp_path / "kernel.err", "wb") as err, \
+            warm_kernel("python3", cwd=tmp_path, imports="import os", stderr=err) as (km, client):
+        info = km.get_connection_info()
+        folder = Path(info["ip"]).parent
+        assert info["transport"] == "ipc"
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+        assert all(stat.S_ISSOCK(p.stat().st_mode) for p in folder.glob("kernel-*"))
+        asked = client.execute("x = 6 * 7")
+        reply = client.get_shell_msg(timeout=60)
+        while reply["parent_header"].get("msg_id") != asked:  # the warm-up's own reply comes first
+            reply = client.get_shell_msg(timeout=60)
+        assert reply["content"]["status"] == "ok"
+    assert not folder.exists()
+    assert b"without encryption" not in (tmp_path / "kernel.err").read_bytes()
+
+
 def test_same_inputs_give_identical_gaps_csv(demo_run):
     second = run_engagement("demo", output_root=demo_run.parent.parent)
     assert second != demo_run

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import json
+import shutil
+import tempfile
 from pathlib import Path
 from typing import BinaryIO
 
@@ -25,7 +27,10 @@ def warm_kernel(kernel_name: str, *, cwd: Path, imports: str, stderr: BinaryIO):
     from jupyter_client.manager import AsyncKernelManager
     from jupyter_core.utils import run_sync
 
-    km = AsyncKernelManager(kernel_name=kernel_name)
+    # the survey's rows pass between this process and the kernel: over Unix sockets in a private (0700)
+    # folder rather than TCP on localhost, which any local process may connect to and which travels unencrypted
+    sockets = Path(tempfile.mkdtemp(prefix="mirrorgap-kernel-"))
+    km = AsyncKernelManager(kernel_name=kernel_name, transport="ipc", ip=str(sockets / "kernel"))
     run_sync(km.start_kernel)(cwd=str(cwd), stderr=stderr)
     client = km.blocking_client()
     client.start_channels()
@@ -38,3 +43,4 @@ def warm_kernel(kernel_name: str, *, cwd: Path, imports: str, stderr: BinaryIO):
         client.stop_channels()
         if km.has_kernel:
             run_sync(km.shutdown_kernel)(now=failed)
+        shutil.rmtree(sockets, ignore_errors=True)
