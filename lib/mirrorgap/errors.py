@@ -131,3 +131,8 @@ class EncodingMismatch(MirrorgapError, ValueError):
         self.tried, self.suggestion = tried, suggestion
         super().__init__(reason)
         self._kwargs = {"offset": offset, "length": length, "tried": tried, "suggestion": suggestion}
+
+
+class WorkerTraceback(MirrorgapError):
+    """The traceback of an error raised in a forked worker process (`deliver.forked`): set as the cause
+    of that error when it is raised again in the run, so the run's message shows where it happened."""

@@ -20,11 +20,9 @@ import sys
 import traceback
 from collections.abc import Callable
 
+from mirrorgap.errors import WorkerTraceback
+
 __all__ = ["Forked", "WorkerTraceback", "can_fork", "second_core"]
-
-
-class WorkerTraceback(Exception):
-    """The traceback of an error raised in a forked child (set as the cause of the error raised here)."""
 
 
 def can_fork() -> bool:
