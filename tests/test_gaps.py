@@ -136,3 +136,18 @@ def test_shared_strength_and_weakness():
     assert table.loc["extra", "shared"] == "shared_strength"
     assert table.loc["competence", "shared"] == "shared_weakness"
     assert table.loc["booking", "shared"] == ""
+
+
+@pytest.mark.parametrize("answers", [
+    [1, 2, 2, 5, np.nan, 5, 5], [0, 10, 10, 7, 9, np.nan], [1.5, 2.5, 2.5], [0.1, 0.2, 0.1], [-9, 1, 5, 1e6],
+    [np.inf, 1, 1], [np.nan, np.nan], [], [3] * 50 + [1] * 7, [1, 70_000],
+])
+def test_value_counts_are_pandas_counts(answers):
+    from mirrorgap.analyse.gaps import value_counts
+
+    scores = pd.Series(answers, dtype=float)
+    expected = scores.dropna().value_counts().sort_index()
+    values, counts = value_counts(scores)
+    assert values.dtype == np.float64 and counts.dtype == np.int64
+    np.testing.assert_array_equal(values, expected.index.to_numpy(dtype=float))
+    np.testing.assert_array_equal(counts, expected.to_numpy())

@@ -40,8 +40,23 @@ _SIDE_STATS = ("n", "mean", "sd", "ci_low", "ci_high", "mean_native", "top_box",
                "top_box_ci_high")
 
 
+_SPAN = 1 << 16  # whole-number answers spanning less than this are counted by position
+
+
 def value_counts(scores: pd.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The distinct answers of one item and how many gave each (missing answers left out)."""
+    """The distinct answers of one item in ascending order and how many gave each (missing answers
+    left out). Answers a whole step apart (any scale's codes) are counted with `np.bincount`, a
+    tenth of pandas' hashing on half a million rows; other answers as pandas counts them."""
+    x = scores.to_numpy(dtype=float, na_value=np.nan)
+    answered = x[~np.isnan(x)]
+    if answered.size:
+        low, high = answered.min(), answered.max()
+        if np.isfinite(low) and np.isfinite(high) and high - low < _SPAN:
+            steps = (answered - low).astype(np.int64)
+            if np.array_equal(steps + low, answered):  # each answer is exactly `low` + a whole step
+                counts = np.bincount(steps)
+                given = np.flatnonzero(counts)
+                return given + low, counts[given]
     counts = scores.dropna().value_counts(sort=False).sort_index()
     return counts.index.to_numpy(dtype=float), counts.to_numpy(dtype=np.int64)
 

@@ -15,6 +15,7 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.headcount import read_headcount
+from mirrorgap.read.pages import small_pages
 from mirrorgap.read.readers import read_survey
 from mirrorgap.read.recode import CleanSide, clean_side, waves_of
 from mirrorgap.read.scrub import scrub_side
@@ -85,6 +86,7 @@ def resolve_wave(engagement: Engagement, customer: CleanSide, employee: CleanSid
 _IN_WAVE: dict[int, tuple[weakref.ref, dict]] = {}  # id(side) -> (the side, its rows by wave)
 
 
+@small_pages  # the wave's copy of a million-row side: half a million rows a column, on ordinary pages
 def in_wave(clean: CleanSide, wave: str | None) -> CleanSide:
     """The side restricted to one wave (all rows when wave is None). The same object for the same side
     and wave (cached): the suppression decision for these rows (`disclosure.decide`, cached per frame)

@@ -8,9 +8,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from ruamel.yaml import YAML
-
 from mirrorgap.config.paths import TEMPLATES_DIR
+from mirrorgap.config.text_yaml import load_texts
 
 
 def _flatten(tree: dict, prefix: str = "") -> dict[str, str]:
@@ -35,7 +34,7 @@ def texts(language: str) -> dict[str, str]:
     paths = [folder / f"{language}.yaml", *sorted(folder.glob(f"{language}.*.yaml"))]
     merged: dict[str, str] = {}
     for path in paths:
-        flat = _flatten(YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {})
+        flat = _flatten(load_texts(path.read_text(encoding="utf-8")) or {})
         clash = sorted(set(flat) & set(merged))
         if clash:
             raise ValueError(f"{path.name} defines texts already defined elsewhere: {clash}")

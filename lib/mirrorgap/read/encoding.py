@@ -209,7 +209,9 @@ def _checked_utf8(data: bytes, chunk: int = 4 << 20) -> bytes:
             decoder.decode(view[start:start + chunk], final=start + chunk >= len(data))
         except UnicodeDecodeError as exc:
             offset = start - pending
-            raise UnicodeDecodeError("utf-8", bytes(data), offset + exc.start, offset + exc.end, exc.reason) from None
+            # a mapped file (`mapped.MappedFile`) is not copied whole: the error holds the bytes up to it
+            held = data if isinstance(data, bytes) else bytes(data[:offset + exc.end])
+            raise UnicodeDecodeError("utf-8", held, offset + exc.start, offset + exc.end, exc.reason) from None
     if not data:
         decoder.decode(b"", final=True)
     return data

@@ -24,6 +24,7 @@ from mirrorgap.config.paths import resolve_input
 from mirrorgap.errors import EncodingMismatch, InputFileError, LayoutMismatch
 from mirrorgap.read import fast_csv, records, sniff, xlsx
 from mirrorgap.read.encoding import open_text
+from mirrorgap.read.mapped import file_bytes
 from mirrorgap.read.pages import small_pages
 
 _XLS_FIX = ("open it in Excel and save it as .xlsx (Excel Workbook) or as CSV UTF-8; the old binary .xls "
@@ -86,9 +87,9 @@ def _check_exists(path: Path, side: str) -> None:
 
 
 def _read_bytes(path: Path, side: str) -> bytes:
-    """The file's bytes; raises for unreadable or empty files."""
+    """The file's bytes (a big file's mapped: `mapped.file_bytes`); raises for unreadable or empty files."""
     try:
-        raw = path.read_bytes()
+        raw = file_bytes(path)
     except OSError as exc:
         raise InputFileError(path, f"the {side} survey file cannot be read ({exc.strerror})",
                              fix="check the file's permissions, or copy it again from the delivery") from None

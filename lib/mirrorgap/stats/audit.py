@@ -218,7 +218,7 @@ class Attacker:
         self._n_witnesses = 1
         self._program = None
         self.size_shown = self.tables.size_shown.copy()
-        self._equations = self.tables.equations(self.size_shown)
+        self._known = None  # the attacker's equations, built when first needed (`_equations`)
 
     # -- the system ---------------------------------------------------------------------------------
     def hide(self, cell: int) -> None:
@@ -231,8 +231,17 @@ class Attacker:
         """Stop publishing a cell's number of respondents."""
         if self.size_shown[cell]:
             self.size_shown[cell] = False
-            self._equations = self.tables.equations(self.size_shown)
+            self._known = None
             self._program = None
+
+    @property
+    def _equations(self):
+        """(matrix, right-hand side) of what the attacker knows (`LinkedTables.equations`). Built on
+        first use: tables without a small group are never solved, and their equations cost more than
+        the rest of their decision."""
+        if self._known is None:
+            self._known = self.tables.equations(self.size_shown)
+        return self._known
 
     def _free(self) -> np.ndarray:
         """cells × columns: the entries the attacker does not see."""

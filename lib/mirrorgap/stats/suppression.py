@@ -228,7 +228,7 @@ def protect_linked(tables: LinkedTables, hidden: np.ndarray, *, min_n: int, widt
     if pending:
         attacker.explore(protect)
     audited, added, sizes_hidden = len(pending), [], []
-    near = tables.neighbours()
+    near = None  # per cell its linked cells, found when a release finds nothing (rare)
 
     def hide(cells, sizes=()) -> None:
         for c in sorted(cells):
@@ -259,6 +259,7 @@ def protect_linked(tables: LinkedTables, hidden: np.ndarray, *, min_n: int, widt
             found = attacker.release(failures[0], cost=cost, may_hide=may_hide, size_cost=size_cost,
                                      integral=True) or (set(), set())
         if not any(found):
+            near = tables.neighbours() if near is None else near
             near_cells = _candidates(cell, near, may_hide & attacker.shown)
             if near_cells:
                 found = ({min(near_cells, key=lambda c: (cost[c], c))}, set())
