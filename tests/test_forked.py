@@ -114,3 +114,11 @@ def test_a_busy_machine_draws_and_writes_in_this_process(monkeypatch):
     assert not forked.second_core()
     monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.4, 0.5, 0.6))
     assert forked.second_core() == forked.can_fork()
+
+
+def test_one_process_when_the_environment_says_so_even_on_an_idle_machine(monkeypatch):
+    monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setenv(forked.ONE_PROCESS, "1")
+    assert not forked.second_core()
+    monkeypatch.delenv(forked.ONE_PROCESS)
+    assert forked.second_core() == forked.can_fork()

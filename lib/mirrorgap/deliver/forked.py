@@ -22,7 +22,9 @@ from collections.abc import Callable
 
 from mirrorgap.errors import WorkerTraceback
 
-__all__ = ["Forked", "WorkerTraceback", "can_fork", "second_core"]
+__all__ = ["ONE_PROCESS", "Forked", "WorkerTraceback", "can_fork", "second_core"]
+
+ONE_PROCESS = "MIRRORGAP_ONE_PROCESS"  # set (to anything): never split work, e.g. on a shared server
 
 
 def can_fork() -> bool:
@@ -36,6 +38,8 @@ def second_core() -> bool:
     On a busy machine the cores are shared out between sessions (the kernel's scheduler groups them), so
     a second process gains no CPU and only adds its start (its own font caches, copied memory pages):
     measured on this 2-core machine at load 3.5–4.7, the demo took more CPU with it than without."""
+    if os.environ.get(ONE_PROCESS):
+        return False
     cores = len(os.sched_getaffinity(0)) if sys.platform == "linux" else 1
     return can_fork() and os.getloadavg()[0] < cores - 0.5
 
