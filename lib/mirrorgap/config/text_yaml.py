@@ -24,10 +24,6 @@ _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 
 
-class _NotPlainText(Exception):
-    """The file holds something beyond mappings of text: ruamel reads it."""
-
-
 if _C_PARSER is not None:
     class _Resolver(BaseResolver):
         """PyYAML's resolver with ruamel's YAML 1.2 implicit types (ruamel's default version)."""
@@ -46,20 +42,23 @@ if _C_PARSER is not None:
             _Resolver.__init__(self)
 
 
-def _texts_of(node) -> dict:
-    """A mapping node as a dict of text (nested), or `_NotPlainText`."""
+def _texts_of(node) -> dict | None:
+    """A mapping node as a dict of text (nested); None when it holds anything else (ruamel reads it then)."""
     if not isinstance(node, MappingNode) or node.tag != _MAP:
-        raise _NotPlainText
+        return None
     out: dict = {}
     for key, value in node.value:
         if not isinstance(key, ScalarNode) or key.tag != _STR or key.value in out:
-            raise _NotPlainText
+            return None
         if isinstance(value, ScalarNode):
             if value.tag != _STR:
-                raise _NotPlainText
+                return None
             out[key.value] = value.value
         else:
-            out[key.value] = _texts_of(value)
+            inner = _texts_of(value)
+            if inner is None:
+                return None
+            out[key.value] = inner
     return out
 
 
@@ -70,8 +69,12 @@ def load_texts(text: str):
         composer = _Composer(text)
         try:
             node = composer.get_single_node()
-            return None if node is None else _texts_of(node)
-        except (_NotPlainText, yaml.YAMLError):
+            if node is None:
+                return None
+            texts = _texts_of(node)
+            if texts is not None:
+                return texts
+        except yaml.YAMLError:
             pass
         finally:
             composer.dispose()
