@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import section
-from mirrorgap.deliver.forked import Forked, second_core
+from mirrorgap.cores import Forked, second_core
 from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
 from mirrorgap.render.charts.gap import gap_chart
 from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure
@@ -113,7 +113,7 @@ def insight_makers(results: Results) -> dict[str, Callable[[], Figure]]:
 def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] | None = None) -> dict[str, bytes]:
     """The charts as PNG bytes, in `figure_makers` order; draws them unless `figures` (from
     `make_figures`) are given. Figures are closed after rendering. Drawn on two cores where there are
-    two idle (`forked.second_core`): every other chart in a forked child, the rest here (drawing is
+    two idle (`cores.second_core`): every other chart in a forked child, the rest here (drawing is
     pure Python: threads would take turns)."""
     if figures is not None:
         try:

@@ -14,9 +14,9 @@ from mirrorgap.aggregate.store import write_aggregates
 from mirrorgap.analyse.gaps import gaps_csv_frame
 from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
+from mirrorgap.cores import Forked, second_core
 from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
-from mirrorgap.deliver.forked import Forked, second_core
 from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
 from mirrorgap.deliver.narrative import summary_markdown
 from mirrorgap.deliver.pdf import write_pdf
@@ -67,7 +67,7 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     PNG bytes when already rendered (the notebook shows them first).
 
     The report comes first, so that Chromium prints the PDF meanwhile; with a core idle
-    (`forked.second_core`) the deck and the workbook are written by a forked child while this process
+    (`cores.second_core`) the deck and the workbook are written by a forked child while this process
     writes the tables and the aggregates. An error in either is raised here with its own message."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

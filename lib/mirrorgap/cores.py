@@ -1,4 +1,4 @@
-"""Work on the machine's other core: a function run in a forked child process while this one goes on.
+"""Work on the machine's other core (`mirrorgap.cores`): a function run in a forked child process while this one goes on.
 
 A run's deliverables and charts are independent of each other and pure Python, so threads would take
 turns on one core. A forked child starts in milliseconds with everything already in memory (the
