@@ -110,15 +110,48 @@ def test_a_deck_that_fails_in_the_child_fails_the_deliverables_with_its_message(
     assert (tmp_path / "out" / "gaps.csv").exists()  # this process's deliverables were written meanwhile
 
 
+def _reading(wall, busy, all_ticks, ours):
+    return forked.CpuReading(wall=wall, machine_busy=busy, machine_all=all_ticks, ours=ours)
+
+
+def test_the_cores_others_use_are_the_machines_busy_share_less_ours(monkeypatch):
+    monkeypatch.setattr(forked.os, "cpu_count", lambda: 2)
+    # over 1 s the machine's 2 cores were busy 150 of 200 ticks; this process used 0.9 s of CPU
+    assert forked.busy_cores_of_others(_reading(10.0, 1000, 5000, 3.0), _reading(11.0, 1150, 5200, 3.9)) \
+        == pytest.approx(0.6)
+    # all of the machine's work was ours: nobody else is busy (never below zero)
+    assert forked.busy_cores_of_others(_reading(0.0, 0, 0, 0.0), _reading(2.0, 190, 400, 2.0)) == 0.0
+    assert forked.busy_cores_of_others(_reading(5.0, 7, 9, 1.0), _reading(5.0, 7, 9, 1.0)) == 0.0  # no time passed
+
+
 def test_a_busy_machine_draws_and_writes_in_this_process(monkeypatch):
-    monkeypatch.setattr(forked.os, "getloadavg", lambda: (3.9, 3.5, 3.0))
+    monkeypatch.setattr(forked, "others_busy_cores", lambda: 1.2)  # another process keeps a core busy
     assert not forked.second_core()
-    monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.4, 0.5, 0.6))
+    monkeypatch.setattr(forked, "others_busy_cores", lambda: 0.1)
     assert forked.second_core() == forked.can_fork()
+    monkeypatch.setattr(forked, "others_busy_cores", lambda: None)  # the CPU cannot be read: no guess
+    assert not forked.second_core()
+
+
+@pytest.mark.skipif(forked.read_cpu() is None, reason="reads /proc/stat")
+def test_a_process_spinning_beside_this_one_is_seen_as_a_busy_core():
+    """A real look at /proc/stat: another process burning a core for half a second is counted, whatever
+    else the machine does (a child counts as ours only once reaped); this process sleeping is not."""
+    import subprocess
+    import sys
+    import time
+
+    forked.others_busy_cores()  # the look starts now
+    spinner = subprocess.Popen([sys.executable, "-c", "import time\nt = time.monotonic()\n"
+                                "while time.monotonic() - t < 0.6: pass"])
+    time.sleep(0.6)
+    busy = forked.others_busy_cores()  # the spinner is still running: not yet reaped, so not "ours"
+    spinner.wait()
+    assert busy >= 0.5
 
 
 def test_one_process_when_the_environment_says_so_even_on_an_idle_machine(monkeypatch):
-    monkeypatch.setattr(forked.os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    monkeypatch.setattr(forked, "others_busy_cores", lambda: 0.0)
     monkeypatch.setenv(forked.ONE_PROCESS, "1")
     assert not forked.second_core()
     monkeypatch.delenv(forked.ONE_PROCESS)

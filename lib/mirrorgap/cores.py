@@ -1,4 +1,4 @@
-"""Work on the machine's other core (`mirrorgap.cores`): a function run in a forked child process while this one goes on.
+"""Work on the machine's other core: a function run in a forked child process while this one goes on.
 
 A run's deliverables and charts are independent of each other and pure Python, so threads would take
 turns on one core. A forked child starts in milliseconds with everything already in memory (the
@@ -17,12 +17,15 @@ import multiprocessing
 import os
 import pickle
 import sys
+import time
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from mirrorgap.errors import WorkerTraceback
 
-__all__ = ["ONE_PROCESS", "Forked", "WorkerTraceback", "can_fork", "second_core"]
+__all__ = ["ONE_PROCESS", "CpuReading", "Forked", "WorkerTraceback", "busy_cores_of_others", "can_fork",
+           "others_busy_cores", "read_cpu", "second_core"]
 
 ONE_PROCESS = "MIRRORGAP_ONE_PROCESS"  # set (to anything): never split work, e.g. on a shared server
 
@@ -33,15 +36,73 @@ def can_fork() -> bool:
 
 
 def second_core() -> bool:
-    """Whether splitting work over two processes pays now: `can_fork`, and a core is idle (the last
-    minute's load average at most the cores less one, give or take half: this process is one of them).
-    On a busy machine the cores are shared out between sessions (the kernel's scheduler groups them), so
-    a second process gains no CPU and only adds its start (its own font caches, copied memory pages):
-    measured on this 2-core machine at load 3.5–4.7, the demo took more CPU with it than without."""
-    if os.environ.get(ONE_PROCESS):
+    """Whether splitting work over two processes pays now: `can_fork`, and the other processes of the
+    machine used at most half a core since the last look (`others_busy_cores`). On a busy machine a
+    second process gains no CPU and only adds its start (its own font caches, copied memory pages):
+    measured on this 2-core machine at load 3.5–4.7, the demo took more CPU with it than without.
+
+    Not the load average: on the shared machines here it stays at 1.1–1.4 while both cores sit idle
+    (it counts tasks waiting on the host too), and the minute it averages holds this run's own past."""
+    if os.environ.get(ONE_PROCESS) or not can_fork():
         return False
-    cores = len(os.sched_getaffinity(0)) if sys.platform == "linux" else 1
-    return can_fork() and os.getloadavg()[0] < cores - 0.5
+    busy = others_busy_cores()
+    return busy is not None and busy <= len(os.sched_getaffinity(0)) - 1.5
+
+
+@dataclass(frozen=True)
+class CpuReading:
+    """One look at the CPU: the machine's busy and all jiffies (/proc/stat), this process's and its
+    reaped children's CPU seconds, and the wall clock."""
+
+    wall: float
+    machine_busy: int
+    machine_all: int
+    ours: float
+
+
+def read_cpu() -> CpuReading | None:
+    """The CPU now; None where /proc/stat is not there (not Linux)."""
+    try:
+        with open("/proc/stat", encoding="ascii") as fh:
+            ticks = [int(x) for x in fh.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    import resource  # Unix only, like /proc/stat
+
+    # user nice system idle iowait irq softirq steal: idle and iowait are free, steal (the host's) is not
+    self_use, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    ours = self_use.ru_utime + self_use.ru_stime + children.ru_utime + children.ru_stime
+    return CpuReading(time.monotonic(), sum(ticks) - ticks[3] - ticks[4], sum(ticks), ours)
+
+
+def busy_cores_of_others(before: CpuReading, after: CpuReading) -> float:
+    """Cores the machine's other processes kept busy between two readings, on average: the machine's
+    busy share of all its cores, less what this process and its reaped children used."""
+    wall = after.wall - before.wall
+    all_ticks = after.machine_all - before.machine_all
+    if wall <= 0 or all_ticks <= 0:
+        return 0.0
+    cores = os.cpu_count() or 1
+    machine = cores * (after.machine_busy - before.machine_busy) / all_ticks
+    return max(0.0, machine - (after.ours - before.ours) / wall)
+
+
+MIN_LOOK_S = 0.1  # /proc/stat counts in 10 ms ticks: a shorter look is too coarse to tell
+_LAST: list[CpuReading | None] = [read_cpu()]  # since the import: a run's first question sees its whole start
+
+
+def others_busy_cores() -> float | None:
+    """`busy_cores_of_others` since the last look (waiting for MIN_LOOK_S to pass if need be); None
+    where the CPU cannot be read."""
+    before = _LAST[0]
+    if before is None:
+        return None
+    waited = time.monotonic() - before.wall
+    if waited < MIN_LOOK_S:
+        time.sleep(MIN_LOOK_S - waited)
+    now = read_cpu()
+    _LAST[0] = now
+    return busy_cores_of_others(before, now)
 
 
 class Forked:
