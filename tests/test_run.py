@@ -176,6 +176,32 @@ def test_a_params_error_fails_cleanly(tmp_path):
         run_engagement("broken", params_dir=params_dir, output_root=tmp_path / "out")
 
 
+def test_a_cell_that_fails_leaves_the_executed_notebook_with_its_error(tmp_path, monkeypatch):
+    """The run writes the executed notebook once at the end, not after every cell: where a cell fails, the
+    notebook is still written, with the error in it, and the run's error names it."""
+    import nbformat
+
+    from mirrorgap.errors import RunFailed
+    from mirrorgap.run import engagement
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = nbformat.read(ENGAGEMENT_NOTEBOOK, as_version=4).metadata
+    params = "\n".join(f"{name} = ''" for name in ("client", "params_file", "run_id", "output_dir", "sides_cache"))
+    nb.cells = [nbformat.v4.new_code_cell(params, metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("import os"),
+                nbformat.v4.new_code_cell("raise ValueError('the deck master has no slide 7')")]
+    broken = tmp_path / "broken.ipynb"
+    nbformat.write(nb, broken)
+    monkeypatch.setattr(engagement, "ENGAGEMENT_NOTEBOOK", broken)
+    with pytest.raises(RunFailed, match="ValueError: the deck master has no slide 7") as caught:
+        run_engagement("demo", output_root=tmp_path / "out")
+    executed = next((tmp_path / "out" / "demo").glob("*/engagement.ipynb"))
+    assert str(executed) in str(caught.value)
+    cells = nbformat.read(executed, as_version=4).cells
+    assert cells[-1].outputs[0].ename == "ValueError"
+    assert cells[-1].metadata.papermill.status == "failed"
+
+
 def test_cli_check_new_and_errors_speak_without_tracebacks(tmp_path):
     env_python = sys.executable
     ok = subprocess.run([env_python, "-m", "mirrorgap.run.cli", "check", "demo"], capture_output=True, text=True,

@@ -14,17 +14,20 @@ import time
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from mirrorgap.config.params import Engagement, load_engagement
 from mirrorgap.config.paths import NOTEBOOKS_DIR, OUTPUT_DIR, PARAMS_DIR, PROJ_ROOT, resolve_input
 from mirrorgap.deliver.missing import missing_deliverables
 from mirrorgap.errors import RunFailed
-from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
 from mirrorgap.run.hashing import sha256_of
 from mirrorgap.run.warm_kernel import notebook_imports, warm_kernel
 
-# This process only checks and waits for the kernel: it imports no analysis and no deliverable library
-# (deck, workbook, charts), which would cost seconds before the kernel starts.
+if TYPE_CHECKING:
+    from mirrorgap.config.params import Engagement
+
+# This process starts the kernel first and only then imports what it checks with (params, the readers:
+# about a second, and papermill another): the kernel's start and imports, the longest step before the
+# analysis, overlap them. It imports no analysis and no deliverable library (deck, workbook, charts).
 ENGAGEMENT_NOTEBOOK = NOTEBOOKS_DIR / "engagement.ipynb"
 KERNEL_START_TIMEOUT_S = 300  # papermill waits for the kernel's first reply: after the warm-up's imports
 PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "matplotlib", "papermill",
@@ -82,6 +85,9 @@ def check(params_file: Path, *, dry_run: bool = True) -> tuple[Engagement, dict]
     units that match on neither side. dry_run: also run every analysis once (no bootstrap, no
     deliverables), so that what passes `make check` cannot fail in `make run` for a reason in the params
     or data (driver outcome, codebook, pulse file…)."""
+    from mirrorgap.config.params import load_engagement
+    from mirrorgap.run.checked_sides import checked_sides
+
     engagement = load_engagement(params_file)
     sides = checked_sides(engagement)
     if dry_run:  # imported here: a run's parent process never analyses, its kernel does
@@ -129,15 +135,18 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
                    kernel_name: str = "python3", log_output: bool = False) -> Path:
     """Execute the engagement notebook for `client` (params_dir/<client>.yaml) into
     output_root/<client>/<run-id>/; returns the run folder."""
-    import papermill as pm
-
     params_file = Path(params_dir) / f"{client}.yaml"
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    engagement = load_engagement(params_file)
     with tempfile.TemporaryFile() as kernel_stderr, \
             warm_kernel(kernel_name, cwd=PROJ_ROOT, imports=notebook_imports(ENGAGEMENT_NOTEBOOK),
-                        stderr=kernel_stderr) as (km, warming):
+                        stderr=kernel_stderr) as kernel:
+        import papermill as pm
+
+        from mirrorgap.config.params import load_engagement
+        from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
+
+        engagement = load_engagement(params_file)
         files = input_files(params_file, engagement)
         # hashed before the check reads them: the checked sides' key names the bytes the check saw, or
         # bytes that changed since (then the kernel finds the key stale and reads again)
@@ -155,7 +164,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
         cache = write_checked_sides(run_dir / CACHE_DIR, sides, sides_key(engagement, hashes))
         del sides  # the kernel has its own copy; the parent need not hold both sides while it runs
         timings["cache_s"] = time.perf_counter() - t1
-        warming.stop_channels()  # papermill talks to the kernel through a client of its own
+        kernel.client.stop_channels()  # papermill talks to the kernel through a client of its own
         try:
             with _kernel_log(run_dir / "kernel.log"):
                 pm.execute_notebook(
@@ -163,7 +172,10 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
                     parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
                                 "output_dir": str(run_dir), "sides_cache": str(cache)},
                     cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
-                    km=km, start_timeout=KERNEL_START_TIMEOUT_S,
+                    km=kernel.km, start_timeout=KERNEL_START_TIMEOUT_S,
+                    # written once at the end (and where a cell fails), not twice per cell: each write is the
+                    # whole notebook with its charts, ~1.9 MB, and papermill waits for it between cells
+                    request_save_on_cell_execute=False,
                 )
         except pm.PapermillExecutionError as exc:
             raise RunFailed(f"the engagement notebook stopped: {exc.ename}: {exc.evalue}\n"
@@ -171,9 +183,18 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
         finally:
             shutil.rmtree(cache, ignore_errors=True)  # personal data: kept no longer than the run needs it
             _keep_kernel_stderr(kernel_stderr, run_dir / "kernel.log")
-    timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
-    timings["total_s"] = time.perf_counter() - t0
+        timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
+        kernel.let_end()  # the kernel's interpreter ends while the manifest is written
+        _write_manifest(run_dir, engagement, files, hashes, started, timings, t0)
+    _point_latest(client_dir, run_id)
+    return run_dir
 
+
+def _write_manifest(run_dir: Path, engagement: Engagement, files: dict[str, Path], hashes: dict[str, str],
+                    started: str, timings: dict[str, float], t0: float) -> None:
+    """manifest.json: the run's inputs and outputs with their sha256, the package versions, the timings."""
+    timings["total_s"] = time.perf_counter() - t0
+    client, run_id = run_dir.parent.name, run_dir.name  # output_root/<client>/<run id>
     outputs = {str(p.relative_to(run_dir)): sha256_of(p) for p in sorted(run_dir.rglob("*")) if p.is_file()}
     manifest = {
         "client": client, "client_name": engagement.client, "run_id": run_id, "started_utc": started,
@@ -184,5 +205,3 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
         "missing": missing_deliverables(run_dir),
     }
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
-    _point_latest(client_dir, run_id)
-    return run_dir
