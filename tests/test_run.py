@@ -176,6 +176,33 @@ def test_a_params_error_fails_cleanly(tmp_path):
         run_engagement("broken", params_dir=params_dir, output_root=tmp_path / "out")
 
 
+def test_papermill_comes_without_the_iri_grammar_and_still_validates_notebooks():
+    """A run's parent imports papermill without jsonschema's IRI grammar (rfc3987_syntax: seconds to
+    import and to free); nbformat still validates, and the grammar can still be imported afterwards."""
+    code = """
+import sys
+from mirrorgap.run.engagement import import_papermill, ENGAGEMENT_NOTEBOOK
+pm = import_papermill()
+assert 'papermill.execute' in sys.modules and 'jsonschema' in sys.modules
+assert 'rfc3987_syntax' not in sys.modules, 'the grammar was imported'
+import nbformat
+nb = nbformat.read(ENGAGEMENT_NOTEBOOK, as_version=4)
+nbformat.validate(nb)
+nb.cells[0]['cell_type'] = 'not a cell type'
+try:
+    nbformat.validate(nb)
+except nbformat.ValidationError:
+    pass
+else:
+    raise SystemExit('an invalid notebook passed')
+import rfc3987_syntax
+print('ok')
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJ_ROOT)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "ok"
+
+
 def test_a_cell_that_fails_leaves_the_executed_notebook_with_its_error(tmp_path, monkeypatch):
     """The run writes the executed notebook once at the end, not after every cell: where a cell fails, the
     notebook is still written, with the error in it, and the run's error names it."""

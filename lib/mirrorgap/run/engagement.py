@@ -35,6 +35,23 @@ PACKAGES = ("mirrorgap", "pandas", "numpy", "scipy", "statsmodels", "seaborn", "
 
 
 
+def import_papermill():
+    """papermill, imported without jsonschema's IRI grammar. nbformat validates notebooks with jsonschema,
+    which builds a Lark parser for the "iri" string format at import when `rfc3987_syntax` is installed
+    (jupyter-events' extras bring it): about 1 s to import and 0.5 s more to free at exit, on a quiet
+    machine, in a run's parent process — and the notebook schema has no IRI field. Hidden only while
+    papermill is imported: a later import of `rfc3987_syntax` in this process works."""
+    hidden = "rfc3987_syntax" not in sys.modules and "jsonschema" not in sys.modules
+    if hidden:
+        sys.modules["rfc3987_syntax"] = None  # import raises ImportError, which jsonschema expects
+    try:
+        import papermill
+    finally:
+        if hidden and sys.modules.get("rfc3987_syntax", False) is None:
+            del sys.modules["rfc3987_syntax"]
+    return papermill
+
+
 def input_files(params_file: Path, engagement: Engagement) -> dict[str, Path]:
     """Every file a run reads: the params, both sides' survey files, the pulse file, the headcount and
     the codebook."""
@@ -141,8 +158,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     with tempfile.TemporaryFile() as kernel_stderr, \
             warm_kernel(kernel_name, cwd=PROJ_ROOT, imports=notebook_imports(ENGAGEMENT_NOTEBOOK),
                         stderr=kernel_stderr) as kernel:
-        import papermill as pm
-
+        pm = import_papermill()
         from mirrorgap.config.params import load_engagement
         from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
 
