@@ -87,21 +87,25 @@ def busy_cores_of_others(before: CpuReading, after: CpuReading) -> float:
     return max(0.0, machine - (after.ours - before.ours) / wall)
 
 
-MIN_LOOK_S = 0.1  # /proc/stat counts in 10 ms ticks: a shorter look is too coarse to tell
-_LAST: list[CpuReading | None] = [read_cpu()]  # since the import: a run's first question sees its whole start
+LOOK_S = 0.06  # /proc/stat counts in 10 ms ticks: 12 over two cores, enough to tell a busy core from an idle one
+RECENT_S = 0.5  # a reading older than this is not the machine of now: look again
+_LAST: list[CpuReading | None] = [None]
 
 
 def others_busy_cores() -> float | None:
-    """`busy_cores_of_others` since the last look (waiting for MIN_LOOK_S to pass if need be); None
-    where the CPU cannot be read."""
+    """`busy_cores_of_others` lately: since the last look if it was at most RECENT_S ago, else over LOOK_S
+    from now (this process waiting meanwhile). Not since a run's start: the run's parent process checks
+    the survey files while the kernel starts, and is idle by the time the kernel asks. None where the
+    CPU cannot be read."""
     before = _LAST[0]
-    if before is None:
-        return None
+    if before is None or time.monotonic() - before.wall > RECENT_S:
+        before = read_cpu()
+        if before is None:
+            return None
     waited = time.monotonic() - before.wall
-    if waited < MIN_LOOK_S:
-        time.sleep(MIN_LOOK_S - waited)
-    now = read_cpu()
-    _LAST[0] = now
+    if waited < LOOK_S:
+        time.sleep(LOOK_S - waited)
+    now = _LAST[0] = read_cpu()
     return busy_cores_of_others(before, now)
 
 
