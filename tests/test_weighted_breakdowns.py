@@ -154,6 +154,26 @@ def test_a_segment_gets_its_own_headcount_only_where_the_headcount_counts_it():
         assert (row.gap_ci_low, row.gap_ci_high, row.p_value) == pytest.approx(welch_reference(er, cr)[1:])
 
 
+def test_the_design_kept_for_a_side_follows_its_weights_params_and_headcount():
+    """A side's design is kept between the breakdowns that ask for it (`group_design.rows_design`), yet
+    the same rows answer for what they are now: a weight column added to them afterwards, another
+    headcount or other params each give the figures statsmodels gives for them."""
+    eng, c, e = two_waves(weights=False)
+    unweighted = group_gap_table(c, e, eng, by="unit", wave="2026")
+    e_rows = mask(e, wave="2026", unit="U1")
+    row = unweighted.query("group == 'U1' and item == 'extra'").iloc[0]
+    assert row.employee_mean == pytest.approx(np.nanmean(pomp(e, "extra", e_rows)))
+    for k, clean in enumerate((c, e)):  # the same frames, weighted in place
+        clean.frame[WEIGHT] = np.random.default_rng(40 + k).uniform(0.2, 3.0, len(clean.frame))
+    hc = headcount_of(e)
+    for params, headcount in ((eng, None), (with_headcount(eng), hc), (eng, None)):
+        row = group_gap_table(c, e, params, by="unit", wave="2026", headcount=headcount).query(
+            "group == 'U1' and item == 'extra'").iloc[0]
+        invited = int(hc[(hc["wave"] == "2026") & (hc["unit"] == "U1")]["invited"].iloc[0]) if headcount is not None else None
+        er = reference(pomp(e, "extra", e_rows), weights_of(e, e_rows), invited)
+        assert (row.employee_n, row.employee_mean, row.employee_ci_low, row.employee_ci_high) == pytest.approx(er[:4])
+
+
 def test_tenure_journey_is_weighted_and_not_corrected():
     eng, c, e = two_waves()
     table = employee_journey_table(c, e, with_headcount(eng), wave="2026", headcount=headcount_of(e))
