@@ -88,9 +88,11 @@ _THREADS: list[ThreadpoolController] = []  # made on first use: finding the BLAS
 
 
 def _one_blas_thread():
-    """A context with one BLAS thread. Many small matrices: more threads only add overhead, and on
-    2 busy cores their waiting for work cost 3× the bootstrap's own CPU (the demo's: 0.5 s of 0.7 s);
-    one thread also makes the bootstrap's sums the same on a machine with any number of cores."""
+    """A context with one BLAS thread, for the eigenvalues of many small matrices and the plain
+    bootstrap's sums (a few million products per batch): more threads only add overhead there, and on
+    2 busy cores their waiting for work cost 2–3× the demo bootstrap's own CPU. One thread also gives
+    those sums the same rounding on a machine with any number of cores (with two threads OpenBLAS
+    splits them otherwise: the intervals moved by ~1e-14 relative)."""
     if not _THREADS:
         _THREADS.append(ThreadpoolController())
     return _THREADS[0].limit(limits=1)
@@ -424,8 +426,9 @@ def bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: f
     """Percentile intervals of the % weights from `bootstrap` resamples of the rows of `model` (items…,
     outcome); with `weights`, each drawn row counts its weight. Returns (low, high, valid resamples)."""
     columns = _Columns.of(model, keep=True)  # the same rows summed once per batch of resamples
-    boot = np.concatenate([_boot_pct(columns, chunk if weights is None else chunk * weights)
-                           for chunk in _kept_batches(len(model), bootstrap, seed)])
+    with _one_blas_thread():
+        boot = np.concatenate([_boot_pct(columns, chunk if weights is None else chunk * weights)
+                               for chunk in _kept_batches(len(model), bootstrap, seed)])
     return _percentile_interval(boot, conf)
 
 
