@@ -21,6 +21,7 @@ from tests.test_units import synthetic
 
 from mirrorgap.analyse.drivers import driver_analysis, drivers_table, question_drivers_table
 from mirrorgap.analyse.journeys import employee_journey_table, touchpoint_table
+from mirrorgap.analyse.per_frame import reading_sides
 from mirrorgap.analyse.questions import five_i_table, index_table, journey_measured_table, question_rows
 from mirrorgap.analyse.trends import trend_table
 from mirrorgap.analyse.units import group_gap_table
@@ -154,24 +155,29 @@ def test_a_segment_gets_its_own_headcount_only_where_the_headcount_counts_it():
         assert (row.gap_ci_low, row.gap_ci_high, row.p_value) == pytest.approx(welch_reference(er, cr)[1:])
 
 
-def test_the_design_kept_for_a_side_follows_its_weights_params_and_headcount():
-    """A side's design is kept between the breakdowns that ask for it (`group_design.rows_design`), yet
-    the same rows answer for what they are now: a weight column added to them afterwards, another
-    headcount or other params each give the figures statsmodels gives for them."""
+def test_what_a_reading_keeps_follows_the_params_and_headcount_and_ends_with_it():
+    """While a run reads its sides (`per_frame.reading_sides`, as `add_insights` does) a side's design and
+    POMP rows are kept, yet other params or another headcount each get their own; a frame changed in
+    place after the reading is read as it is in the next one — each time the figures statsmodels gives."""
     eng, c, e = two_waves(weights=False)
-    unweighted = group_gap_table(c, e, eng, by="unit", wave="2026")
-    e_rows = mask(e, wave="2026", unit="U1")
-    row = unweighted.query("group == 'U1' and item == 'extra'").iloc[0]
-    assert row.employee_mean == pytest.approx(np.nanmean(pomp(e, "extra", e_rows)))
-    for k, clean in enumerate((c, e)):  # the same frames, weighted in place
-        clean.frame[WEIGHT] = np.random.default_rng(40 + k).uniform(0.2, 3.0, len(clean.frame))
     hc = headcount_of(e)
-    for params, headcount in ((eng, None), (with_headcount(eng), hc), (eng, None)):
+    e_rows = mask(e, wave="2026", unit="U1")
+    invited = int(hc[(hc["wave"] == "2026") & (hc["unit"] == "U1")]["invited"].iloc[0])
+
+    def check(params, headcount, weights):
         row = group_gap_table(c, e, params, by="unit", wave="2026", headcount=headcount).query(
             "group == 'U1' and item == 'extra'").iloc[0]
-        invited = int(hc[(hc["wave"] == "2026") & (hc["unit"] == "U1")]["invited"].iloc[0]) if headcount is not None else None
-        er = reference(pomp(e, "extra", e_rows), weights_of(e, e_rows), invited)
+        er = reference(pomp(e, "extra", e_rows), weights, invited if headcount is not None else None)
         assert (row.employee_n, row.employee_mean, row.employee_ci_low, row.employee_ci_high) == pytest.approx(er[:4])
+
+    counted = with_headcount(eng)
+    with reading_sides():
+        for params, headcount in ((eng, None), (counted, hc), (eng, None)):
+            check(params, headcount, np.ones(int(e_rows.sum())))
+    for k, clean in enumerate((c, e)):  # the same frames, weighted in place
+        clean.frame[WEIGHT] = np.random.default_rng(40 + k).uniform(0.2, 3.0, len(clean.frame))
+    with reading_sides():
+        check(counted, hc, weights_of(e, e_rows))
 
 
 def test_tenure_journey_is_weighted_and_not_corrected():

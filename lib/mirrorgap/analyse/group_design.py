@@ -21,13 +21,13 @@ design is exactly as before.
 from __future__ import annotations
 
 import math
-import weakref
 from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.per_frame import kept_for
 from mirrorgap.config.params import Engagement, SideSpec
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.headcount import check_against
@@ -173,7 +173,7 @@ class RowsDesign:
         return GroupSummary(c.n, c.mean, c.sd, c.ci_low, c.ci_high, design)
 
 
-_DESIGNS: dict[int, tuple[weakref.ref, dict]] = {}  # id(frame) -> (the frame, its designs)
+_DESIGNS: dict = {}  # id(frame) -> (the frame, its designs): `per_frame.kept_for`
 
 
 def rows_design(clean: CleanSide, engagement: Engagement, wave: str | None, *,
@@ -182,22 +182,19 @@ def rows_design(clean: CleanSide, engagement: Engagement, wave: str | None, *,
     as that wave (a side already restricted to the analysed wave). The headcount applies to the
     employees of one wave, or of a side without waves.
 
-    The same design for the same rows, params and headcount (cached per frame while it lives, its
-    weights read-only): a run's breakdowns asked for it some thirty times, raking the wave and checking
-    the headcount each time."""
-    held = _DESIGNS.get(id(clean.frame))
-    if held is None or held[0]() is not clean.frame:
-        held = _DESIGNS[id(clean.frame)] = (weakref.ref(clean.frame), {})
-        weakref.finalize(clean.frame, _DESIGNS.pop, id(clean.frame), None)
+    The same design for the same rows, params and headcount while a run reads its sides
+    (`per_frame.reading_sides`; its weights read-only): a run's breakdowns asked for it some thirty
+    times, raking the wave and checking the headcount each time."""
+    kept = kept_for(_DESIGNS, clean.frame)
     # the params and the headcount by identity (both held in the entry, so an id is never reused while
-    # it is there); the frame's shape too, should a caller add a column (the weights) to it in place
-    key = (clean.side, wave, id(engagement), id(headcount), len(clean.frame), tuple(clean.frame.columns))
-    found = held[1].get(key)
+    # it is there)
+    key = (clean.side, wave, id(engagement), id(headcount))
+    found = kept.get(key)
     if found is None or found[0] is not engagement or found[1] is not headcount:
         design = _rows_design(clean, engagement, wave, headcount)
         if design.weights is not None:
             design.weights.setflags(write=False)  # shared by every caller
-        found = held[1][key] = (engagement, headcount, design)
+        found = kept[key] = (engagement, headcount, design)
     return found[2]
 
 
