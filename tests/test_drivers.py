@@ -274,6 +274,25 @@ def test_bootstrap_interval_is_the_percentile_of_refitted_resamples():
     assert model.weight_ci_high == pytest.approx(high, abs=1e-9)
 
 
+def test_a_second_model_on_as_many_respondents_takes_the_same_resamples():
+    """The draws are kept for the next model of as many respondents (a side's mirror items, then its
+    questions): that model's interval is still the percentile of refits on `bootstrap_counts`, and a
+    model on other respondents gets its own draws."""
+    x, y = correlated(n=150, p=5, seed=14)
+    for items in (x[["i0", "i1", "i2"]], x[["i3", "i4"]], x[["i3", "i4"]].iloc[:149]):
+        model = driver_analysis(items, y.iloc[:len(items)], bootstrap=40, seed=7, conf=0.9)
+        frame = items.assign(y=y).to_numpy()
+        p = items.shape[1]
+        pct = []
+        for count in bootstrap_counts(len(frame), 40, seed=7):
+            rows = pd.DataFrame(np.repeat(frame, count, axis=0)).corr().to_numpy()
+            w, r2 = relative_weights(rows[:p, :p], rows[:p, p])
+            pct.append(100 * w / r2)
+        low, high = np.percentile(pct, [5, 95], axis=0)
+        assert model.weight_ci_low == pytest.approx(low, abs=1e-9)
+        assert model.weight_ci_high == pytest.approx(high, abs=1e-9)
+
+
 def test_bootstrap_is_reproducible_with_the_same_seed():
     items, y = with_holes(*correlated(n=300, p=4, seed=13))
     first = driver_analysis(items, y, bootstrap=100, seed=2026)

@@ -21,6 +21,7 @@ from tests.test_units import synthetic
 
 from mirrorgap.analyse.drivers import driver_analysis, drivers_table, question_drivers_table
 from mirrorgap.analyse.journeys import employee_journey_table, touchpoint_table
+from mirrorgap.analyse.per_frame import reading_sides
 from mirrorgap.analyse.questions import five_i_table, index_table, journey_measured_table, question_rows
 from mirrorgap.analyse.trends import trend_table
 from mirrorgap.analyse.units import group_gap_table
@@ -152,6 +153,31 @@ def test_a_segment_gets_its_own_headcount_only_where_the_headcount_counts_it():
         cr = reference(pomp(c, "extra", c_all), weights_of(c, c_all))  # an employee-only segment: all customers
         assert (row.employee_mean, row.employee_ci_low, row.employee_ci_high) == pytest.approx(er[1:4])
         assert (row.gap_ci_low, row.gap_ci_high, row.p_value) == pytest.approx(welch_reference(er, cr)[1:])
+
+
+def test_what_a_reading_keeps_follows_the_params_and_headcount_and_ends_with_it():
+    """While a run reads its sides (`per_frame.reading_sides`, as `add_insights` does) a side's design and
+    POMP rows are kept, yet other params or another headcount each get their own; a frame changed in
+    place after the reading is read as it is in the next one — each time the figures statsmodels gives."""
+    eng, c, e = two_waves(weights=False)
+    hc = headcount_of(e)
+    e_rows = mask(e, wave="2026", unit="U1")
+    invited = int(hc[(hc["wave"] == "2026") & (hc["unit"] == "U1")]["invited"].iloc[0])
+
+    def check(params, headcount, weights):
+        row = group_gap_table(c, e, params, by="unit", wave="2026", headcount=headcount).query(
+            "group == 'U1' and item == 'extra'").iloc[0]
+        er = reference(pomp(e, "extra", e_rows), weights, invited if headcount is not None else None)
+        assert (row.employee_n, row.employee_mean, row.employee_ci_low, row.employee_ci_high) == pytest.approx(er[:4])
+
+    counted = with_headcount(eng)
+    with reading_sides():
+        for params, headcount in ((eng, None), (counted, hc), (eng, None)):
+            check(params, headcount, np.ones(int(e_rows.sum())))
+    for k, clean in enumerate((c, e)):  # the same frames, weighted in place
+        clean.frame[WEIGHT] = np.random.default_rng(40 + k).uniform(0.2, 3.0, len(clean.frame))
+    with reading_sides():
+        check(counted, hc, weights_of(e, e_rows))
 
 
 def test_tenure_journey_is_weighted_and_not_corrected():
@@ -359,10 +385,11 @@ def digests(tables: dict[str, pd.DataFrame]) -> dict[str, str]:
 
 # sha256 (first 16 hex digits) of every breakdown's CSV, made with the code before weights reached the
 # breakdowns (commit 7c94a3d; indices and 5 I's from 6b03a61, once scores with more than 11 values went on the
-# 10-point grid; `python tests/test_weighted_breakdowns.py` against that lib/)
+# 10-point grid; `python tests/test_weighted_breakdowns.py` against that lib/). drivers: since the plain
+# bootstrap's sums run on one BLAS thread (its intervals moved by < 1e-13, the same table rounded to 12 decimals)
 BEFORE = {"units": "ed2b2a39acf5e640", "dept": "122e62ab6fd1d210", "ctype": "1d92eccfd93e28ad",
           "journeys": "5fa2d97bd8bae3cf", "touchpoints": "dbb364bc40a7a74a", "trends": "78fba0c14ddf1d11",
-          "drivers": "e3960cfbff646e78", "indices": "b064c52fb7decd3e", "journey_measured": "afc007e242a22b34",
+          "drivers": "208c522a4c62e2bc", "indices": "b064c52fb7decd3e", "journey_measured": "afc007e242a22b34",
           "five_is": "7c1b574f01339146", "question_drivers": "fa1459e56da8e546"}
 
 

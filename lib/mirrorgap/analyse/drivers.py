@@ -43,12 +43,13 @@ left out of the employee model altogether (not merely hidden), so the weights sh
 """
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from scipy import stats as _sps
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from mirrorgap.analyse.disclosure import RESPONDENTS
 from mirrorgap.analyse.gaps import display_label
@@ -80,6 +81,21 @@ MIN_VALID_RESAMPLES = 0.5  # share of resamples that must give a model for an in
 BLB_FROM_ROWS = 20_000     # from this many respondents the intervals come from the bag of little bootstraps
 BLB_SUBSETS = 10           # subsets of the bag of little bootstraps (Kleiner et al. use 10–20)
 BLB_EXPONENT = 0.7         # each subset holds n^0.7 respondents (15,849 of 1,000,000)
+DRAWS_KEPT_BYTES = 32 << 20  # the bootstrap draws kept for the next model of the same size and seed
+
+
+_THREADS: list[ThreadpoolController] = []  # made on first use: finding the BLAS libraries takes ~5 ms
+
+
+def _one_blas_thread():
+    """A context with one BLAS thread, for the eigenvalues of many small matrices and the plain
+    bootstrap's sums (a few million products per batch): more threads only add overhead there, and on
+    2 busy cores their waiting for work cost 2–3× the demo bootstrap's own CPU. One thread also gives
+    those sums the same rounding on a machine with any number of cores (with two threads OpenBLAS
+    splits them otherwise: the intervals moved by ~1e-14 relative)."""
+    if not _THREADS:
+        _THREADS.append(ThreadpoolController())
+    return _THREADS[0].limit(limits=1)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -95,15 +111,40 @@ def pairwise_correlations(values: np.ndarray, counts: np.ndarray | None = None
     Returns (correlations, pair_n), shaped (columns × columns) or (resamples × columns × columns). A pair
     with fewer than 2 rows or without variance gets NaN.
     """
-    values = np.asarray(values, dtype=float)
-    present = (~np.isnan(values)).astype(float)
-    # centre each column first: the sums below then stay small and the subtractions precise
-    n_col = present.sum(axis=0)
-    centre = np.divide(np.where(present > 0, values, 0.0).sum(axis=0), n_col, out=np.zeros(len(n_col)),
-                       where=n_col > 0)
-    x = np.where(present > 0, values - centre, 0.0)
-    w = np.ones((1, len(values))) if counts is None else np.asarray(counts, dtype=float)
-    n, sx, sxx, sxy = _weighted_moments(present, x, w)
+    return _correlations(_Columns.of(values), counts)
+
+
+@dataclass
+class _Columns:
+    """The columns of `values` as the weighted sums read them: present (1/0) and centred (0 where
+    missing). A bootstrap sums the same rows once per batch of resamples, so the per-row products of
+    the batched sums are kept for it (`keep`) when they fit in PRODUCT_BLOCK_BYTES."""
+
+    present: np.ndarray
+    x: np.ndarray
+    keep: bool = False
+    _products: list | None = None
+
+    @classmethod
+    def of(cls, values: np.ndarray, *, keep: bool = False) -> _Columns:
+        values = np.asarray(values, dtype=float)
+        present = (~np.isnan(values)).astype(float)
+        # centre each column first: the sums below then stay small and the subtractions precise
+        n_col = present.sum(axis=0)
+        centre = np.divide(np.where(present > 0, values, 0.0).sum(axis=0), n_col, out=np.zeros(len(n_col)),
+                           where=n_col > 0)
+        return cls(present, np.where(present > 0, values - centre, 0.0), keep)
+
+    def products(self):
+        """Per block of rows, (rows, the products of each row that `_weighted_moments_batched` sums)."""
+        if self._products is None and self.keep and len(self.x) <= _product_rows(self.x.shape[1]):
+            self._products = list(_row_products(self.present, self.x))  # one block: every row
+        return self._products if self._products is not None else _row_products(self.present, self.x)
+
+
+def _correlations(columns: _Columns, counts: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    w = np.ones((1, len(columns.x))) if counts is None else np.asarray(counts, dtype=float)
+    n, sx, sxx, sxy = _weighted_moments(columns, w)
     pt = np.swapaxes
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = n * sxy - sx * pt(sx, 1, 2)
@@ -118,14 +159,15 @@ def pairwise_correlations(values: np.ndarray, counts: np.ndarray | None = None
     return corr, n
 
 
-def _weighted_moments(present: np.ndarray, x: np.ndarray, w: np.ndarray):
+def _weighted_moments(columns: _Columns, w: np.ndarray):
     """Per resample (rows of `w`) and column pair (j, k): n_jk = Σ w·p_j·p_k, sx_jk = Σ w·x_j·p_k,
     sxx_jk = Σ w·x_j²·p_k and sxy_jk = Σ w·x_j·x_k, over the rows where both are present (x is 0
     where missing). One product [P X X²]ᵀ·diag(w)·[P X] per block of rows and resample: the blocks
     stay in cache, about 4× faster at a million rows than four products over all rows at once."""
+    present, x = columns.present, columns.x
     m = present.shape[1]
     if len(w) >= PRODUCTS_FROM_RESAMPLES:
-        return _weighted_moments_batched(present, x, w)
+        return _weighted_moments_batched(columns, w)
     out = np.zeros((len(w), 3 * m, 2 * m))
     for start in range(0, len(present), ROW_BLOCK):
         rows = slice(start, start + ROW_BLOCK)
@@ -136,24 +178,40 @@ def _weighted_moments(present: np.ndarray, x: np.ndarray, w: np.ndarray):
     return out[:, :m, :m], out[:, m:2 * m, :m], out[:, 2 * m:, :m], out[:, m:2 * m, m:]
 
 
-def _weighted_moments_batched(present: np.ndarray, x: np.ndarray, w: np.ndarray):
-    """`_weighted_moments` for many resamples at once: per row the products the sums need (p_j·p_k and
-    x_j·x_k once per pair, as they are symmetric; x_j·p_k and x_j²·p_k), then one product of the
-    resamples' weights with them per block of rows — half the arithmetic of a product per resample,
-    in one large matrix product instead of one small one per resample."""
+def _row_products(present: np.ndarray, x: np.ndarray):
+    """Per block of rows (within PRODUCT_BLOCK_BYTES), (rows, z): z holds per row p_j·p_k and x_j·x_k
+    once per pair j ≤ k (they are symmetric), x_j·p_k and x_j²·p_k for every pair."""
     m = present.shape[1]
     ju, ku = np.triu_indices(m)
     k, mm = len(ju), m * m
-    out = np.zeros((len(w), 2 * k + 2 * mm))
-    block = max(64, PRODUCT_BLOCK_BYTES // (8 * out.shape[1]))
+    width = 2 * k + 2 * mm
+    block = _product_rows(m)
     for start in range(0, len(present), block):
         rows = slice(start, start + block)
         p, xs = present[rows], x[rows]
-        z = np.empty((len(p), out.shape[1]))
+        z = np.empty((len(p), width))
         z[:, :k] = p[:, ju] * p[:, ku]
         z[:, k:k + mm] = (xs[:, :, None] * p[:, None, :]).reshape(len(p), mm)
         z[:, k + mm:k + 2 * mm] = ((xs * xs)[:, :, None] * p[:, None, :]).reshape(len(p), mm)
         z[:, k + 2 * mm:] = xs[:, ju] * xs[:, ku]
+        yield rows, z
+
+
+def _product_rows(m: int) -> int:
+    """Rows per block of `_row_products` for m columns: (m(m+1) + 2m²) products a row."""
+    return max(64, PRODUCT_BLOCK_BYTES // (8 * (m * (m + 1) + 2 * m * m)))
+
+
+def _weighted_moments_batched(columns: _Columns, w: np.ndarray):
+    """`_weighted_moments` for many resamples at once: per row the products the sums need
+    (`_row_products`), then one product of the resamples' weights with them per block of rows — half
+    the arithmetic of a product per resample, in one large matrix product instead of one small one per
+    resample."""
+    m = columns.present.shape[1]
+    ju, ku = np.triu_indices(m)
+    k, mm = len(ju), m * m
+    out = np.zeros((len(w), 2 * k + 2 * mm))
+    for rows, z in columns.products():
         out += w[:, rows] @ z
     r = len(w)
 
@@ -179,7 +237,7 @@ def relative_weights(r_xx: np.ndarray, r_xy: np.ndarray) -> tuple[np.ndarray, np
     r_xy = np.asarray(r_xy, dtype=float)
     bad = np.isnan(r_xx).any(axis=(-2, -1)) | np.isnan(r_xy).any(axis=-1)
     safe = np.where(bad[..., None, None], np.eye(r_xx.shape[-1]), r_xx)
-    with threadpool_limits(1):  # many small matrices: BLAS threads only add overhead (15× on 2 busy cores)
+    with _one_blas_thread():  # many small matrices: BLAS threads only add overhead (15× on 2 busy cores)
         lam, vec = np.linalg.eigh(safe)
     bad = bad | (lam.min(axis=-1) < EIGEN_TOLERANCE)
     lam = np.where(bad[..., None], 1.0, lam)
@@ -242,11 +300,12 @@ class DriverModel:
         return df
 
 
-def _fit(values: np.ndarray, counts: np.ndarray | None = None):
+def _fit(values: np.ndarray | _Columns, counts: np.ndarray | None = None):
     """Relative weights of columns 0..p-1 for outcome column p; batched over `counts` (or respondents'
     weights, one row) when given."""
-    corr, n = pairwise_correlations(values, counts)
-    p = values.shape[1] - 1
+    columns = values if isinstance(values, _Columns) else _Columns.of(values)
+    corr, n = _correlations(columns, counts)
+    p = columns.x.shape[1] - 1
     weights, r2 = relative_weights(corr[..., :p, :p], corr[..., :p, p])
     return weights, r2, corr, n
 
@@ -366,8 +425,10 @@ def bootstrap_intervals(model: np.ndarray, *, bootstrap: int, seed: int, conf: f
                         weights: np.ndarray | None = None):
     """Percentile intervals of the % weights from `bootstrap` resamples of the rows of `model` (items…,
     outcome); with `weights`, each drawn row counts its weight. Returns (low, high, valid resamples)."""
-    boot = np.concatenate([_boot_pct(model, chunk if weights is None else chunk * weights)
-                           for chunk in _count_batches(len(model), bootstrap, seed, model.shape[1])])
+    columns = _Columns.of(model, keep=True)  # the same rows summed once per batch of resamples
+    with _one_blas_thread():
+        boot = np.concatenate([_boot_pct(columns, chunk if weights is None else chunk * weights)
+                               for chunk in _kept_batches(len(model), bootstrap, seed)])
     return _percentile_interval(boot, conf)
 
 
@@ -417,7 +478,29 @@ def _count_batches(n_rows: int, resamples: int, seed: int, columns: int):
         done += k
 
 
-def _boot_pct(model: np.ndarray, counts: np.ndarray) -> np.ndarray:
+_DRAWN: OrderedDict[tuple, list[np.ndarray]] = OrderedDict()  # (rows, resamples, seed) -> the batches
+
+
+def _kept_batches(n_rows: int, resamples: int, seed: int):
+    """`_count_batches`, kept for the next model of as many rows (within DRAWS_KEPT_BYTES, the most
+    recent first): a side's models on the mirror items and on its questions often have the same
+    respondents, and so the same draws — half the demo's drawing."""
+    key = (n_rows, resamples, seed)
+    if key in _DRAWN:
+        _DRAWN.move_to_end(key)
+        return _DRAWN[key]
+    if n_rows * resamples * 8 > DRAWS_KEPT_BYTES:
+        return _count_batches(n_rows, resamples, seed, 0)
+    batches = list(_count_batches(n_rows, resamples, seed, 0))
+    for batch in batches:
+        batch.setflags(write=False)  # shared by the models that draw them
+    _DRAWN[key] = batches
+    while sum(b.nbytes for kept in _DRAWN.values() for b in kept) > DRAWS_KEPT_BYTES:
+        _DRAWN.popitem(last=False)
+    return batches
+
+
+def _boot_pct(model: np.ndarray | _Columns, counts: np.ndarray) -> np.ndarray:
     weights, r2 = _fit(model, counts)[:2]
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where((r2 > 0)[:, None], 100.0 * weights / r2[:, None], np.nan)

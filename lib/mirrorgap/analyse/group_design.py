@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from mirrorgap.analyse.per_frame import kept_for
 from mirrorgap.config.params import Engagement, SideSpec
 from mirrorgap.errors import ParamsError
 from mirrorgap.read.headcount import check_against
@@ -134,8 +136,17 @@ class RowsDesign:
         key = "unit" if by == "unit" and self.unit_counted else "group" if by == self.segment else None
         if key is None:
             return None
-        rows = self.invited[self.invited[key].astype(str) == str(group)]
-        return int(rows["invited"].sum()) if len(rows) else None
+        return self._invited_per_group[key].get(str(group))
+
+    @cached_property
+    def _invited_per_group(self) -> dict[str, dict[str, int]]:
+        """The invited count per unit and per group, by the group as text: every breakdown asks for
+        each of its groups, and a filter of the headcount per group cost more than the group's mean."""
+        out = {}
+        for key in ("unit", "group"):
+            text = self.invited[key].astype(str)
+            out[key] = {str(g): int(v) for g, v in self.invited["invited"].groupby(text, sort=False).sum().items()}
+        return out
 
     def summary(self, values: pd.Series, *, conf: float, population: int | None = None) -> GroupSummary:
         """The mean with its t-interval of `values` (POMP; NaN = no answer), a Series indexed by row
@@ -162,11 +173,33 @@ class RowsDesign:
         return GroupSummary(c.n, c.mean, c.sd, c.ci_low, c.ci_high, design)
 
 
+_DESIGNS: dict = {}  # id(frame) -> (the frame, its designs): `per_frame.kept_for`
+
+
 def rows_design(clean: CleanSide, engagement: Engagement, wave: str | None, *,
                 headcount: pd.DataFrame | None = None) -> RowsDesign:
     """The design of the side's rows of `wave` (see `wave_rows`). Rows that hold one wave only count
     as that wave (a side already restricted to the analysed wave). The headcount applies to the
-    employees of one wave, or of a side without waves."""
+    employees of one wave, or of a side without waves.
+
+    The same design for the same rows, params and headcount while a run reads its sides
+    (`per_frame.reading_sides`; its weights read-only): a run's breakdowns asked for it some thirty
+    times, raking the wave and checking the headcount each time."""
+    kept = kept_for(_DESIGNS, clean.frame)
+    # the params and the headcount by identity (both held in the entry, so an id is never reused while
+    # it is there)
+    key = (clean.side, wave, id(engagement), id(headcount))
+    found = kept.get(key)
+    if found is None or found[0] is not engagement or found[1] is not headcount:
+        design = _rows_design(clean, engagement, wave, headcount)
+        if design.weights is not None:
+            design.weights.setflags(write=False)  # shared by every caller
+        found = kept[key] = (engagement, headcount, design)
+    return found[2]
+
+
+def _rows_design(clean: CleanSide, engagement: Engagement, wave: str | None,
+                 headcount: pd.DataFrame | None) -> RowsDesign:
     spec = engagement.headcount
     counted = clean.side == "employee" and headcount is not None and spec is not None
     if WEIGHT not in clean.frame and not engagement.side(clean.side).rake_to and not counted:

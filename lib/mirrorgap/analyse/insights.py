@@ -9,6 +9,7 @@ from mirrorgap.analyse.actions import ground_actions, load_actions, priority_ite
 from mirrorgap.analyse.drivers import drivers_table, question_drivers_table
 from mirrorgap.analyse.journeys import employee_journey_table, touchpoint_table
 from mirrorgap.analyse.linkage import linkage_summary, linkage_table
+from mirrorgap.analyse.per_frame import reading_sides
 from mirrorgap.analyse.pipeline import Results, in_wave
 from mirrorgap.analyse.priority import priority_table
 from mirrorgap.analyse.pulse import load_pulse, pulse_series
@@ -22,6 +23,11 @@ from mirrorgap.config.texts import section
 
 def add_insights(results: Results) -> Results:
     """Fill `results.tables` (and `results.texts`) with every insight the engagement's data supports."""
+    with reading_sides():  # the sides' designs and POMP rows made once for every table
+        return _add_insights(results)
+
+
+def _add_insights(results: Results) -> Results:
     eng, wave = results.engagement, results.wave
     c, e = results.customer, results.employee
     tables, headcount = results.tables, results.headcount

@@ -22,6 +22,7 @@ import pandas as pd
 from mirrorgap.analyse.disclosure import TOTAL_KEY, report_decision
 from mirrorgap.analyse.gaps import display_label
 from mirrorgap.analyse.group_design import GroupSummary, RowsDesign, rows_design, welch
+from mirrorgap.analyse.per_frame import kept_for
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
 from mirrorgap.errors import AnalysisError
@@ -44,11 +45,25 @@ _EMPLOYEE_FIGURES = ("employee_mean", "employee_ci_low", "employee_ci_high", "ga
                      "gap_ci_high", "p_value")
 
 
+_ROWS: dict = {}  # id(frame) -> (the frame, its rows per wave): `per_frame.kept_for`
+
+
 def side_rows(clean: CleanSide, wave: str | None) -> pd.DataFrame:
     """The side's respondents in one wave (all of them when wave is None), with POMP item scores.
 
-    A local filter rather than `pipeline.in_wave`, so that the pipeline can import this module.
+    A local filter rather than `pipeline.in_wave`, so that the pipeline can import this module. Made
+    once per frame, wave and items while a run reads its sides (`per_frame.reading_sides`: the unit,
+    segment, journey, touchpoint and linkage tables each asked); each caller gets its own copy
+    (copy-on-write: a change to it changes no other).
     """
+    key = (wave, tuple((i.id, clean.scales[i.id].min, clean.scales[i.id].max) for i in clean.items))
+    kept = kept_for(_ROWS, clean.frame)
+    if key not in kept:
+        kept[key] = _side_rows(clean, wave)
+    return kept[key].copy(deep=False)
+
+
+def _side_rows(clean: CleanSide, wave: str | None) -> pd.DataFrame:
     frame = clean.frame.copy()
     frame[[i.id for i in clean.items]] = clean.pomp()
     if wave is None:
@@ -115,11 +130,29 @@ def _group_labels(frame: pd.DataFrame, by: str, not_stated: str) -> pd.Series:
 _NONE = pd.Series([], dtype=float)
 
 
-def _split(values: pd.Series, groups: pd.Series | None) -> dict[str, pd.Series] | None:
-    """One item's answers per group, indexed by row (None when this side is not broken down)."""
+def _group_rows(groups: pd.Series | None) -> dict[str, np.ndarray] | None:
+    """Each group's rows (positions, ascending) of a side broken down by `groups` (one label per row,
+    indexed 0..n-1 as `side_rows` gives them); None when the side is not broken down. Found once per
+    table: the items' answers are then split by these (`_split`), not grouped again per item."""
     if groups is None:
         return None
-    return {str(g): v for g, v in values.groupby(groups.loc[values.index], sort=False)}
+    codes, uniques = pd.factorize(groups.to_numpy(dtype=object), sort=False)
+    order = np.argsort(codes, kind="stable")
+    bounds = np.searchsorted(codes[order], np.arange(len(uniques) + 1))
+    return {str(g): order[bounds[k]:bounds[k + 1]] for k, g in enumerate(uniques)}
+
+
+def _split(values: np.ndarray, rows: dict[str, np.ndarray] | None) -> dict[str, pd.Series] | None:
+    """One item's answers (`values`, per row; NaN = none) per group, indexed by row, the groups without
+    an answer left out (None when this side is not broken down)."""
+    if rows is None:
+        return None
+    out = {}
+    for group, at in rows.items():
+        answered = at[~np.isnan(values[at])]
+        if len(answered):
+            out[group] = pd.Series(values[answered], index=answered)
+    return out
 
 
 def _row(by, group, item, label, compared_with, c: GroupSummary, e: GroupSummary, hidden: bool,
@@ -169,15 +202,17 @@ def group_gap_table(customer: CleanSide, employee: CleanSide, engagement: Engage
     c_design = rows_design(customer, engagement, wave)
     e_design = rows_design(employee, engagement, wave, headcount=headcount)
     e_total = e_design.population()
+    c_group_rows, e_group_rows = _group_rows(c_groups), _group_rows(e_groups)
     rows = []
     for item in customer.items:
         label = display_label(item, lang)
         c_all, e_all = c_rows[item.id].dropna(), e_rows[item.id].dropna()
-        c_by, e_by = _split(c_all, c_groups), _split(e_all, e_groups)
+        c_by = _split(c_rows[item.id].to_numpy(dtype=float), c_group_rows)
+        e_by = _split(e_rows[item.id].to_numpy(dtype=float), e_group_rows)
         if e_by is not None:
-            hidden = pd.Series({g: decision.cell_hidden(key, item.id, (by, g, None, None)) for g in groups})
+            hidden = {g: decision.cell_hidden(key, item.id, (by, g, None, None)) for g in groups}
         else:
-            hidden = pd.Series(decision.cell_hidden(key, item.id, TOTAL_KEY), index=groups)
+            hidden = dict.fromkeys(groups, decision.cell_hidden(key, item.id, TOTAL_KEY))
         c_whole = c_design.summary(c_all, conf=conf)
         e_whole = e_design.summary(e_all, conf=conf, population=e_total)
         for group in groups:
