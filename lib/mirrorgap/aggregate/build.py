@@ -16,14 +16,20 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.aggregate.store import ALL, COLUMNS, RESPONDENTS
-from mirrorgap.aggregate.weighted import WEIGHT_COLUMNS, invited_per_group, side_weight_sums, weights_meta
+from mirrorgap.aggregate.weighted import (
+    WEIGHT_COLUMNS,
+    fitted_per_wave,
+    invited_per_group,
+    side_weight_sums,
+    weights_meta,
+)
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.disclosure import Decision, crossings, dimensions, measures, side_decision
 from mirrorgap.analyse.journeys import touchpoint_label
 from mirrorgap.analyse.scores import score_specs, scored_side
 from mirrorgap.config.params import Engagement
 from mirrorgap.config.texts import section
-from mirrorgap.read.headcount import check_against, read_headcount
+from mirrorgap.read.headcount import read_headcount
 from mirrorgap.read.recode import CleanSide, waves_of
 
 __all__ = ["aggregate_meta", "build_aggregates", "crossings", "decision", "dimensions", "measures"]
@@ -155,18 +161,13 @@ def aggregate_meta(engagement: Engagement, customer: CleanSide, employee: CleanS
     if (weights := weights_meta(engagement, [(c, decision(engagement, c)) for c in (customer, employee)])) is not None:
         meta["weights"] = weights  # the dashboard says which sides are weighted, and what is shown unweighted
     if engagement.headcount is not None:
-        meta["populations"] = {"employee": invited_per_wave(engagement, employee),
-                               "employee_groups": invited_per_group(engagement, employee,
-                                                                    read_headcount(engagement.headcount))}
+        fitted = fitted_per_wave(engagement, employee, read_headcount(engagement.headcount))
+        meta["populations"] = {"employee": invited_per_wave(fitted),
+                               "employee_groups": invited_per_group(engagement, employee, fitted=fitted)}
     return meta
 
 
-def invited_per_wave(engagement: Engagement, employee: CleanSide) -> dict[str, int]:
+def invited_per_wave(fitted: dict) -> dict[str, int]:
     """The employees invited in each wave of the employee side (ALL for a side without waves), from the
-    params' headcount file, checked against the respondents as a run checks it."""
-    headcount = read_headcount(engagement.headcount)
-    waves = waves_of(employee) or [None]
-    frame = employee.frame
-    return {ALL if w is None else str(w): int(check_against(headcount, frame if w is None else frame[frame["wave"] == w],
-                                                            engagement.headcount, wave=w)["invited"].sum())
-            for w in waves}
+    headcount fitted to each wave's respondents (`weighted.fitted_per_wave`)."""
+    return {ALL if w is None else str(w): int(rows["invited"].sum()) for w, rows in fitted.items()}

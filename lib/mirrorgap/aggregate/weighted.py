@@ -38,7 +38,7 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.read.headcount import check_against
 from mirrorgap.read.recode import CleanSide, waves_of
 
-__all__ = ["WEIGHT_COLUMNS", "invited_per_group", "side_weight_sums", "weights_meta", "withheld_measures"]
+__all__ = ["WEIGHT_COLUMNS", "fitted_per_wave", "invited_per_group", "side_weight_sums", "weights_meta", "withheld_measures"]
 
 WEIGHT_COLUMNS = ["weight", "weight2"]
 
@@ -109,18 +109,28 @@ def side_weight_sums(engagement: Engagement, clean: CleanSide, decided: Decision
     return out
 
 
-def invited_per_group(engagement: Engagement, employee: CleanSide, headcount: pd.DataFrame) -> dict:
+def fitted_per_wave(engagement: Engagement, employee: CleanSide, headcount: pd.DataFrame) -> dict:
+    """wave (None for a side without waves) -> the headcount's invited and responded counts per group
+    in that wave, checked against its respondents as a run checks it (`read.headcount.check_against`)."""
+    frame = employee.frame
+    return {wave: check_against(headcount, frame if wave is None else frame[frame["wave"] == wave], engagement.headcount,
+                                wave=wave)
+            for wave in waves_of(employee) or [None]}
+
+
+def invited_per_group(engagement: Engagement, employee: CleanSide, headcount: pd.DataFrame | None = None, *,
+                      fitted: dict | None = None) -> dict:
     """wave -> dimension ("unit", or the headcount's employee segment column) -> group -> invited, for
-    each single wave (never the pool), checked against the respondents as a run checks it."""
+    each single wave (never the pool), checked against the respondents as a run checks it. fitted: the
+    headcount already fitted to the waves (`fitted_per_wave`), else `headcount` is."""
     spec = engagement.headcount
+    fitted = fitted if fitted is not None else fitted_per_wave(engagement, employee, headcount)
     out = {}
-    for wave in waves_of(employee) or [None]:
-        rows = employee.frame if wave is None else employee.frame[employee.frame["wave"] == wave]
-        fitted = check_against(headcount, rows, spec, wave=wave)
+    for wave, rows in fitted.items():
         groups = {}
         if spec.unit_column:
-            groups["unit"] = {str(g): int(v) for g, v in fitted.groupby("unit")["invited"].sum().items()}
+            groups["unit"] = {str(g): int(v) for g, v in rows.groupby("unit")["invited"].sum().items()}
         if spec.segment_column:
-            groups[spec.segment] = {str(g): int(v) for g, v in fitted.groupby("group")["invited"].sum().items()}
+            groups[spec.segment] = {str(g): int(v) for g, v in rows.groupby("group")["invited"].sum().items()}
         out[ALL if wave is None else str(wave)] = groups
     return out
