@@ -38,10 +38,9 @@ from mirrorgap.config.params import Engagement
 from mirrorgap.read.headcount import check_against
 from mirrorgap.read.recode import CleanSide, waves_of
 
-__all__ = ["WEIGHT_COLUMNS", "invited_per_group", "weight_sums", "weights_meta", "with_weight_sums", "withheld_measures"]
+__all__ = ["WEIGHT_COLUMNS", "fitted_per_wave", "invited_per_group", "side_weight_sums", "weights_meta", "withheld_measures"]
 
 WEIGHT_COLUMNS = ["weight", "weight2"]
-_KEY = ["side", "wave", "dimension", "group", "dimension2", "group2", "measure", "value"]
 
 
 def _columns(scores: np.ndarray | None, values: np.ndarray, rows: int) -> tuple[np.ndarray, int]:
@@ -89,62 +88,49 @@ def weights_meta(engagement: Engagement, sides: list[tuple[CleanSide, Decision]]
     return {"sides": weighted, "unweighted_measures": unweighted}
 
 
-def weight_sums(engagement: Engagement, clean: CleanSide, decided: Decision) -> pd.DataFrame | None:
-    """Σw and Σw² per published, shown cell × measure × answer value of one side (columns `_KEY` +
-    `WEIGHT_COLUMNS`), for the cells of `decided` (the decision the counts were written with); None
-    when the side has no weights."""
+def side_weight_sums(engagement: Engagement, clean: CleanSide, decided: Decision) -> dict | None:
+    """(wave, measure) -> (Σw, Σw²) of one side, each cells × count columns (as `decided.counts`), for
+    the measures whose sums are written (not `withheld_measures`); the aggregates write them beside the
+    published, shown cells' counts. None when the side has no weights (in some wave)."""
     scored = scored_side(clean, engagement)
     withheld = withheld_measures(clean.side, decided)
-    rows = []
+    out = {}
     for wave, lay in decided.layouts.items():
         weights = rows_design(clean, engagement, wave).weights
         if weights is None:
             return None
         part = scored.frame if wave is None else scored.frame[scored.frame["wave"] == wave]
-        label = ALL if wave is None else wave
-        published = lay.published
         for measure in measures(scored):
             if (wave, measure) in withheld:
                 continue
-            values, hidden = decided.values[(wave, measure)], decided.hidden[(wave, measure)]
             scores = None if measure not in part else part[measure].to_numpy(dtype=float)
-            codes, n_columns = _columns(scores, values, len(part))
-            sw, sw2 = _sums(lay, codes, n_columns, weights), _sums(lay, codes, n_columns, weights * weights)
-            counts = decided.counts[(wave, measure)]
-            for cell in np.flatnonzero(published & ~hidden):
-                dim, group, dim2, group2 = lay.keys[cell]
-                head = (clean.side, label, dim or ALL, ALL if dim is None else group, dim2, group2, measure)
-                rows += [head + (float(v), sw[cell, k], sw2[cell, k])
-                         for k, v in enumerate(values) if counts[cell, k]]
-    return pd.DataFrame(rows, columns=_KEY + WEIGHT_COLUMNS)
+            codes, n_columns = _columns(scores, decided.values[(wave, measure)], len(part))
+            out[(wave, measure)] = (_sums(lay, codes, n_columns, weights), _sums(lay, codes, n_columns, weights * weights))
+    return out
 
 
-def with_weight_sums(frame: pd.DataFrame, engagement: Engagement, sides: list[tuple[CleanSide, Decision]]) -> pd.DataFrame:
-    """The aggregates' counts with `weight` and `weight2` beside each count when a side is weighted
-    (NaN on a suppressed row, and on every row of an unweighted side); unchanged when neither is."""
-    parts = [p for clean, decided in sides if (p := weight_sums(engagement, clean, decided)) is not None]
-    if not parts:
-        return frame
-    sums = pd.concat(parts, ignore_index=True)
-    keyed = frame.reset_index(drop=True).assign(_row=np.arange(len(frame)))
-    merged = keyed.merge(sums, on=_KEY, how="left", sort=False).sort_values("_row", kind="stable")
-    if len(merged) != len(frame):  # one weight row per count row, or the keys went wrong
-        raise AssertionError(f"weight sums do not match the counts: {len(merged)} rows for {len(frame)}")
-    return merged.drop(columns="_row").reset_index(drop=True)
+def fitted_per_wave(engagement: Engagement, employee: CleanSide, headcount: pd.DataFrame) -> dict:
+    """wave (None for a side without waves) -> the headcount's invited and responded counts per group
+    in that wave, checked against its respondents as a run checks it (`read.headcount.check_against`)."""
+    frame = employee.frame
+    return {wave: check_against(headcount, frame if wave is None else frame[frame["wave"] == wave], engagement.headcount,
+                                wave=wave)
+            for wave in waves_of(employee) or [None]}
 
 
-def invited_per_group(engagement: Engagement, employee: CleanSide, headcount: pd.DataFrame) -> dict:
+def invited_per_group(engagement: Engagement, employee: CleanSide, headcount: pd.DataFrame | None = None, *,
+                      fitted: dict | None = None) -> dict:
     """wave -> dimension ("unit", or the headcount's employee segment column) -> group -> invited, for
-    each single wave (never the pool), checked against the respondents as a run checks it."""
+    each single wave (never the pool), checked against the respondents as a run checks it. fitted: the
+    headcount already fitted to the waves (`fitted_per_wave`), else `headcount` is."""
     spec = engagement.headcount
+    fitted = fitted if fitted is not None else fitted_per_wave(engagement, employee, headcount)
     out = {}
-    for wave in waves_of(employee) or [None]:
-        rows = employee.frame if wave is None else employee.frame[employee.frame["wave"] == wave]
-        fitted = check_against(headcount, rows, spec, wave=wave)
+    for wave, rows in fitted.items():
         groups = {}
         if spec.unit_column:
-            groups["unit"] = {str(g): int(v) for g, v in fitted.groupby("unit")["invited"].sum().items()}
+            groups["unit"] = {str(g): int(v) for g, v in rows.groupby("unit")["invited"].sum().items()}
         if spec.segment_column:
-            groups[spec.segment] = {str(g): int(v) for g, v in fitted.groupby("group")["invited"].sum().items()}
+            groups[spec.segment] = {str(g): int(v) for g, v in rows.groupby("group")["invited"].sum().items()}
         out[ALL if wave is None else str(wave)] = groups
     return out

@@ -5,6 +5,7 @@ dropped, and the only free text kept from comments are the themes' example quote
 personal data once more)."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from mirrorgap.deliver.number_formats import (
@@ -166,10 +167,10 @@ def sheet_frame(name: str, table: pd.DataFrame, t: dict, *, hidden_text: str, fo
     columns = [c for c in TABLE_COLUMNS.get(name, list(table.columns)) if c in table.columns]
     columns = [c for c in columns if c not in FORBIDDEN and c not in forbidden and c not in ("suppressed",
                                                                                           "employee_suppressed")]
-    hidden = _hidden_rows(table)
+    hidden = _hidden_rows(table).to_numpy()
     words = _translations(t)
     yes, no = t["deck"]["answer_yes"], t["deck"]["answer_no"]
-    out = pd.DataFrame(index=table.index)
+    out = {}
     formats = []
     for column in columns:
         values = table[column]
@@ -183,11 +184,11 @@ def sheet_frame(name: str, table: pd.DataFrame, t: dict, *, hidden_text: str, fo
         elif column in QUOTES:
             values = values.map(lambda v: "" if pd.isna(v) or not str(v).strip()
                                 else scrub_text(str(v), names=scrub_names, language=language))
-        values = values.astype(object)
+        values = values.to_numpy(dtype=object)
         if _hideable(column, table[column]):
-            values = values.where(~hidden, hidden_text)
+            values = np.where(hidden, hidden_text, values)
         elif column in SIZE_COLUMNS and not column.startswith("customer_"):
-            values = values.where(~(hidden & table[column].isna()), hidden_text)
+            values = np.where(hidden & table[column].isna().to_numpy(), hidden_text, values)
         out[column] = values
         formats.append(FORMATS["text"] if column in QUOTES or column in WIDE_TEXT else number_format(name, column))
-    return out.reset_index(drop=True), formats
+    return pd.DataFrame(out, columns=columns, index=pd.RangeIndex(len(table)), dtype=object), formats

@@ -55,13 +55,15 @@ def _quality_frames(results: Results, t: dict, hidden_text: str) -> dict[str, pd
     shown = client_ledger(results)
     rows = overview([clean.ledger for clean in sides]).reset_index().astype(object)
     for i, clean in enumerate(sides):
-        rows.loc[i, [k for k in ("rows_in", "rows_used") if shown[clean.side][k] is None]] = hidden_text
+        if blanked := [k for k in ("rows_in", "rows_used") if shown[clean.side][k] is None]:
+            rows.loc[i, blanked] = hidden_text
     rows["side"] = rows["side"].map(t["side"])
     columns = [clean.ledger.column_table().astype(object) for clean in sides]
     for clean, table in zip(sides, columns):
         for i, column in enumerate(shown[clean.side]["columns"]):
             counts = {"valid": column["valid"], **column["missing"]}
-            table.loc[i, [k for k, v in counts.items() if v is None]] = hidden_text
+            if blanked := [k for k, v in counts.items() if v is None]:  # (an empty .loc assignment costs as much)
+                table.loc[i, blanked] = hidden_text
         # labels as written can be free text (a comment typed into an answer column): scrubbed and cut
         table["unknown_labels"] = [", ".join(f"{_shown_label(k, results.engagement)!r}×{v}"
                                              for k, v in c.unknown_labels.most_common()) for c in clean.ledger.columns]
@@ -111,21 +113,23 @@ def _write_sheet(ws, name: str, frame: pd.DataFrame, formats: list[str], t: dict
         cell.fill, cell.font = fill, HEADER_FONT
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     ws.row_dimensions[1].height = 32
-    for row in frame.itertuples(index=False):
+    columns = [frame.iloc[:, k].tolist() for k in range(frame.shape[1])]
+    for row in zip(*columns) if columns else ((),) * len(frame):
         ws.append([None if (isinstance(v, float) and math.isnan(v)) or v is pd.NA or v is None else
                    (v.item() if hasattr(v, "item") else v) for v in row])
+    marker_alignment, wide_alignment = Alignment(horizontal="right"), Alignment(wrap_text=True, vertical="top")
     for idx, (column, fmt) in enumerate(zip(frame.columns, formats), start=1):
         letter = get_column_letter(idx)
         wide = fmt == FORMATS["text"] and column in WIDE_TEXT | set(QUOTES)
-        ws.column_dimensions[letter].width = _width(headers[idx - 1], frame[column].tolist(), wide=wide)
-        for cell in ws[letter][1:]:
+        ws.column_dimensions[letter].width = _width(headers[idx - 1], columns[idx - 1], wide=wide)
+        for (cell,) in ws.iter_rows(min_row=2, max_row=len(frame) + 1, min_col=idx, max_col=idx):
             if cell.value == hidden_text:
                 cell.font = MARKER_FONT
-                cell.alignment = Alignment(horizontal="right")
+                cell.alignment = marker_alignment
             elif isinstance(cell.value, (int, float)):
                 cell.number_format = fmt
             elif wide:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = wide_alignment
     ws.freeze_panes = "B2" if frame.shape[1] > 1 else "A2"
     if len(frame):
         ws.auto_filter.ref = f"A1:{get_column_letter(frame.shape[1])}{len(frame) + 1}"

@@ -2,6 +2,9 @@
 table cells and the slide-number field — each editable as itself in PowerPoint."""
 from __future__ import annotations
 
+import copy
+from functools import lru_cache
+
 from lxml import etree
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_SHAPE
@@ -18,6 +21,7 @@ __all__ = ["WHITE", "bullet", "cell", "para", "rect", "rgb", "slide_number", "te
 WHITE = "#FFFFFF"
 
 
+@lru_cache(maxsize=1024)  # a deck asks for its few colours thousands of times; RGBColor is immutable
 def rgb(color: str | tuple) -> RGBColor:
     """A hex colour ("#0072B2") or an RGB tuple of floats 0..1 as a pptx colour."""
     if isinstance(color, str):
@@ -33,10 +37,11 @@ def para(frame, text: str, *, size: float, bold: bool = False, color: str | None
         bullet(p, bullet_color)
     run = p.add_run()
     run.text = text
-    run.font.size = Pt(size)
-    run.font.bold = bold
+    font = run.font  # a new Font object on each `run.font`: taken once
+    font.size = Pt(size)
+    font.bold = bold
     if color:
-        run.font.color.rgb = rgb(color)
+        font.color.rgb = rgb(color)
     p.space_after = Pt(space_after)
     return p
 
@@ -56,8 +61,9 @@ def bullet(paragraph, color: str, *, indent=Inches(0.28)) -> None:
 def rect(slide, left, top, width, height, color: str, *, name: str | None = None):
     """A flat filled rectangle: no outline, no theme shadow (LibreOffice draws the theme's effects)."""
     shape = slide.shapes.add_shape(MSO_SHAPE.RECTANGLE, Emu(left), Emu(top), Emu(width), Emu(height))
-    shape.fill.solid()
-    shape.fill.fore_color.rgb = rgb(color)
+    fill = shape.fill
+    fill.solid()
+    fill.fore_color.rgb = rgb(color)
     shape.line.fill.background()
     style = shape._element.find(qn("p:style"))
     if style is not None:
@@ -91,9 +97,41 @@ def slide_number(paragraph, language: str) -> None:
 def cell(table_cell, runs: list[tuple[str, float, bool, str | None]], *, fill: str | tuple,
          align=None) -> None:
     """Fill a table cell: background (hex or RGB tuple), margins and paragraphs of (text, size, bold,
-    colour)."""
-    table_cell.fill.solid()
+    colour).
+
+    Styling a cell through python-pptx takes a hundred element look-ups, and a deck's tables have
+    hundreds of cells in a few styles. So a new cell's XML is copied from the first cell made in the
+    same style (`_CELL_STYLES`: its runs' size, weight and colour, its alignment), then given its own
+    texts and background — the same XML as styling it afresh."""
+    tc = table_cell._tc
+    style = (tuple((size, bold, color) for _, size, bold, color in runs), align)
+    template = _CELL_STYLES.get(style) if runs and _pristine(tc) else None
+    if template is None:
+        _style_cell(table_cell, runs, fill=fill, align=align)
+        if runs and len(_CELL_STYLES) < 64:
+            _CELL_STYLES[style] = copy.deepcopy(tc)
+        return
+    tc[:] = copy.deepcopy(template)[:]
     table_cell.fill.fore_color.rgb = rgb(fill)
+    for paragraph, (text, *_) in zip(table_cell.text_frame.paragraphs, runs):
+        paragraph.runs[0].text = text
+
+
+_CELL_STYLES: dict[tuple, etree._Element] = {}  # per style, the first cell made in it
+
+
+def _pristine(tc) -> bool:
+    """Whether a table cell is as python-pptx made it: one empty paragraph, no properties."""
+    body, props = tc.find(qn("a:txBody")), tc.find(qn("a:tcPr"))
+    paragraphs = [] if body is None else body.findall(qn("a:p"))
+    return (len(tc) == 2 and props is not None and len(props) == 0 and not props.attrib
+            and len(paragraphs) == 1 and len(paragraphs[0]) == 0)
+
+
+def _style_cell(table_cell, runs, *, fill, align) -> None:
+    background = table_cell.fill
+    background.solid()
+    background.fore_color.rgb = rgb(fill)
     table_cell.margin_left = table_cell.margin_right = Inches(0.1)
     table_cell.margin_top = table_cell.margin_bottom = Inches(0.05)
     frame = table_cell.text_frame

@@ -128,13 +128,15 @@ def add_nps_chart(slide, box: Box, rows: pd.DataFrame, texts: dict, *, font: str
     plot.gap_width, plot.overlap = 45, 100
     for s, (key, _) in zip(plot.series, segments):
         fill(s.format, HOUSE_COLORS[key])
-        s.data_labels.number_format = percent_of_100(texts)
-        s.data_labels.number_format_is_linked = False
-        s.data_labels.show_value = True
-        s.data_labels.position = XL_LABEL_POSITION.CENTER
-        s.data_labels.font.size = Pt(12)
-        s.data_labels.font.bold = True
-        s.data_labels.font.color.rgb = rgb(WHITE if key != "passives" else HOUSE_COLORS["text"])
+        labels = s.data_labels
+        labels.number_format = percent_of_100(texts)
+        labels.number_format_is_linked = False
+        labels.show_value = True
+        labels.position = XL_LABEL_POSITION.CENTER
+        label_font = labels.font
+        label_font.size = Pt(12)
+        label_font.bold = True
+        label_font.color.rgb = rgb(WHITE if key != "passives" else HOUSE_COLORS["text"])
     category_axis(chart.category_axis, size=12)
     chart.category_axis.crosses = XL_AXIS_CROSSES.MAXIMUM
     value_axis(chart.value_axis, minimum=0, maximum=1, major=0.25, fmt=PERCENT_OF_ONE, gridlines=False,

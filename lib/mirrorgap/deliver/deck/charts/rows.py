@@ -103,17 +103,21 @@ def trend_rows(trends: pd.DataFrame, waves: list[str]) -> pd.DataFrame:
                                      "customer_significant", "employee_significant"])
     wave_to = [w for w in waves if w in set(changes["wave_to"])][-1]
     last = changes[changes["wave_to"] == wave_to]
-    rows = []
-    for item, part in last.groupby("item", sort=False):
-        row = {"item": item, "label": part["label"].iloc[0], "wave_from": part["wave_from"].iloc[0],
-               "wave_to": wave_to}
-        for side in ("customer", "employee"):
-            s = part[part["side"] == side]
-            hidden = s.empty or bool(s["suppressed"].iloc[0])
-            row[side] = np.nan if hidden else float(s["change"].iloc[0])
-            row[f"{side}_significant"] = False if hidden else bool(s["significant"].iloc[0])
-        rows.append(row)
-    out = pd.DataFrame(rows)
+    rows, seen = {}, set()  # per item (in the table's order) its first row of each side: plain loops, few rows
+    for item, label, wave_from, side, suppressed, change, significant in zip(
+            last["item"], last["label"], last["wave_from"], last["side"], last["suppressed"], last["change"],
+            last["significant"]):
+        if pd.isna(item):
+            continue
+        row = rows.setdefault(item, {"item": item, "label": label, "wave_from": wave_from, "wave_to": wave_to,
+                                     "customer": np.nan, "customer_significant": False,
+                                     "employee": np.nan, "employee_significant": False})
+        if side not in ("customer", "employee") or (item, side) in seen:
+            continue
+        seen.add((item, side))
+        if not bool(suppressed):
+            row[side], row[f"{side}_significant"] = float(change), bool(significant)
+    out = pd.DataFrame(list(rows.values()))
     out = out.sort_values("customer", ascending=False, na_position="last", kind="stable")
     return out.reset_index(drop=True)
 

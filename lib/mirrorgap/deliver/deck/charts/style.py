@@ -28,9 +28,10 @@ def place_chart(slide, box: Box, kind, data, *, font: str) -> Chart:
     chart = slide.shapes.add_chart(kind, Emu(box.left), Emu(box.top), Emu(box.width), Emu(box.height),
                                    data).chart
     chart.has_title = False
-    chart.font.name = font
-    chart.font.size = Pt(11)
-    chart.font.color.rgb = rgb(HOUSE_COLORS["text"])
+    chart_font = chart.font
+    chart_font.name = font
+    chart_font.size = Pt(11)
+    chart_font.color.rgb = rgb(HOUSE_COLORS["text"])
     return chart
 
 
@@ -70,10 +71,12 @@ def value_axis(axis, *, minimum: float | None, maximum: float | None, major: flo
     if gridlines:
         axis.major_gridlines.format.line.color.rgb = rgb(HOUSE_COLORS["grid"])
         axis.major_gridlines.format.line.width = Pt(0.75)
-    axis.tick_labels.number_format = fmt
-    axis.tick_labels.number_format_is_linked = False
-    axis.tick_labels.font.size = Pt(10)
-    axis.tick_labels.font.color.rgb = rgb(HOUSE_COLORS["neutral"])
+    ticks = axis.tick_labels
+    ticks.number_format = fmt
+    ticks.number_format_is_linked = False
+    tick_font = ticks.font
+    tick_font.size = Pt(10)
+    tick_font.color.rgb = rgb(HOUSE_COLORS["neutral"])
     axis.format.line.fill.background()
     axis.major_tick_mark = XL_TICK_MARK.NONE
     axis.visible = visible
@@ -92,14 +95,16 @@ def axis_title(axis, title: str) -> None:
     axis.has_title = True
     axis.axis_title.text_frame.text = title
     run = axis.axis_title.text_frame.paragraphs[0].runs[0]
-    run.font.size, run.font.bold = Pt(11), False
-    run.font.color.rgb = rgb(HOUSE_COLORS["neutral"])
+    run_font = run.font
+    run_font.size, run_font.bold = Pt(11), False
+    run_font.color.rgb = rgb(HOUSE_COLORS["neutral"])
 
 
 def fill(fmt, color) -> None:
     """Solid fill of a shape/point/marker format in a hex colour or an RGB tuple."""
-    fmt.fill.solid()
-    fmt.fill.fore_color.rgb = rgb(color)
+    solid = fmt.fill
+    solid.solid()
+    solid.fore_color.rgb = rgb(color)
 
 
 def light(color: str) -> tuple[float, float, float]:
@@ -114,8 +119,9 @@ def value_labels(plot, *, fmt: str, position, size: float = 10) -> None:
         labels.number_format = fmt
         labels.number_format_is_linked = False
         labels.show_value = True
-        labels.font.size = Pt(size)
-        labels.font.color.rgb = rgb(HOUSE_COLORS["text"])
+        label_font = labels.font
+        label_font.size = Pt(size)
+        label_font.color.rgb = rgb(HOUSE_COLORS["text"])
         labels.position = position
 
 
@@ -128,8 +134,9 @@ def point_label(series, idx: int, *, fmt: str, color: str, bold: bool = False, p
         label.text_frame.text = text
         for paragraph in label.text_frame.paragraphs:  # rich text carries its own run properties
             for run in paragraph.runs:
-                run.font.size, run.font.bold = Pt(size), bold
-                run.font.color.rgb = rgb(color)
+                run_font = run.font
+                run_font.size, run_font.bold = Pt(size), bold
+                run_font.color.rgb = rgb(color)
     else:
         num = dlbl.find(qn("c:numFmt"))
         if num is None:
@@ -139,9 +146,10 @@ def point_label(series, idx: int, *, fmt: str, color: str, bold: bool = False, p
             anchor.addprevious(num)
         num.set("formatCode", fmt)
         num.set("sourceLinked", "0")
-    label.font.size = Pt(size)
-    label.font.bold = bold
-    label.font.color.rgb = rgb(color)
+    label_font = label.font
+    label_font.size = Pt(size)
+    label_font.bold = bold
+    label_font.color.rgb = rgb(color)
     if position is not None:
         label.position = position
     show = dlbl.find(qn("c:showVal"))

@@ -40,7 +40,9 @@ def heatmap_slide(deck: Deck, table: pd.DataFrame, title: str, subtitle: str) ->
     items = [i for i in order["item"] if i in set(table["item"])]
     labels = dict(zip(order["item"], order["label"]))
     groups = list(dict.fromkeys(table["group"]))
-    cells = table.set_index(["item", "group"])
+    # (item, group), one row each -> its figures: a dict look-up per cell rather than a pandas .loc
+    cells = {(item, group): row for item, group, *row in zip(table["item"], table["group"], table["suppressed"],
+                                                             table["gap"], table["gap_ci_low"], table["gap_ci_high"])}
     slide = deck.content_slide(title, subtitle, note=deck.d["heatmap_note"])
     first_w = Inches(3.6)
     width = min(Inches(1.4), (CONTENT_W - first_w) // max(1, len(groups)))
@@ -55,15 +57,15 @@ def heatmap_slide(deck: Deck, table: pd.DataFrame, title: str, subtitle: str) ->
     for i, item in enumerate(items, start=1):
         cell(grid.cell(i, 0), [(labels.get(item, item), 10, False, None)], fill=WHITE)
         for k, group in enumerate(groups, start=1):
-            row = cells.loc[(item, group)] if (item, group) in cells.index else None
-            if row is None or bool(row["suppressed"]) or pd.isna(row["gap"]):
+            suppressed, gap, low, high = cells.get((item, group), (True, None, None, None))
+            if bool(suppressed) or pd.isna(gap):
                 cell(grid.cell(i, k), [(too_few, 9, False, HOUSE_COLORS["muted"])], fill=HOUSE_COLORS["light"],
                      align=PP_ALIGN.CENTER)
                 continue
-            gap = float(row["gap"])
+            gap = float(gap)
             strength = min(abs(gap) / 20, 1.0)
             base = HOUSE_COLORS["blind_spot"] if gap > 0 else HOUSE_COLORS["hidden_strength"]
-            significant = excludes_zero(row["gap_ci_low"], row["gap_ci_high"])
+            significant = excludes_zero(low, high)
             ink = WHITE if strength > 0.55 else HOUSE_COLORS["text"]
             cell(grid.cell(i, k), [(deck.f(gap, signed=True), 10.5, significant, ink)],
                  fill=tint(base, 0.08 + 0.8 * strength), align=PP_ALIGN.CENTER)
