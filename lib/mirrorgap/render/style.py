@@ -21,8 +21,8 @@ import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
 
-__all__ = ["FONT_FAMILY", "HOUSE_COLORS", "HOUSE_RC", "SEABORN_BASE_RC", "THEME_PALETTE", "is_missing", "merge_texts",
-           "png_bytes", "require_columns", "save_png", "set_theme", "tint"]
+__all__ = ["FONT_FAMILY", "HOUSE_COLORS", "HOUSE_RC", "SEABORN_BASE_RC", "THEME_PALETTE", "encode_png", "is_missing",
+           "merge_texts", "png_bytes", "require_columns", "save_png", "set_theme", "tint"]
 
 HOUSE_COLORS: dict[str, str] = {
     # the two sides (Okabe & Ito 2008)
