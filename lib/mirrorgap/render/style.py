@@ -196,11 +196,14 @@ def encode_png(pixels: np.ndarray, *, dpi: int, compress_level: int) -> bytes:
 
     Written here rather than by PIL because PIL picks a PNG filter for every row, which takes longer
     than compressing: a chart is mostly runs of one colour, which zlib compresses well unfiltered (the
-    demo's 15 charts: 0.13 s instead of 0.5 s at level 3, 4 % more bytes than PIL at level 6)."""
+    demo's 15 charts, cut out of their canvases: 0.17 s CPU at level 3 against PIL's 0.62-0.69 s at level 6,
+    1.82 MB against 1.75 MB)."""
     height, width, channels = pixels.shape
     rows = np.empty((height, 1 + width * channels), np.uint8)
     rows[:, 0] = 0  # each row's filter: none
-    rows[:, 1:] = pixels.reshape(height, width * channels)
+    body = rows[:, 1:].reshape(height, width, channels)  # a view: each row's bytes after its filter byte
+    for channel in range(channels):  # a channel at a time: numpy copies RGB out of RGBA slowly in one go
+        body[..., channel] = pixels[..., channel]
     per_metre = round(dpi / 0.0254)
     return b"".join([
         b"\x89PNG\r\n\x1a\n",
