@@ -62,8 +62,14 @@ AROUND_THE_POINT = LabelSearch(rings=tuple(
 
 def overlap(a: Bbox, b: Bbox) -> float:
     """The area two boxes share (0 when apart)."""
-    w = min(a.x1, b.x1) - max(a.x0, b.x0)
-    h = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return _shared(a.extents, b.extents)
+
+
+def _shared(a: tuple, b: tuple) -> float:
+    """`overlap` of two boxes' extents (x0, y0, x1, y1): the search asks it thousands of times, and a
+    Bbox works out each corner on every access."""
+    w = min(a[2], b[2]) - max(a[0], b[0])
+    h = min(a[3], b[3]) - max(a[1], b[1])
     return w * h if w > 0 and h > 0 else 0.0
 
 
@@ -91,14 +97,14 @@ def place_labels(ax: Axes, x, y, labels, *, obstacles: list[Bbox] | None = None,
     """
     fig = ax.figure
     renderer = figure_renderer(fig)
-    frame = ax.get_window_extent(renderer)
-    hard = list(obstacles or [])
-    soft = list(soft_obstacles or [])
+    frame = tuple(ax.get_window_extent(renderer).extents.tolist())
+    hard = [tuple(b.extents.tolist()) for b in obstacles or []]
+    soft = [tuple(b.extents.tolist()) for b in soft_obstacles or []]
     px_per_pt = fig.dpi / 72.0
     points = []
     if search.others:
         r = search.point_px
-        points = [Bbox.from_extents(px - r, py - r, px + r, py + r)
+        points = [(px - r, py - r, px + r, py + r)
                   for px, py in (ax.transData.transform((xi, yi)) for xi, yi in zip(x, y))]
     order = list(range(len(labels))) if order is None else list(order)
     out: list = [None] * len(labels)
@@ -115,10 +121,11 @@ def place_labels(ax: Axes, x, y, labels, *, obstacles: list[Bbox] | None = None,
                 ann.set_ha(ha)
                 ann.set_va(va)
                 box = _text_box(ann, renderer, search.pad)
-                cost = (search.hard * sum(overlap(box, b) for b in hard)
-                        + search.others * sum(overlap(box, p) for k, p in enumerate(points) if k != i)
-                        + search.soft * sum(overlap(box, b) for b in soft)
-                        + search.outside * (box.width * box.height - overlap(box, frame))
+                corners = tuple(box.extents.tolist())
+                cost = (search.hard * sum(_shared(corners, b) for b in hard)
+                        + search.others * sum(_shared(corners, p) for k, p in enumerate(points) if k != i)
+                        + search.soft * sum(_shared(corners, b) for b in soft)
+                        + search.outside * (box.width * box.height - _shared(corners, frame))
                         + search.distance * radius * px_per_pt + search.rank * rank)
                 if cost < best_cost:
                     best, best_cost = (dx, dy, ha, va, box), cost
@@ -130,7 +137,7 @@ def place_labels(ax: Axes, x, y, labels, *, obstacles: list[Bbox] | None = None,
         ann.set_va(va)
         if search.leader_at is not None and np.hypot(dx, dy) > search.leader_at:
             _leader(ax, x[i], y[i], box)
-        hard.append(box)
+        hard.append(tuple(box.extents.tolist()))
         out[i] = ann
     return out
 

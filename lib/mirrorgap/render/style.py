@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import io
 import math
+import struct
+import zlib
 from pathlib import Path
 
 import matplotlib as mpl
@@ -19,8 +21,8 @@ import pandas as pd
 from cycler import cycler
 from matplotlib.figure import Figure
 
-__all__ = ["FONT_FAMILY", "HOUSE_COLORS", "HOUSE_RC", "SEABORN_BASE_RC", "THEME_PALETTE", "is_missing", "merge_texts",
-           "png_bytes", "require_columns", "save_png", "set_theme", "tint"]
+__all__ = ["FONT_FAMILY", "HOUSE_COLORS", "HOUSE_RC", "SEABORN_BASE_RC", "THEME_PALETTE", "encode_png", "is_missing",
+           "merge_texts", "png_bytes", "require_columns", "save_png", "set_theme", "tint"]
 
 HOUSE_COLORS: dict[str, str] = {
     # the two sides (Okabe & Ito 2008)
@@ -131,7 +133,7 @@ def require_columns(df, columns, what: str) -> None:
         raise ValueError(f"the {what} lacks column(s) {missing}; it has {list(df.columns)}")
 
 
-def png_bytes(fig: Figure, *, dpi: int = 150, compress_level: int = 6) -> bytes:
+def png_bytes(fig: Figure, *, dpi: int = 150, compress_level: int = 3) -> bytes:
     """A figure as PNG bytes cut to its content (savefig's bbox_inches="tight"), without the matplotlib
     version stamp (so reruns write identical files). compress_level: zlib's, 1 (fast) to 9."""
     png = _drawn_once(fig, dpi, compress_level)
@@ -155,7 +157,6 @@ def _drawn_once(fig: Figure, dpi: int, compress_level: int) -> bytes | None:
     a figure with a layout engine or artists placed on the figure itself, which would not stay in
     place, or whose content reaches beyond even the spare canvas."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from PIL import Image
 
     if fig.get_layout_engine() is not None or any(
             (fig.texts, fig.legends, fig.artists, fig.patches, fig.lines, fig.images, fig.subfigs)):
@@ -177,8 +178,8 @@ def _drawn_once(fig: Figure, dpi: int, compress_level: int) -> bytes | None:
         box = box.padded(mpl.rcParams["savefig.pad_inches"])
         pixels = np.asarray(canvas.buffer_rgba())
         rows = pixels.shape[0]
-        cut = np.ascontiguousarray(pixels[max(0, round(rows - box.y1 * dpi)):round(rows - box.y0 * dpi),
-                                          max(0, round(box.x0 * dpi)):round(box.x1 * dpi)])
+        cut = pixels[max(0, round(rows - box.y1 * dpi)):round(rows - box.y0 * dpi),
+                     max(0, round(box.x0 * dpi)):round(box.x1 * dpi)]  # a view: it holds the renderer
     finally:
         fig.set_canvas(old_canvas)
         fig.set_dpi(old_dpi)
@@ -186,10 +187,35 @@ def _drawn_once(fig: Figure, dpi: int, compress_level: int) -> bytes | None:
         for ax, b in zip(fig.axes, boxes):
             ax.set_position(b)
     if (cut[..., 3] == 255).all():  # opaque (a white figure): RGB, a quarter less to compress
-        cut = np.ascontiguousarray(cut[..., :3])
-    buf = io.BytesIO()
-    Image.fromarray(cut).save(buf, format="png", compress_level=compress_level, dpi=(dpi, dpi))
-    return buf.getvalue()
+        cut = cut[..., :3]
+    return encode_png(cut, dpi=dpi, compress_level=compress_level)
+
+
+def encode_png(pixels: np.ndarray, *, dpi: int, compress_level: int) -> bytes:
+    """PNG bytes of an 8-bit RGB or RGBA pixel array (rows top to bottom), its resolution stated.
+
+    Written here rather than by PIL because PIL picks a PNG filter for every row, which takes longer
+    than compressing: a chart is mostly runs of one colour, which zlib compresses well unfiltered (the
+    demo's 15 charts, cut out of their canvases: 0.17 s CPU at level 3 against PIL's 0.62-0.69 s at level 6,
+    1.82 MB against 1.75 MB)."""
+    height, width, channels = pixels.shape
+    rows = np.empty((height, 1 + width * channels), np.uint8)
+    rows[:, 0] = 0  # each row's filter: none
+    body = rows[:, 1:].reshape(height, width, channels)  # a view: each row's bytes after its filter byte
+    for channel in range(channels):  # a channel at a time: numpy copies RGB out of RGBA slowly in one go
+        body[..., channel] = pixels[..., channel]
+    per_metre = round(dpi / 0.0254)
+    return b"".join([
+        b"\x89PNG\r\n\x1a\n",
+        _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, {3: 2, 4: 6}[channels], 0, 0, 0)),
+        _png_chunk(b"pHYs", struct.pack(">IIB", per_metre, per_metre, 1)),
+        _png_chunk(b"IDAT", zlib.compress(rows.data, compress_level)),
+        _png_chunk(b"IEND", b""),
+    ])
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(data, zlib.crc32(kind)))
 
 
 def save_png(fig: Figure, path, *, dpi: int = 150) -> Path:

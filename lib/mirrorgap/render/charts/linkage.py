@@ -104,7 +104,9 @@ def linkage_chart(linkage_table: pd.DataFrame, summary: LinkageSummary, *, ax: A
     stats = _stats_box(ax, summary, t, language)
 
     if len(used):
-        ax.figure.canvas.draw()  # fix the layout so that label placement measures real positions
+        if ax.figure.get_layout_engine() is not None:  # it moves the axes when drawing: fix them first
+            ax.figure.canvas.draw()
+        ax.apply_aspect()  # else the limits are set and the axes in place: positions measure without a drawing
         renderer = ax.figure.canvas.get_renderer()
         soft = [Bbox.from_extents(px - 4, py - 4, px + 4, py + 4)
                 for px, py in (ax.transData.transform(p) for p in line_points)]

@@ -13,9 +13,11 @@ __all__ = ["fit_width", "legend_on_top", "note", "rows_frame", "title", "wrap_la
 
 def title(ax: Axes, text: str, *, pad: float = 30) -> None:
     """The chart's title, bold at the top left, `pad` points above the plot (room for a legend);
-    nothing when `text` is empty."""
+    nothing when `text` is empty. Placed, not left to matplotlib to place: its automatic placement lays
+    out every tick label of both axes once more before each drawing, and the pad already keeps the
+    title clear of whatever sits above the plot."""
     if text:
-        ax.set_title(text, loc="left", pad=pad, fontsize=13, fontweight="bold", color=HOUSE_COLORS["text"])
+        ax.set_title(text, loc="left", y=1.0, pad=pad, fontsize=13, fontweight="bold", color=HOUSE_COLORS["text"])
 
 
 def legend_on_top(ax: Axes, handles, *, ncol: int | None = None, **style) -> None:

@@ -90,11 +90,13 @@ def trend_chart(trends: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
         ax.axhline(i - 0.5, color=c["light"], linewidth=1.0, zorder=0)
 
     right = blended_transform_factory(ax.transAxes, ax.transData)
+    dots = {}
     for i, item in enumerate(items):
         for side, dy in (("customer", -SIDE_OFFSET), ("employee", SIDE_OFFSET)):
             if item not in by_side[side].index:
                 continue
-            _change_arrow(ax, by_side[side].loc[item], y[i] + dy, side, t, right)
+            _change_arrow(ax, by_side[side].loc[item], y[i] + dy, side, t, right, dots)
+    _draw_dots(ax, dots)
     header = blended_transform_factory(ax.transAxes, ax.transAxes)
     ax.text(1.02, 1.0, f"{t['change_header']}\n{w_from}–{w_to}", transform=header, ha="left", va="bottom",
             fontsize=8.5, color=c["muted"], clip_on=False, gid="change_header", linespacing=1.1)
@@ -112,8 +114,9 @@ def trend_chart(trends: pd.DataFrame, *, ax: Axes | None = None, texts: dict | N
     return ax
 
 
-def _change_arrow(ax: Axes, row: pd.Series, y: float, side: str, t: dict, right) -> None:
-    """One side's move from mean_from (open dot) to mean_to (filled dot) and its signed change."""
+def _change_arrow(ax: Axes, row: pd.Series, y: float, side: str, t: dict, right, dots: dict) -> None:
+    """One side's move from mean_from (open dot) to mean_to (filled dot) and its signed change; the
+    dots are added to `dots` (see `_draw_dots`)."""
     c = HOUSE_COLORS
     m1, m2 = float(row["mean_from"]), float(row["mean_to"])
     loud = bool(row["significant"]) and not bool(row["suppressed"])
@@ -121,7 +124,7 @@ def _change_arrow(ax: Axes, row: pd.Series, y: float, side: str, t: dict, right)
     if not (np.isfinite(m1) and np.isfinite(m2)):
         shown = [m for m in (m1, m2) if np.isfinite(m)]
         if shown:
-            ax.scatter(shown, [y], s=30, color=tint(c[side], 0.5), zorder=3, gid=f"{side}_dots")
+            _dot(dots, f"{side}_dots", shown[0], y, tint(c[side], 0.5))
         x = (shown[0] + 3) if shown and shown[0] < 60 else (shown[0] - 3 if shown else 50)
         ha = "left" if not shown or shown[0] < 60 else "right"
         ax.text(x if shown else 50, y, f"{t[side]}: {t['too_few']}", ha=ha if shown else "center", va="center",
@@ -129,9 +132,8 @@ def _change_arrow(ax: Axes, row: pd.Series, y: float, side: str, t: dict, right)
         ax.text(1.02, y, "–", transform=right, ha="left", va="center", fontsize=10, color=c["muted"],
                 clip_on=False, gid="change_label")
         return
-    ax.scatter([m1], [y], s=34, facecolor="white", edgecolor=color, linewidth=1.4, zorder=3,
-               gid=f"{side}_from")
-    ax.scatter([m2], [y], s=40, color=color, edgecolor="white", linewidth=0.6, zorder=4, gid=f"{side}_to")
+    _dot(dots, f"{side}_from", m1, y, color)
+    _dot(dots, f"{side}_to", m2, y, color)
     if abs(m2 - m1) > 0.6:  # shorter moves: the two dots say it, an arrow head would hide them
         ax.add_patch(FancyArrowPatch((m1, y), (m2, y), arrowstyle="-|>", mutation_scale=11 if loud else 8,
                                      shrinkA=3.5, shrinkB=3.5, color=color, linewidth=2.4 if loud else 1.1,
@@ -140,6 +142,29 @@ def _change_arrow(ax: Axes, row: pd.Series, y: float, side: str, t: dict, right)
             fontsize=10 if loud else 9.5, fontweight="bold" if loud else "normal",
             color=c[side] if loud else c["muted"], clip_on=False,
             gid=f"change_label_{'significant' if loud else 'plain'}")
+
+
+def _dot(dots: dict, gid: str, x: float, y: float, color) -> None:
+    """One dot for `_draw_dots`, of the kind its gid ends with."""
+    xs, ys = dots.setdefault((gid, color), ([], []))
+    xs.append(x)
+    ys.append(y)
+
+
+# per kind of dot: its size, layer and look, and which of its colours is the side's
+_DOTS = {"from": ("edgecolor", dict(s=34, facecolor="white", linewidth=1.4, zorder=3)),
+         "to": ("color", dict(s=40, edgecolor="white", linewidth=0.6, zorder=4)),
+         "dots": ("color", dict(s=30, zorder=3))}
+
+
+def _draw_dots(ax: Axes, dots: dict) -> None:
+    """The dots of one gid and colour as one scatter, not one scatter per dot: a fraction of the
+    artists to build and draw, the same picture (one colour a scatter: matplotlib then stamps one
+    marker at each dot, pixel-aligned, as it does for a single dot; dots of one kind lie on their own
+    rows and never overlap)."""
+    for (gid, color), (xs, ys) in dots.items():
+        own, look = _DOTS[gid.rsplit("_", 1)[1]]
+        ax.scatter(xs, ys, gid=gid, **{own: color}, **look)
 
 
 def trend_figure(trends: pd.DataFrame) -> tuple[Figure, Axes]:
