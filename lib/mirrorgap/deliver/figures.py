@@ -1,16 +1,14 @@
 """The run's charts in the engagement language: drawn once, shown in the notebook, saved for the report."""
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
-from contextlib import contextmanager
 
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
 from mirrorgap.config.texts import section
-from mirrorgap.cores import Forked, second_core
+from mirrorgap.cores import Forked, older_objects_frozen, second_core
 from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
 from mirrorgap.render.charts.gap import gap_chart
 from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure
@@ -126,7 +124,7 @@ def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] |
     set_theme()
     makers = figure_makers(results)
     names = list(makers)
-    with _older_objects_frozen():
+    with older_objects_frozen():
         # the first chart is drawn before the fork: its fonts and text layouts are then loaded once, for both
         pngs = _draw_pngs(makers, names[:1], dpi)
         theirs = Forked(_draw_pngs, makers, names[1::2], dpi) if second_core() and len(names) > 2 else None
@@ -134,23 +132,6 @@ def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] |
         if theirs is not None:
             pngs.update(theirs.result())
     return {name: pngs[name] for name in names}
-
-
-@contextmanager
-def _older_objects_frozen():
-    """Python's collector leaves the objects that exist now alone while the charts are drawn. A chart
-    makes thousands of short-lived objects, so the collector runs often, and its full passes would
-    otherwise walk the whole session too (the results, pandas, the imported modules): 0.3–0.9 s of
-    the demo's charts in one process; in a forked child each pass would also copy every page it
-    touches. A process that has frozen objects itself (the dashboard's kernels) is left as it is."""
-    if gc.get_freeze_count():
-        yield
-        return
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 def _draw_pngs(makers: dict[str, Callable[[], Figure]], names: list[str], dpi: int) -> dict[str, bytes]:

@@ -14,7 +14,7 @@ from mirrorgap.aggregate.store import write_aggregates
 from mirrorgap.analyse.gaps import gaps_csv_frame
 from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.cores import Forked, second_core
+from mirrorgap.cores import Forked, older_objects_frozen, second_core
 from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
 from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
@@ -69,7 +69,11 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
     The report comes first, so that Chromium prints the PDF meanwhile; with a core idle
     (`cores.second_core`) the deck and the workbook are written by a forked child while this process
     writes the tables and the aggregates. An error in either is raised here with its own message."""
-    out_dir = Path(out_dir)
+    with older_objects_frozen():  # the collector skips the session's objects, here and in the forked child
+        return _write_all(results, Path(out_dir), run_id, charts)
+
+
+def _write_all(results: Results, out_dir: Path, run_id: str, charts: dict[str, bytes] | None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     charts = charts if charts is not None else chart_pngs(results)
     written = {}
