@@ -38,12 +38,13 @@ import pandas as pd
 
 from mirrorgap.analyse.scores import score_measures, scored_side
 from mirrorgap.config.params import Engagement
+from mirrorgap.cores import Forked, second_core
 from mirrorgap.read.recode import CleanSide, waves_of
-from mirrorgap.stats.audit import LinkedTables
+from mirrorgap.stats.audit import LinkedTables, load_solver
 from mirrorgap.stats.small_groups import too_small
 from mirrorgap.stats.suppression import hidden_cells_array, hidden_in_partition, protect_linked
 
-__all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "hidden_totals", "measures",
+__all__ = ["RESPONDENTS", "Decision", "Layout", "audit_waves", "crossings", "decide", "dimensions", "hidden_totals", "measures",
            "report_decision", "side_decision"]
 
 TOTAL_KEY = (None, None, None, None)  # the key of a side's total cell in a layout
@@ -84,6 +85,14 @@ def report_decision(employee: CleanSide, engagement: Engagement, wave: str | Non
     waves = [wave] if wave is not None else waves_of(employee)
     pooled = len(waves) >= 2
     return (None if pooled or not waves else waves[0]), side_decision(employee, engagement, pooled=pooled)
+
+
+def audit_waves(clean: CleanSide, engagement: Engagement) -> None:
+    """Every wave of a side audited now, together: spread over two processes when a core is idle
+    (`_audit_spread`), where the run's decisions would audit them one by one as each is asked for (the
+    analysed wave for the report, the others for the response rates and the aggregates). Each later
+    decision on a wave's rows takes its audit from the cache (`_wave_audits`)."""
+    side_decision(clean, engagement, pooled=False)
 
 
 def hidden_totals(employee: CleanSide, engagement: Engagement) -> set[str]:
@@ -198,7 +207,7 @@ class Decision:
     layouts: wave -> Layout; values: (wave, measure) -> the answer values of the count columns;
     counts: (wave, measure) -> cells × (values, then no answer); hidden: (wave, measure) -> per cell.
     audited, added, solves: small cells audited, complements the audit added, solver calls — of the
-    audits the decision rests on, a wave's taken from the cache (`_decide_rows`) included.
+    audits the decision rests on, a wave's taken from the cache (`_wave_audits`) included.
     """
 
     layouts: dict = field(default_factory=dict)
@@ -260,7 +269,7 @@ def decide(clean: CleanSide, engagement: Engagement, *, measures: list[str], res
     the side has two waves or more). measures: frame columns counted, and `respondents`, the name of
     the headcount measure (decided first: its hidden cells' respondent counts are what the items'
     audits may not learn). Cached per frame: the report's breakdowns and the aggregates ask alike;
-    and per wave by its counts (`_decide_rows`)."""
+    and per wave by its counts (`_wave_audits`)."""
     min_n = engagement.analysis.min_n
     key = (len(clean.frame), tuple(measures), respondents, pooled, width, min_n, tuple(dimensions(engagement, clean.side)),
            tuple(crossings(engagement, clean.side)))
@@ -281,9 +290,13 @@ def _decide(clean, engagement, measures, respondents, pooled, width, min_n) -> D
     waves = waves_of(clean)
     decision = Decision()
     parts = {w: frame[frame["wave"] == w] for w in waves} if waves else {None: frame}
+    counted = {}
     for wave, part in parts.items():
         lay = decision.layouts[wave] = layout(part, dims, crosses)
-        _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n)
+        counted[wave] = _counted(lay, part, measures, respondents)
+    audits = _wave_audits([(decision.layouts[w], counted[w]) for w in parts], respondents, width, min_n)
+    for wave, done in zip(parts, audits):
+        _copy_audit(decision, wave, done)
     if pooled and len(waves) >= 2:
         _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n)
     return decision
@@ -295,7 +308,7 @@ def _scores(part: pd.DataFrame, measure: str, respondents: str) -> np.ndarray | 
 
 @dataclass
 class _WaveAudit:
-    """The decision of one wave's rows, as `_decide_rows` copies it into a `Decision`: per measure
+    """The decision of one wave's rows, as `_copy_audit` copies it into a `Decision`: per measure
     (values, counts, hidden), and the audit's tallies."""
 
     cells: dict
@@ -314,22 +327,61 @@ def _wave_content(lay: Layout, counted: dict, width: int, min_n: int) -> bytes:
                         protocol=5)
 
 
-def _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n) -> None:
-    """One wave (or a side without waves), decided by `_audit_rows` or taken from a decision made on
-    the same counts (`_wave_content`: the same rows of a wave in another frame, in any order)."""
+def _counted(lay: Layout, part: pd.DataFrame, measures: list[str], respondents: str) -> dict:
+    """Per measure, the respondents first, (values, linked tables) of one wave's rows."""
     counted = {}
     for measure in [respondents] + [m for m in measures if m != respondents]:
         scores = _scores(part, measure, respondents)
         values = None if scores is None else np.unique(scores[np.isfinite(scores)])
         counted[measure] = (values, _tables(lay, scores, values))
-    content = _wave_content(lay, counted, width, min_n)
-    done = _CACHE.waves.pop(content, None)
-    if done is None:
-        done = _audit_rows(lay, counted, respondents, width, min_n)
-    _CACHE.waves[content] = done  # the most recently used last
-    while len(_CACHE.waves) > _Held.WAVES:
-        _CACHE.waves.popitem(last=False)
-    for measure, (values, counts, hidden) in done.cells.items():  # copies: a caller may change its decision
+    return counted
+
+
+def _wave_audits(waves: list[tuple[Layout, dict]], respondents, width, min_n) -> list[_WaveAudit]:
+    """Per wave (layout, counted) its audit: taken from a decision made on the same counts
+    (`_wave_content`: the same rows of a wave in another frame, in any order), else made by
+    `_audit_rows` — the waves to make spread over two processes when a second core is idle, as a
+    wave's audit reads nothing of another's (`_audit_spread`)."""
+    contents = [_wave_content(lay, counted, width, min_n) for lay, counted in waves]
+    done = {c: _CACHE.waves[c] for c in contents if c in _CACHE.waves}
+    todo = {c: wave for c, wave in zip(contents, waves) if c not in done}  # equal counts audited once
+    done.update(zip(todo, _audit_spread(list(todo.values()), respondents, width, min_n)))
+    for content in contents:  # the most recently used last, as if the waves were decided one by one
+        _CACHE.waves[content] = done[content]
+        _CACHE.waves.move_to_end(content)
+        while len(_CACHE.waves) > _Held.WAVES:
+            _CACHE.waves.popitem(last=False)
+    return [done[c] for c in contents]
+
+
+def _audit_spread(waves: list[tuple[Layout, dict]], respondents, width, min_n) -> list[_WaveAudit]:
+    """`_audit_rows` of each wave, in order; with two waves or more and an idle core (`second_core`),
+    a forked child audits about half of them (by rows, the largest first) while this process audits
+    the rest. Each audit is a pure function of its wave's counts, so the decision is the same."""
+    if len(waves) < 2 or not second_core():
+        return [_audit_rows(lay, counted, respondents, width, min_n) for lay, counted in waves]
+    load_solver()  # once, before the fork, not in both processes
+
+    load, theirs = [0, 0], []
+    for k in sorted(range(len(waves)), key=lambda k: -len(waves[k][0].member[0])):
+        side = int(load[1] < load[0])
+        load[side] += len(waves[k][0].member[0])
+        if side:
+            theirs.append(k)
+    child = Forked(_audit_waves, [waves[k] for k in theirs], respondents, width, min_n)
+    ours = {k: _audit_rows(*waves[k], respondents, width, min_n) for k in range(len(waves)) if k not in theirs}
+    ours.update(zip(theirs, child.result()))
+    return [ours[k] for k in range(len(waves))]
+
+
+def _audit_waves(waves, respondents, width, min_n) -> list[_WaveAudit]:
+    """The forked child's part of `_audit_spread`."""
+    return [_audit_rows(lay, counted, respondents, width, min_n) for lay, counted in waves]
+
+
+def _copy_audit(decision: Decision, wave, done: _WaveAudit) -> None:
+    """A wave's audit into a decision, as copies: a caller may change its decision."""
+    for measure, (values, counts, hidden) in done.cells.items():
         decision.values[(wave, measure)] = values.copy()
         decision.counts[(wave, measure)] = counts.copy()
         decision.hidden[(wave, measure)] = hidden.copy()

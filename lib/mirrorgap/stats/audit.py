@@ -31,9 +31,17 @@ import numpy as np
 
 from mirrorgap.stats.small_groups import too_small
 
-__all__ = ["Attacker", "Failure", "LinkedTables"]
+__all__ = ["Attacker", "Failure", "LinkedTables", "load_solver"]
 
 _TOL = 1e-6
+
+
+def load_solver() -> None:
+    """Import what an audit solves with (imported when first needed: dashboard kernels never audit), e.g.
+    before forking audits, so that it is imported once and not in each process."""
+    import highspy  # noqa: F401
+    import scipy.linalg  # noqa: F401  (stats.suppression's linear audit)
+    import scipy.sparse  # noqa: F401
 
 
 @dataclass

@@ -1,0 +1,119 @@
+"""The waves of a suppression decision audited on two processes (`disclosure._audit_spread`): the masks
+are those of the decision made in one process, on the demo and on random engagements (pooled too);
+an error in the forked child is raised in the caller; and a run audits every wave once, up front
+(`disclosure.audit_waves`), its later decisions taking them from the cache."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+
+from mirrorgap import cores
+from mirrorgap.analyse import disclosure
+from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.config.params import load_engagement
+from mirrorgap.config.paths import PARAMS_DIR
+from mirrorgap.cores import WorkerTraceback
+from test_attacker import random_engagement
+from test_disclosure import assert_same_masks
+
+needs_fork = pytest.mark.skipif(not cores.can_fork(), reason="forks only on Linux with two cores")
+
+
+@pytest.fixture
+def in_this_process(monkeypatch):
+    """The audits (`protect_linked` calls) made in this process, from an empty cache; the forked
+    child's calls are not seen here."""
+    made = []
+    real = disclosure.protect_linked
+
+    def counted(*args, **kwargs):
+        made.append(os.getpid())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(disclosure, "protect_linked", counted)
+    disclosure._CACHE.clear()
+    yield made
+    disclosure._CACHE.clear()
+
+
+def decided(monkeypatch, clean, engagement, *, pooled: bool, two: bool):
+    """The side's decision from an empty cache, with or without the second process."""
+    disclosure._CACHE.clear()
+    with monkeypatch.context() as m:
+        m.setattr(disclosure, "second_core", lambda: two)
+        decision = disclosure.side_decision(clean, engagement, pooled=pooled)
+    disclosure._CACHE.clear()
+    return decision
+
+
+def assert_same_decision(got, expected) -> None:
+    assert_same_masks(got.hidden, expected.hidden)
+    assert_same_masks(got.counts, expected.counts)
+    assert_same_masks(got.values, expected.values)
+    assert (got.audited, got.added, got.solves) == (expected.audited, expected.added, expected.solves)
+
+
+@needs_fork
+def test_the_demo_decided_on_two_processes_is_the_one_process_decision(in_this_process, monkeypatch):
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    employee = load_side(eng, "employee")
+    one = decided(monkeypatch, employee, eng, pooled=False, two=False)
+    n_one = len(in_this_process)
+    two = decided(monkeypatch, employee, eng, pooled=False, two=True)
+    assert 0 < len(in_this_process) - n_one < n_one  # a wave audited here, the other in the child
+    assert_same_decision(two, one)
+    assert any(two.hidden[k].any() for k in two.hidden)
+
+
+@needs_fork
+@pytest.mark.parametrize("seed", range(6))
+def test_random_engagements_decide_alike_on_one_and_two_processes(seed, in_this_process, monkeypatch):
+    """Two to four waves (the child takes about half of them), each wave and the pool."""
+    waves = ("2024", "2025", "2026", "2027")[:2 + seed % 3]
+    eng, _, employee = random_engagement(400 + seed, waves=waves, pooled=True)
+    for pooled in (False, True):
+        one = decided(monkeypatch, employee, eng, pooled=pooled, two=False)
+        n_one = len(in_this_process)
+        two = decided(monkeypatch, employee, eng, pooled=pooled, two=True)
+        assert len(in_this_process) - n_one < n_one
+        assert_same_decision(two, one)
+        if pooled:
+            assert any(w is None for w, _ in two.hidden)
+
+
+def _fails_in_the_child(parent: int, real):
+    def audit(*args, **kwargs):
+        if os.getpid() != parent:
+            raise ValueError("the solver stopped in the child")
+        return real(*args, **kwargs)
+    return audit
+
+
+@needs_fork
+def test_an_error_in_the_child_is_raised_in_the_caller(in_this_process, monkeypatch):
+    eng, _, employee = random_engagement(500)
+    monkeypatch.setattr(disclosure, "second_core", lambda: True)
+    monkeypatch.setattr(disclosure, "_audit_rows", _fails_in_the_child(os.getpid(), disclosure._audit_rows))
+    with pytest.raises(ValueError, match="the solver stopped in the child") as raised:
+        disclosure.side_decision(employee, eng, pooled=False)
+    assert isinstance(raised.value.__cause__, WorkerTraceback)
+    assert not disclosure._CACHE.waves  # nothing half-decided is kept
+
+
+@pytest.mark.parametrize("two", [False, True])
+def test_a_run_audits_every_wave_once_up_front(two, in_this_process, monkeypatch):
+    """`audit_waves`, then the decisions a run makes (the analysed wave alone, all waves): no audit
+    more, and the masks of decisions made afresh."""
+    monkeypatch.setattr(disclosure, "second_core", lambda: two)
+    eng, _, employee = random_engagement(600)
+    disclosure.audit_waves(employee, eng)
+    n_audits = len(in_this_process)
+    alone = disclosure.side_decision(in_wave(employee, "2026"), eng, pooled=False)
+    every = disclosure.side_decision(employee, eng, pooled=False)
+    assert len(in_this_process) == n_audits
+    assert_same_decision(every, decided(monkeypatch, employee, eng, pooled=False, two=False))
+    fresh = decided(monkeypatch, in_wave(employee, "2026"), eng, pooled=False, two=False)
+    assert_same_masks(alone.hidden, fresh.hidden)
+    assert all(np.array_equal(alone.hidden[k], every.hidden[k]) for k in alone.hidden)
