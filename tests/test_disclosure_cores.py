@@ -117,3 +117,84 @@ def test_a_run_audits_every_wave_once_up_front(two, in_this_process, monkeypatch
     fresh = decided(monkeypatch, in_wave(employee, "2026"), eng, pooled=False, two=False)
     assert_same_masks(alone.hidden, fresh.hidden)
     assert all(np.array_equal(alone.hidden[k], every.hidden[k]) for k in alone.hidden)
+
+
+# ------------------------------------------------------------------------------------------------
+# one wave's measures over two processes (`disclosure._measure_chain`)
+
+def _fake_audit(parent: int, hides: dict, *, fail_in_child: bool = False, ran: list | None = None):
+    """An audit whose result is what it was given (the measure, the sizes shown), hiding the sizes
+    `hides` names for a measure; it notes where it ran (child or not), or fails in the child."""
+    def audit(measure, shown):
+        if os.getpid() != parent and fail_in_child:
+            raise ValueError(f"{measure}: the solver stopped in the child")
+        if ran is not None:
+            ran.append(os.getpid() != parent)
+        return (measure, shown.copy()), list(hides.get(measure, []))
+    return audit
+
+
+def sequential(audit, measures, shown):
+    return disclosure._measure_chain(audit, measures, shown, split=False)
+
+
+def assert_same_chain(got, expected):
+    assert len(got) == len(expected)
+    for ((m1, s1), h1), ((m2, s2), h2) in zip(got, expected):
+        assert m1 == m2 and np.array_equal(s1, s2) and list(h1) == list(h2)
+
+
+@needs_fork
+@pytest.mark.parametrize("hides", [{}, {"m1": [2]}, {"m4": [0, 3]}, {"m2": [1], "m5": [4]}, {"m0": [5]}])
+def test_a_split_chain_gives_every_audit_the_sizes_of_the_sequential_one(hides):
+    """Sizes hidden in neither half, in the second, in the first (the second then audited again), in both."""
+    measures = [f"m{k}" for k in range(7)]
+    shown = np.ones(6, dtype=bool)
+    here = []
+    audit = _fake_audit(os.getpid(), hides, ran=here)
+    expected = sequential(_fake_audit(os.getpid(), hides), measures, shown)
+    got = disclosure._measure_chain(audit, measures, shown, split=True)
+    assert_same_chain(got, expected)
+    assert shown.all()  # the caller's sizes untouched
+    first_hides = any(m in hides for m in measures[:4])
+    assert len(here) == (7 if first_hides else 4) and not any(here)  # the child's audits are not counted here
+
+
+@needs_fork
+def test_an_error_in_the_chains_child_is_raised_unless_its_speculation_is_discarded():
+    measures = [f"m{k}" for k in range(6)]
+    shown = np.ones(4, dtype=bool)
+    with pytest.raises(ValueError, match="the solver stopped in the child") as raised:
+        disclosure._measure_chain(_fake_audit(os.getpid(), {}, fail_in_child=True), measures, shown, split=True)
+    assert isinstance(raised.value.__cause__, WorkerTraceback)
+    hides = {"m1": [2]}  # the first half hides a size: the child's audits had the wrong input, error or not
+    got = disclosure._measure_chain(_fake_audit(os.getpid(), hides, fail_in_child=True), measures, shown, split=True)
+    assert_same_chain(got, sequential(_fake_audit(os.getpid(), hides), measures, shown))
+
+
+@needs_fork
+def test_each_demo_wave_alone_decided_on_two_processes_is_the_one_process_decision(in_this_process, monkeypatch):
+    """Its measures split: in one wave a measure of the first half hides a respondent count (the second
+    half audited again here), in the other none does."""
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    employee = load_side(eng, "employee")
+    reruns = 0
+    for wave in ("2025", "2026"):
+        start = len(in_this_process)
+        one = decided(monkeypatch, in_wave(employee, wave), eng, pooled=False, two=False)
+        n_one = len(in_this_process) - start
+        two = decided(monkeypatch, in_wave(employee, wave), eng, pooled=False, two=True)
+        assert_same_decision(two, one)
+        reruns += len(in_this_process) - start - n_one == n_one  # else: the respondents and the first half
+    assert reruns == 1
+
+
+@needs_fork
+@pytest.mark.parametrize("seed", range(4))
+def test_random_one_wave_engagements_decide_alike_on_one_and_two_processes(seed, in_this_process, monkeypatch):
+    eng, _, employee = random_engagement(700 + seed, waves=("2026",))
+    one = decided(monkeypatch, employee, eng, pooled=False, two=False)
+    n_one = len(in_this_process)
+    two = decided(monkeypatch, employee, eng, pooled=False, two=True)
+    assert len(in_this_process) - n_one <= n_one  # equal where the first half hid a size (seed 3)
+    assert_same_decision(two, one)

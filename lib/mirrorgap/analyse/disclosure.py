@@ -298,7 +298,7 @@ def _decide(clean, engagement, measures, respondents, pooled, width, min_n) -> D
     for wave, done in zip(parts, audits):
         _copy_audit(decision, wave, done)
     if pooled and len(waves) >= 2:
-        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n)
+        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n, second_core())
     return decision
 
 
@@ -357,9 +357,11 @@ def _wave_audits(waves: list[tuple[Layout, dict]], respondents, width, min_n) ->
 def _audit_spread(waves: list[tuple[Layout, dict]], respondents, width, min_n) -> list[_WaveAudit]:
     """`_audit_rows` of each wave, in order; with two waves or more and an idle core (`second_core`),
     a forked child audits about half of them (by rows, the largest first) while this process audits
-    the rest. Each audit is a pure function of its wave's counts, so the decision is the same."""
-    if len(waves) < 2 or not second_core():
-        return [_audit_rows(lay, counted, respondents, width, min_n) for lay, counted in waves]
+    the rest (one wave: half of its measures). Each audit is a pure function of its wave's counts, so
+    the decision is the same."""
+    two = second_core()
+    if len(waves) < 2 or not two:  # one wave: its measures split over the two (`_measure_chain`)
+        return [_audit_rows(lay, counted, respondents, width, min_n, two) for lay, counted in waves]
     load_solver()  # once, before the fork, not in both processes
 
     load, theirs = [0, 0], []
@@ -390,31 +392,71 @@ def _copy_audit(decision: Decision, wave, done: _WaveAudit) -> None:
     decision.solves += done.solves
 
 
-def _audit_rows(lay, counted, respondents, width, min_n) -> _WaveAudit:
+def _audit_rows(lay, counted, respondents, width, min_n, split: bool = False) -> _WaveAudit:
     """The respondents first, then every other measure with the respondents' decision as what it
-    publishes of the cells' sizes. counted: per measure in that order (values, linked tables)."""
+    publishes of the cells' sizes (less those an earlier measure's audit stopped publishing).
+    counted: per measure in that order (values, linked tables). split: the measures after the
+    respondents over two processes (`_measure_chain`)."""
     out = _WaveAudit(cells={})
-    size_shown = None
-    for measure, (values, tables) in counted.items():
+
+    def audit(measure, size_shown):
+        values, tables = counted[measure]
         if size_shown is not None:
-            tables.size_shown = size_shown
+            tables.size_shown = size_shown.copy()
         hidden = _line_rules(lay, tables.answers(), min_n)
         cost = _cost(lay, tables.answers())
         done = protect_linked(tables, hidden, min_n=min_n, width=width, cost=cost,
                               size_cost=None if values is None else SIZE_COST * cost)
-        out.cells[measure] = (np.array([1.0]) if values is None else values, tables.counts, done.hidden)
+        return (np.array([1.0]) if values is None else values, tables.counts, done), done.sizes_hidden
+
+    (values, counts, done), _ = audit(respondents, None)
+    out.cells[respondents] = (values, counts, done.hidden)
+    _tally(out, done)
+    others = [m for m in counted if m != respondents]
+    for measure, ((values, counts, done), sizes_hidden) in zip(others, _measure_chain(audit, others, ~done.hidden,
+                                                                                       split=split)):
+        out.cells[measure] = (values, counts, done.hidden)
         _tally(out, done)
-        if values is None:
-            size_shown = ~done.hidden
-        elif done.sizes_hidden:  # respondent counts the audit stopped publishing (safe for all before)
-            size_shown[done.sizes_hidden] = False
-            out.cells[respondents][2][done.sizes_hidden] = True
+        out.cells[respondents][2][sizes_hidden] = True  # respondent counts the audit stopped publishing
     return out
 
 
-def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n) -> None:
+def _measure_chain(audit, measures: list[str], size_shown: np.ndarray, *, split: bool) -> list[tuple]:
+    """audit(measure, sizes shown) -> (result, the cells whose sizes it stopped publishing) of each
+    measure in order, each given the sizes still shown after the measures before it: the only way one
+    measure's audit depends on another's. split: a forked child audits the second half while this
+    process audits the first, speculating that the first half hides no size (the usual case: sizes are
+    hidden rarely); where it does hide one, the second half is audited again here with the sizes as
+    they then are. Either way every audit gets the inputs it gets in one process, so the results are
+    the same."""
+    def chain(part, shown):
+        shown, out = shown.copy(), []
+        for measure in part:
+            result, sizes_hidden = audit(measure, shown)
+            shown[sizes_hidden] = False
+            out.append((result, sizes_hidden))
+        return out, shown
+
+    if not split or len(measures) < 2:
+        return chain(measures, size_shown)[0]
+    load_solver()
+    half = (len(measures) + 1) // 2
+    child = Forked(chain, measures[half:], size_shown)
+    first, shown = chain(measures[:half], size_shown)
+    if np.array_equal(shown, size_shown):
+        return first + child.result()[0]
+    second = chain(measures[half:], shown)[0]
+    try:
+        child.result()  # waited for (the process ends), its speculation discarded
+    except Exception:  # noqa: S110  its inputs were not the ones that count: neither is its error
+        pass
+    return first + second
+
+
+def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n, split) -> None:
     """The pool of all waves, audited with every wave as published (rule 4): one set of linked tables
-    holding each wave's cells and the pooled cells, a pooled cell being the sum of its waves' cells."""
+    holding each wave's cells and the pooled cells, a pooled cell being the sum of its waves' cells.
+    split: its measures after the respondents over two processes (`_measure_chain`)."""
     pool = decision.layouts[None] = layout(frame, dims, crosses)
     offsets, sums, n = {}, [], 0
     for wave in parts:
@@ -426,30 +468,31 @@ def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, w
         sums.append((cell + n, [offsets[w] + decision.layouts[w].keys.index(key)
                                 for w in parts if key in decision.layouts[w].keys]))
     frozen = np.r_[np.ones(n, dtype=bool), np.zeros(len(pool.keys), dtype=bool)]
-    size_shown = None
-    for measure in [respondents] + [m for m in measures if m != respondents]:
+
+    def audit(measure, size_shown):
         scores = _scores(frame, measure, respondents)
         values = None if scores is None else np.unique(scores[np.isfinite(scores)])
         blocks = [_tables(decision.layouts[w], _scores(parts[w], measure, respondents), values) for w in parts]
         pooled_tables = _tables(pool, scores, values)
         tables = LinkedTables(np.vstack([b.counts for b in blocks] + [pooled_tables.counts]), sums,
-                              pooled_tables.n_values)
-        if size_shown is not None:
-            tables.size_shown = size_shown
+                              pooled_tables.n_values, size_shown=None if size_shown is None else size_shown.copy())
         hidden = np.r_[np.concatenate([decision.hidden[(w, measure)] for w in parts]),
                        _line_rules(pool, pooled_tables.answers(), min_n)]
         cost = np.r_[np.zeros(n), _cost(pool, pooled_tables.answers())]  # the waves' cells are frozen anyway
         done = protect_linked(tables, hidden, min_n=min_n, width=width, frozen=frozen, cost=cost,
                               size_cost=None if scores is None else SIZE_COST * cost)
-        decision.values[(None, measure)] = np.array([1.0]) if values is None else values
-        decision.counts[(None, measure)] = pooled_tables.counts
+        return (np.array([1.0]) if values is None else values, pooled_tables.counts, done), done.sizes_hidden
+
+    others = [m for m in measures if m != respondents]
+    (values, counts, done), _ = audit(respondents, None)
+    chained = _measure_chain(audit, others, ~done.hidden, split=split)
+    for measure, ((values, counts, done), sizes_hidden) in [(respondents, ((values, counts, done), []))] + \
+            list(zip(others, chained)):
+        decision.values[(None, measure)] = values
+        decision.counts[(None, measure)] = counts
         decision.hidden[(None, measure)] = done.hidden[n:]
         _tally(decision, done)
-        if scores is None:
-            size_shown = ~done.hidden
-        elif done.sizes_hidden:
-            size_shown[done.sizes_hidden] = False
-            decision.hidden[(None, respondents)][np.asarray(done.sizes_hidden) - n] = True
+        decision.hidden[(None, respondents)][np.asarray(sizes_hidden, dtype=np.int64) - n] = True
 
 
 def _tally(decision, done) -> None:
