@@ -43,6 +43,7 @@ def decided(monkeypatch, clean, engagement, *, pooled: bool, two: bool):
     disclosure._CACHE.clear()
     with monkeypatch.context() as m:
         m.setattr(disclosure, "second_core", lambda: two)
+        m.setattr(disclosure, "SPLIT_FROM", 0)  # however few small cells: the tests' engagements are small
         decision = disclosure.side_decision(clean, engagement, pooled=pooled)
     disclosure._CACHE.clear()
     return decision
@@ -95,6 +96,7 @@ def _fails_in_the_child(parent: int, real):
 def test_an_error_in_the_child_is_raised_in_the_caller(in_this_process, monkeypatch):
     eng, _, employee = random_engagement(500)
     monkeypatch.setattr(disclosure, "second_core", lambda: True)
+    monkeypatch.setattr(disclosure, "SPLIT_FROM", 0)
     monkeypatch.setattr(disclosure, "_audit_rows", _fails_in_the_child(os.getpid(), disclosure._audit_rows))
     with pytest.raises(ValueError, match="the solver stopped in the child") as raised:
         disclosure.side_decision(employee, eng, pooled=False)
@@ -107,6 +109,7 @@ def test_a_run_audits_every_wave_once_up_front(two, in_this_process, monkeypatch
     """`audit_waves`, then the decisions a run makes (the analysed wave alone, all waves): no audit
     more, and the masks of decisions made afresh."""
     monkeypatch.setattr(disclosure, "second_core", lambda: two)
+    monkeypatch.setattr(disclosure, "SPLIT_FROM", 0)
     eng, _, employee = random_engagement(600)
     disclosure.audit_waves(employee, eng)
     n_audits = len(in_this_process)
@@ -198,3 +201,15 @@ def test_random_one_wave_engagements_decide_alike_on_one_and_two_processes(seed,
     two = decided(monkeypatch, employee, eng, pooled=False, two=True)
     assert len(in_this_process) - n_one <= n_one  # equal where the first half hid a size (seed 3)
     assert_same_decision(two, one)
+
+
+def test_a_side_without_small_groups_is_decided_in_this_process(monkeypatch):
+    """The demo's customers: no small cell to audit, no child to start (nor a look at the cores)."""
+    def no_look():
+        raise AssertionError("second_core() asked")
+    monkeypatch.setattr(disclosure, "second_core", no_look)
+    eng = load_engagement(PARAMS_DIR / "demo.yaml")
+    disclosure._CACHE.clear()
+    decision = disclosure.side_decision(load_side(eng, "customer"), eng, pooled=True)
+    disclosure._CACHE.clear()
+    assert decision.audited == 0 and decision.hidden

@@ -42,7 +42,7 @@ from mirrorgap.cores import Forked, second_core
 from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.audit import LinkedTables, load_solver
 from mirrorgap.stats.small_groups import too_small
-from mirrorgap.stats.suppression import hidden_cells_array, hidden_in_partition, protect_linked
+from mirrorgap.stats.suppression import hidden_cells_array, hidden_in_partition, protect_linked, small_cells
 
 __all__ = ["RESPONDENTS", "Decision", "Layout", "audit_waves", "crossings", "decide", "dimensions", "hidden_totals", "measures",
            "report_decision", "side_decision"]
@@ -298,7 +298,8 @@ def _decide(clean, engagement, measures, respondents, pooled, width, min_n) -> D
     for wave, done in zip(parts, audits):
         _copy_audit(decision, wave, done)
     if pooled and len(waves) >= 2:
-        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n, second_core())
+        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n,
+                     _worth_splitting(decision.audited))  # the pool audits at least its waves' small cells
     return decision
 
 
@@ -359,7 +360,8 @@ def _audit_spread(waves: list[tuple[Layout, dict]], respondents, width, min_n) -
     a forked child audits about half of them (by rows, the largest first) while this process audits
     the rest (one wave: half of its measures). Each audit is a pure function of its wave's counts, so
     the decision is the same."""
-    two = second_core()
+    two = _worth_splitting(sum(int(small_cells(tables, min_n=min_n).sum())
+                               for _, counted in waves for _, tables in counted.values()))
     if len(waves) < 2 or not two:  # one wave: its measures split over the two (`_measure_chain`)
         return [_audit_rows(lay, counted, respondents, width, min_n, two) for lay, counted in waves]
     load_solver()  # once, before the fork, not in both processes
@@ -374,6 +376,15 @@ def _audit_spread(waves: list[tuple[Layout, dict]], respondents, width, min_n) -
     ours = {k: _audit_rows(*waves[k], respondents, width, min_n) for k in range(len(waves)) if k not in theirs}
     ours.update(zip(theirs, child.result()))
     return [ours[k] for k in range(len(waves))]
+
+
+SPLIT_FROM = 50  # small cells to audit from which a second process pays: each costs a few solver calls
+
+
+def _worth_splitting(small: int) -> bool:
+    """Whether audits of `small` small cells (the customers' tables have hardly any) are worth a forked
+    child, its start and its answer's way back: enough of them, and a core idle (`second_core`)."""
+    return small >= SPLIT_FROM and second_core()
 
 
 def _audit_waves(waves, respondents, width, min_n) -> list[_WaveAudit]:
