@@ -125,11 +125,12 @@ def test_a_run_audits_every_wave_once_up_front(two, in_this_process, monkeypatch
 # ------------------------------------------------------------------------------------------------
 # one wave's measures over two processes (`disclosure._measure_chain`)
 
-def _fake_audit(parent: int, hides: dict, *, fail_in_child: bool = False, ran: list | None = None):
+def _fake_audit(parent: int, hides: dict, *, fail_in_child: tuple = (), ran: list | None = None):
     """An audit whose result is what it was given (the measure, the sizes shown), hiding the sizes
-    `hides` names for a measure; it notes where it ran (child or not), or fails in the child."""
+    `hides` names for a measure; it notes where it ran (child or not), or fails in a child on the
+    measures `fail_in_child`."""
     def audit(measure, shown):
-        if os.getpid() != parent and fail_in_child:
+        if os.getpid() != parent and measure in fail_in_child:
             raise ValueError(f"{measure}: the solver stopped in the child")
         if ran is not None:
             ran.append(os.getpid() != parent)
@@ -160,7 +161,8 @@ def test_a_split_chain_gives_every_audit_the_sizes_of_the_sequential_one(hides):
     assert_same_chain(got, expected)
     assert shown.all()  # the caller's sizes untouched
     first_hides = any(m in hides for m in measures[:4])
-    assert len(here) == (7 if first_hides else 4) and not any(here)  # the child's audits are not counted here
+    assert not any(here)  # the children's audits are not counted here
+    assert 4 < len(here) <= 7 if first_hides else len(here) == 4  # the rerun split again: m4, m5 here
 
 
 @needs_fork
@@ -168,10 +170,11 @@ def test_an_error_in_the_chains_child_is_raised_unless_its_speculation_is_discar
     measures = [f"m{k}" for k in range(6)]
     shown = np.ones(4, dtype=bool)
     with pytest.raises(ValueError, match="the solver stopped in the child") as raised:
-        disclosure._measure_chain(_fake_audit(os.getpid(), {}, fail_in_child=True), measures, shown, split=True)
+        disclosure._measure_chain(_fake_audit(os.getpid(), {}, fail_in_child=("m3",)), measures, shown, split=True)
     assert isinstance(raised.value.__cause__, WorkerTraceback)
     hides = {"m1": [2]}  # the first half hides a size: the child's audits had the wrong input, error or not
-    got = disclosure._measure_chain(_fake_audit(os.getpid(), hides, fail_in_child=True), measures, shown, split=True)
+    audit = _fake_audit(os.getpid(), hides, fail_in_child=("m3",))  # m3 is audited here the second time
+    got = disclosure._measure_chain(audit, measures, shown, split=True)
     assert_same_chain(got, sequential(_fake_audit(os.getpid(), hides), measures, shown))
 
 
@@ -188,7 +191,9 @@ def test_each_demo_wave_alone_decided_on_two_processes_is_the_one_process_decisi
         n_one = len(in_this_process) - start
         two = decided(monkeypatch, in_wave(employee, wave), eng, pooled=False, two=True)
         assert_same_decision(two, one)
-        reruns += len(in_this_process) - start - n_one == n_one  # else: the respondents and the first half
+        here = len(in_this_process) - start - n_one
+        assert here < n_one
+        reruns += here > 1 + n_one // 2  # the respondents, the first half, and some of the second again
     assert reruns == 1
 
 
