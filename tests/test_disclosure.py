@@ -18,9 +18,11 @@ from test_attacker import random_engagement
 
 @pytest.fixture
 def audits(monkeypatch):
-    """Counts the audits made (`protect_linked` calls), from an empty cache."""
+    """Counts the audits made (`protect_linked` calls), from an empty cache, all in this process (a
+    forked child's would not be counted: `test_disclosure_cores.py` tests the decisions on two)."""
     made = []
     real = disclosure.protect_linked
+    monkeypatch.setattr(disclosure, "second_core", lambda: False)
 
     def counted(*args, **kwargs):
         made.append(kwargs.get("frozen") is not None)

@@ -38,12 +38,13 @@ import pandas as pd
 
 from mirrorgap.analyse.scores import score_measures, scored_side
 from mirrorgap.config.params import Engagement
+from mirrorgap.cores import Forked, second_core
 from mirrorgap.read.recode import CleanSide, waves_of
-from mirrorgap.stats.audit import LinkedTables
+from mirrorgap.stats.audit import LinkedTables, load_solver
 from mirrorgap.stats.small_groups import too_small
-from mirrorgap.stats.suppression import hidden_cells_array, hidden_in_partition, protect_linked
+from mirrorgap.stats.suppression import hidden_cells_array, hidden_in_partition, protect_linked, small_cells
 
-__all__ = ["RESPONDENTS", "Decision", "Layout", "crossings", "decide", "dimensions", "hidden_totals", "measures",
+__all__ = ["RESPONDENTS", "Decision", "Layout", "audit_waves", "crossings", "decide", "dimensions", "hidden_totals", "measures",
            "report_decision", "side_decision"]
 
 TOTAL_KEY = (None, None, None, None)  # the key of a side's total cell in a layout
@@ -84,6 +85,14 @@ def report_decision(employee: CleanSide, engagement: Engagement, wave: str | Non
     waves = [wave] if wave is not None else waves_of(employee)
     pooled = len(waves) >= 2
     return (None if pooled or not waves else waves[0]), side_decision(employee, engagement, pooled=pooled)
+
+
+def audit_waves(clean: CleanSide, engagement: Engagement) -> None:
+    """Every wave of a side audited now, together: spread over two processes when a core is idle
+    (`_audit_spread`), where the run's decisions would audit them one by one as each is asked for (the
+    analysed wave for the report, the others for the response rates and the aggregates). Each later
+    decision on a wave's rows takes its audit from the cache (`_wave_audits`)."""
+    side_decision(clean, engagement, pooled=False)
 
 
 def hidden_totals(employee: CleanSide, engagement: Engagement) -> set[str]:
@@ -198,7 +207,7 @@ class Decision:
     layouts: wave -> Layout; values: (wave, measure) -> the answer values of the count columns;
     counts: (wave, measure) -> cells × (values, then no answer); hidden: (wave, measure) -> per cell.
     audited, added, solves: small cells audited, complements the audit added, solver calls — of the
-    audits the decision rests on, a wave's taken from the cache (`_decide_rows`) included.
+    audits the decision rests on, a wave's taken from the cache (`_wave_audits`) included.
     """
 
     layouts: dict = field(default_factory=dict)
@@ -260,7 +269,7 @@ def decide(clean: CleanSide, engagement: Engagement, *, measures: list[str], res
     the side has two waves or more). measures: frame columns counted, and `respondents`, the name of
     the headcount measure (decided first: its hidden cells' respondent counts are what the items'
     audits may not learn). Cached per frame: the report's breakdowns and the aggregates ask alike;
-    and per wave by its counts (`_decide_rows`)."""
+    and per wave by its counts (`_wave_audits`)."""
     min_n = engagement.analysis.min_n
     key = (len(clean.frame), tuple(measures), respondents, pooled, width, min_n, tuple(dimensions(engagement, clean.side)),
            tuple(crossings(engagement, clean.side)))
@@ -281,11 +290,16 @@ def _decide(clean, engagement, measures, respondents, pooled, width, min_n) -> D
     waves = waves_of(clean)
     decision = Decision()
     parts = {w: frame[frame["wave"] == w] for w in waves} if waves else {None: frame}
+    counted = {}
     for wave, part in parts.items():
         lay = decision.layouts[wave] = layout(part, dims, crosses)
-        _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n)
+        counted[wave] = _counted(lay, part, measures, respondents)
+    audits = _wave_audits([(decision.layouts[w], counted[w]) for w in parts], respondents, width, min_n)
+    for wave, done in zip(parts, audits):
+        _copy_audit(decision, wave, done)
     if pooled and len(waves) >= 2:
-        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n)
+        _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n,
+                     _worth_splitting(decision.audited))  # the pool audits at least its waves' small cells
     return decision
 
 
@@ -295,7 +309,7 @@ def _scores(part: pd.DataFrame, measure: str, respondents: str) -> np.ndarray | 
 
 @dataclass
 class _WaveAudit:
-    """The decision of one wave's rows, as `_decide_rows` copies it into a `Decision`: per measure
+    """The decision of one wave's rows, as `_copy_audit` copies it into a `Decision`: per measure
     (values, counts, hidden), and the audit's tallies."""
 
     cells: dict
@@ -314,22 +328,73 @@ def _wave_content(lay: Layout, counted: dict, width: int, min_n: int) -> bytes:
                         protocol=5)
 
 
-def _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n) -> None:
-    """One wave (or a side without waves), decided by `_audit_rows` or taken from a decision made on
-    the same counts (`_wave_content`: the same rows of a wave in another frame, in any order)."""
+def _counted(lay: Layout, part: pd.DataFrame, measures: list[str], respondents: str) -> dict:
+    """Per measure, the respondents first, (values, linked tables) of one wave's rows."""
     counted = {}
     for measure in [respondents] + [m for m in measures if m != respondents]:
         scores = _scores(part, measure, respondents)
         values = None if scores is None else np.unique(scores[np.isfinite(scores)])
         counted[measure] = (values, _tables(lay, scores, values))
-    content = _wave_content(lay, counted, width, min_n)
-    done = _CACHE.waves.pop(content, None)
-    if done is None:
-        done = _audit_rows(lay, counted, respondents, width, min_n)
-    _CACHE.waves[content] = done  # the most recently used last
-    while len(_CACHE.waves) > _Held.WAVES:
-        _CACHE.waves.popitem(last=False)
-    for measure, (values, counts, hidden) in done.cells.items():  # copies: a caller may change its decision
+    return counted
+
+
+def _wave_audits(waves: list[tuple[Layout, dict]], respondents, width, min_n) -> list[_WaveAudit]:
+    """Per wave (layout, counted) its audit: taken from a decision made on the same counts
+    (`_wave_content`: the same rows of a wave in another frame, in any order), else made by
+    `_audit_rows` — the waves to make spread over two processes when a second core is idle, as a
+    wave's audit reads nothing of another's (`_audit_spread`)."""
+    contents = [_wave_content(lay, counted, width, min_n) for lay, counted in waves]
+    done = {c: _CACHE.waves[c] for c in contents if c in _CACHE.waves}
+    todo = {c: wave for c, wave in zip(contents, waves) if c not in done}  # equal counts audited once
+    done.update(zip(todo, _audit_spread(list(todo.values()), respondents, width, min_n)))
+    for content in contents:  # the most recently used last, as if the waves were decided one by one
+        _CACHE.waves[content] = done[content]
+        _CACHE.waves.move_to_end(content)
+        while len(_CACHE.waves) > _Held.WAVES:
+            _CACHE.waves.popitem(last=False)
+    return [done[c] for c in contents]
+
+
+def _audit_spread(waves: list[tuple[Layout, dict]], respondents, width, min_n) -> list[_WaveAudit]:
+    """`_audit_rows` of each wave, in order; with two waves or more and an idle core (`second_core`),
+    a forked child audits about half of them (by rows, the largest first) while this process audits
+    the rest (one wave: half of its measures). Each audit is a pure function of its wave's counts, so
+    the decision is the same."""
+    two = _worth_splitting(sum(int(small_cells(tables, min_n=min_n).sum())
+                               for _, counted in waves for _, tables in counted.values()))
+    if len(waves) < 2 or not two:  # one wave: its measures split over the two (`_measure_chain`)
+        return [_audit_rows(lay, counted, respondents, width, min_n, two) for lay, counted in waves]
+    load_solver()  # once, before the fork, not in both processes
+
+    load, theirs = [0, 0], []
+    for k in sorted(range(len(waves)), key=lambda k: -len(waves[k][0].member[0])):
+        side = int(load[1] < load[0])
+        load[side] += len(waves[k][0].member[0])
+        if side:
+            theirs.append(k)
+    child = Forked(_audit_waves, [waves[k] for k in theirs], respondents, width, min_n)
+    ours = {k: _audit_rows(*waves[k], respondents, width, min_n) for k in range(len(waves)) if k not in theirs}
+    ours.update(zip(theirs, child.result()))
+    return [ours[k] for k in range(len(waves))]
+
+
+SPLIT_FROM = 50  # small cells to audit from which a second process pays: each costs a few solver calls
+
+
+def _worth_splitting(small: int) -> bool:
+    """Whether audits of `small` small cells (the customers' tables have hardly any) are worth a forked
+    child, its start and its answer's way back: enough of them, and a core idle (`second_core`)."""
+    return small >= SPLIT_FROM and second_core()
+
+
+def _audit_waves(waves, respondents, width, min_n) -> list[_WaveAudit]:
+    """The forked child's part of `_audit_spread`."""
+    return [_audit_rows(lay, counted, respondents, width, min_n) for lay, counted in waves]
+
+
+def _copy_audit(decision: Decision, wave, done: _WaveAudit) -> None:
+    """A wave's audit into a decision, as copies: a caller may change its decision."""
+    for measure, (values, counts, hidden) in done.cells.items():
         decision.values[(wave, measure)] = values.copy()
         decision.counts[(wave, measure)] = counts.copy()
         decision.hidden[(wave, measure)] = hidden.copy()
@@ -338,31 +403,71 @@ def _decide_rows(decision, wave, lay, part, measures, respondents, width, min_n)
     decision.solves += done.solves
 
 
-def _audit_rows(lay, counted, respondents, width, min_n) -> _WaveAudit:
+def _audit_rows(lay, counted, respondents, width, min_n, split: bool = False) -> _WaveAudit:
     """The respondents first, then every other measure with the respondents' decision as what it
-    publishes of the cells' sizes. counted: per measure in that order (values, linked tables)."""
+    publishes of the cells' sizes (less those an earlier measure's audit stopped publishing).
+    counted: per measure in that order (values, linked tables). split: the measures after the
+    respondents over two processes (`_measure_chain`)."""
     out = _WaveAudit(cells={})
-    size_shown = None
-    for measure, (values, tables) in counted.items():
+
+    def audit(measure, size_shown):
+        values, tables = counted[measure]
         if size_shown is not None:
-            tables.size_shown = size_shown
+            tables.size_shown = size_shown.copy()
         hidden = _line_rules(lay, tables.answers(), min_n)
         cost = _cost(lay, tables.answers())
         done = protect_linked(tables, hidden, min_n=min_n, width=width, cost=cost,
                               size_cost=None if values is None else SIZE_COST * cost)
-        out.cells[measure] = (np.array([1.0]) if values is None else values, tables.counts, done.hidden)
+        return (np.array([1.0]) if values is None else values, tables.counts, done), done.sizes_hidden
+
+    (values, counts, done), _ = audit(respondents, None)
+    out.cells[respondents] = (values, counts, done.hidden)
+    _tally(out, done)
+    others = [m for m in counted if m != respondents]
+    for measure, ((values, counts, done), sizes_hidden) in zip(others, _measure_chain(audit, others, ~done.hidden,
+                                                                                       split=split)):
+        out.cells[measure] = (values, counts, done.hidden)
         _tally(out, done)
-        if values is None:
-            size_shown = ~done.hidden
-        elif done.sizes_hidden:  # respondent counts the audit stopped publishing (safe for all before)
-            size_shown[done.sizes_hidden] = False
-            out.cells[respondents][2][done.sizes_hidden] = True
+        out.cells[respondents][2][sizes_hidden] = True  # respondent counts the audit stopped publishing
     return out
 
 
-def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n) -> None:
+def _measure_chain(audit, measures: list[str], size_shown: np.ndarray, *, split: bool) -> list[tuple]:
+    """audit(measure, sizes shown) -> (result, the cells whose sizes it stopped publishing) of each
+    measure in order, each given the sizes still shown after the measures before it: the only way one
+    measure's audit depends on another's. split: a forked child audits the second half while this
+    process audits the first, speculating that the first half hides no size (sizes are hidden rarely:
+    1 measure of the demo's 82); where it does hide one, the second half is audited again with the
+    sizes as they then are (split the same way). Either way every audit gets the inputs it gets in one
+    process, so the results are the same."""
+    def chain(part, shown):
+        shown, out = shown.copy(), []
+        for measure in part:
+            result, sizes_hidden = audit(measure, shown)
+            shown[sizes_hidden] = False
+            out.append((result, sizes_hidden))
+        return out, shown
+
+    if not split or len(measures) < 2:
+        return chain(measures, size_shown)[0]
+    load_solver()
+    half = (len(measures) + 1) // 2
+    child = Forked(chain, measures[half:], size_shown)
+    first, shown = chain(measures[:half], size_shown)
+    if np.array_equal(shown, size_shown):
+        return first + child.result()[0]
+    second = _measure_chain(audit, measures[half:], shown, split=True)  # itself split again
+    try:
+        child.result()  # waited for (the process ends), its speculation discarded
+    except Exception:  # noqa: S110  its inputs were not the ones that count: neither is its error
+        pass
+    return first + second
+
+
+def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, width, min_n, split) -> None:
     """The pool of all waves, audited with every wave as published (rule 4): one set of linked tables
-    holding each wave's cells and the pooled cells, a pooled cell being the sum of its waves' cells."""
+    holding each wave's cells and the pooled cells, a pooled cell being the sum of its waves' cells.
+    split: its measures after the respondents over two processes (`_measure_chain`)."""
     pool = decision.layouts[None] = layout(frame, dims, crosses)
     offsets, sums, n = {}, [], 0
     for wave in parts:
@@ -374,30 +479,31 @@ def _decide_pool(decision, frame, parts, dims, crosses, measures, respondents, w
         sums.append((cell + n, [offsets[w] + decision.layouts[w].keys.index(key)
                                 for w in parts if key in decision.layouts[w].keys]))
     frozen = np.r_[np.ones(n, dtype=bool), np.zeros(len(pool.keys), dtype=bool)]
-    size_shown = None
-    for measure in [respondents] + [m for m in measures if m != respondents]:
+
+    def audit(measure, size_shown):
         scores = _scores(frame, measure, respondents)
         values = None if scores is None else np.unique(scores[np.isfinite(scores)])
         blocks = [_tables(decision.layouts[w], _scores(parts[w], measure, respondents), values) for w in parts]
         pooled_tables = _tables(pool, scores, values)
         tables = LinkedTables(np.vstack([b.counts for b in blocks] + [pooled_tables.counts]), sums,
-                              pooled_tables.n_values)
-        if size_shown is not None:
-            tables.size_shown = size_shown
+                              pooled_tables.n_values, size_shown=None if size_shown is None else size_shown.copy())
         hidden = np.r_[np.concatenate([decision.hidden[(w, measure)] for w in parts]),
                        _line_rules(pool, pooled_tables.answers(), min_n)]
         cost = np.r_[np.zeros(n), _cost(pool, pooled_tables.answers())]  # the waves' cells are frozen anyway
         done = protect_linked(tables, hidden, min_n=min_n, width=width, frozen=frozen, cost=cost,
                               size_cost=None if scores is None else SIZE_COST * cost)
-        decision.values[(None, measure)] = np.array([1.0]) if values is None else values
-        decision.counts[(None, measure)] = pooled_tables.counts
+        return (np.array([1.0]) if values is None else values, pooled_tables.counts, done), done.sizes_hidden
+
+    others = [m for m in measures if m != respondents]
+    (values, counts, done), _ = audit(respondents, None)
+    chained = _measure_chain(audit, others, ~done.hidden, split=split)
+    for measure, ((values, counts, done), sizes_hidden) in [(respondents, ((values, counts, done), []))] + \
+            list(zip(others, chained)):
+        decision.values[(None, measure)] = values
+        decision.counts[(None, measure)] = counts
         decision.hidden[(None, measure)] = done.hidden[n:]
         _tally(decision, done)
-        if scores is None:
-            size_shown = ~done.hidden
-        elif done.sizes_hidden:
-            size_shown[done.sizes_hidden] = False
-            decision.hidden[(None, respondents)][np.asarray(done.sizes_hidden) - n] = True
+        decision.hidden[(None, respondents)][np.asarray(sizes_hidden, dtype=np.int64) - n] = True
 
 
 def _tally(decision, done) -> None:

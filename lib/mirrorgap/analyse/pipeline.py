@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.analyse.design import SideDesign, design_summaries, response_rates, side_design
-from mirrorgap.analyse.disclosure import RESPONDENTS, hidden_totals
+from mirrorgap.analyse.disclosure import RESPONDENTS, audit_waves, hidden_totals
 from mirrorgap.analyse.gaps import gap_table, gap_table_from_summaries
 from mirrorgap.analyse.top_box import gap_table_for_metric
 from mirrorgap.config.params import Engagement
@@ -161,6 +161,7 @@ def analyse(engagement: Engagement, customer: CleanSide, employee: CleanSide, *,
     elif headcount is None:
         headcount = load_headcount(engagement)
     designs = {clean.side: side_design(clean, engagement, headcount=headcount, wave=wave) for clean in (c, e)}
+    audit_waves(employee, engagement)  # all at once, on two cores where one is idle; the decisions below reuse them
     # what the aggregates hide of the employees' total the report hides too (a pooled total next to the
     # dashboard's single waves would give a hidden wave back)
     hidden = hidden_totals(e, engagement)

@@ -31,9 +31,17 @@ import numpy as np
 
 from mirrorgap.stats.small_groups import too_small
 
-__all__ = ["Attacker", "Failure", "LinkedTables"]
+__all__ = ["Attacker", "Failure", "LinkedTables", "load_solver"]
 
 _TOL = 1e-6
+
+
+def load_solver() -> None:
+    """Import what an audit solves with (imported when first needed: dashboard kernels never audit), e.g.
+    before forking audits, so that it is imported once and not in each process."""
+    import highspy  # noqa: F401
+    import scipy.linalg  # noqa: F401  (stats.suppression's linear audit)
+    import scipy.sparse  # noqa: F401
 
 
 @dataclass
@@ -137,16 +145,19 @@ def _highs(c, a, row_lo, row_hi, col_hi, *, sense: int = -1, integer: bool = Fal
     h.setOptionValue("time_limit", float(seconds))
     lp = highspy.HighsLp()
     n = len(c)
+    # The model's vectors are given as lists: highspy copies a sequence into them element by element,
+    # and a list's elements are Python numbers already, where an array makes a NumPy scalar of each
+    # (half of the time spent building a model). The same numbers either way.
     lp.num_col_, lp.num_row_ = n, a.shape[0]
-    lp.col_cost_ = np.asarray(c, dtype=float)
-    lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.where(np.isfinite(col_hi), col_hi, highspy.kHighsInf).astype(float)
-    lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -highspy.kHighsInf).astype(float)
-    lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, highspy.kHighsInf).astype(float)
+    lp.col_cost_ = np.asarray(c, dtype=float).tolist()
+    lp.col_lower_ = [0.0] * n
+    lp.col_upper_ = np.where(np.isfinite(col_hi), col_hi, highspy.kHighsInf).astype(float).tolist()
+    lp.row_lower_ = np.where(np.isfinite(row_lo), row_lo, -highspy.kHighsInf).astype(float).tolist()
+    lp.row_upper_ = np.where(np.isfinite(row_hi), row_hi, highspy.kHighsInf).astype(float).tolist()
     lp.sense_ = highspy.ObjSense.kMaximize if sense > 0 else highspy.ObjSense.kMinimize
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.num_col_, lp.a_matrix_.num_row_ = n, a.shape[0]
-    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr, a.indices, a.data
+    lp.a_matrix_.start_, lp.a_matrix_.index_, lp.a_matrix_.value_ = a.indptr.tolist(), a.indices.tolist(), a.data.tolist()
     if integer:
         lp.integrality_ = [highspy.HighsVarType.kInteger] * n
     h.passModel(lp)
