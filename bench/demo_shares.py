@@ -2,7 +2,7 @@
 (cProfile inflates Python-heavy code such as the audit and matplotlib): the notebook's steps, with the
 suppression decisions (analyse/disclosure → stats/suppression, stats/audit) and the aggregate build
 timed apart, so a report can say how much of the run is theirs. The charts and the deliverables use a
-forked child where two cores are free to use (`mirrorgap/cores`): their stages are wall time.
+forked child where two cores are free to use (`mirrorgap/config/cores`): their stages are wall time.
 
     .venv/bin/python bench/demo_shares.py OUT_DIR   → one JSON line: seconds per stage
 """

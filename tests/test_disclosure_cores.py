@@ -9,12 +9,12 @@ import os
 import numpy as np
 import pytest
 
-from mirrorgap import cores
 from mirrorgap.analyse import disclosure
 from mirrorgap.analyse.pipeline import in_wave, load_side
+from mirrorgap.config import cores
+from mirrorgap.config.cores import WorkerTraceback
 from mirrorgap.config.params import load_engagement
 from mirrorgap.config.paths import PARAMS_DIR
-from mirrorgap.cores import WorkerTraceback
 from test_attacker import random_engagement
 from test_disclosure import assert_same_masks
 

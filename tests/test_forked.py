@@ -1,4 +1,4 @@
-"""Work in a forked child (`mirrorgap.cores`): its value comes back, its errors are raised here as
+"""Work in a forked child (`mirrorgap.config.cores`): its value comes back, its errors are raised here as
 themselves with the child's traceback as their cause, a child that dies is reported with its exit code;
 and the charts drawn on two processes are the charts drawn in one."""
 from __future__ import annotations
@@ -8,8 +8,8 @@ import threading
 
 import pytest
 
-from mirrorgap import cores as forked
-from mirrorgap.cores import Forked, WorkerTraceback
+from mirrorgap.config import cores as forked
+from mirrorgap.config.cores import Forked, WorkerTraceback
 from mirrorgap.deliver import figures
 from mirrorgap.errors import PdfError
 

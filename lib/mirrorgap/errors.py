@@ -134,5 +134,5 @@ class EncodingMismatch(MirrorgapError, ValueError):
 
 
 class WorkerTraceback(MirrorgapError):
-    """The traceback of an error raised in a forked worker process (`mirrorgap.cores`): set as the cause
+    """The traceback of an error raised in a forked worker process (`mirrorgap.config.cores`): set as the cause
     of that error when it is raised again in the run, so the run's message shows where it happened."""

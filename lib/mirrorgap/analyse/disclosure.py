@@ -37,8 +37,8 @@ import numpy as np
 import pandas as pd
 
 from mirrorgap.analyse.scores import score_measures, scored_side
+from mirrorgap.config.cores import Forked, second_core
 from mirrorgap.config.params import Engagement
-from mirrorgap.cores import Forked, second_core
 from mirrorgap.read.recode import CleanSide, waves_of
 from mirrorgap.stats.audit import LinkedTables, load_solver
 from mirrorgap.stats.small_groups import too_small

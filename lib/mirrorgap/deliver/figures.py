@@ -7,8 +7,8 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
+from mirrorgap.config.cores import Forked, older_objects_frozen, second_core
 from mirrorgap.config.texts import section
-from mirrorgap.cores import Forked, older_objects_frozen, second_core
 from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
 from mirrorgap.render.charts.gap import gap_chart
 from mirrorgap.render.charts.heatmap import gap_heatmap, heatmap_figure

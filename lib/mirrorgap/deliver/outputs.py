@@ -14,7 +14,7 @@ from mirrorgap.aggregate.store import write_aggregates
 from mirrorgap.analyse.gaps import gaps_csv_frame
 from mirrorgap.analyse.insights import insight_csv_frames
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.cores import Forked, older_objects_frozen, second_core
+from mirrorgap.config.cores import Forked, older_objects_frozen, second_core
 from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
 from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
