@@ -140,8 +140,12 @@ def test_the_warm_kernel_talks_over_private_unix_sockets_not_tcp(tmp_path):
         while reply["parent_header"].get("msg_id") != asked:  # the warm-up's own reply comes first
             reply = client.get_shell_msg(timeout=60)
         assert reply["content"]["status"] == "ok"
+        process, connection_file = km.provisioner.process, km.connection_file
     assert not folder.exists()
     assert b"without encryption" not in (tmp_path / "kernel.err").read_bytes()
+    # stopped at once when the block ends: the process is gone (killed, not left tearing down), no file stays
+    assert process.poll() == -9
+    assert not Path(connection_file).exists()
 
 
 def test_same_inputs_give_identical_gaps_csv(demo_run):

@@ -157,7 +157,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as kernel_stderr, \
             warm_kernel(kernel_name, cwd=PROJ_ROOT, imports=notebook_imports(ENGAGEMENT_NOTEBOOK),
-                        stderr=kernel_stderr) as kernel:
+                        stderr=kernel_stderr) as (km, warming):
         pm = import_papermill()
         from mirrorgap.config.params import load_engagement
         from mirrorgap.run.checked_sides import CACHE_DIR, checked_sides, sides_key, write_checked_sides
@@ -180,7 +180,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
         cache = write_checked_sides(run_dir / CACHE_DIR, sides, sides_key(engagement, hashes))
         del sides  # the kernel has its own copy; the parent need not hold both sides while it runs
         timings["cache_s"] = time.perf_counter() - t1
-        kernel.client.stop_channels()  # papermill talks to the kernel through a client of its own
+        warming.stop_channels()  # papermill talks to the kernel through a client of its own
         try:
             with _kernel_log(run_dir / "kernel.log"):
                 pm.execute_notebook(
@@ -188,7 +188,7 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
                     parameters={"client": client, "params_file": str(params_file), "run_id": run_id,
                                 "output_dir": str(run_dir), "sides_cache": str(cache)},
                     cwd=str(PROJ_ROOT), kernel_name=kernel_name, progress_bar=False, log_output=log_output,
-                    km=kernel.km, start_timeout=KERNEL_START_TIMEOUT_S,
+                    km=km, start_timeout=KERNEL_START_TIMEOUT_S,
                     # written once at the end (and where a cell fails), not twice per cell: each write is the
                     # whole notebook with its charts, ~1.9 MB, and papermill waits for it between cells
                     request_save_on_cell_execute=False,
@@ -200,7 +200,6 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
             shutil.rmtree(cache, ignore_errors=True)  # personal data: kept no longer than the run needs it
             _keep_kernel_stderr(kernel_stderr, run_dir / "kernel.log")
         timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
-        kernel.let_end()  # the kernel's interpreter ends while the manifest is written
         _write_manifest(run_dir, engagement, files, hashes, started, timings, t0)
     _point_latest(client_dir, run_id)
     return run_dir
