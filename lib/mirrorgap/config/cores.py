@@ -39,7 +39,7 @@ def can_fork() -> bool:
 
 def second_core() -> bool:
     """Whether splitting work over two processes pays now: `can_fork`, and the other processes of the
-    machine used at most half a core since the last look (`others_busy_cores`). On a busy machine a
+    machine used at most half a core lately (`others_busy_cores`). On a busy machine a
     second process gains no CPU and only adds its start (its own font caches, copied memory pages):
     measured on this 2-core machine at load 3.5–4.7, the demo took more CPU with it than without.
 
@@ -117,7 +117,8 @@ def older_objects_frozen():
     charts, its deliverables). These make thousands of short-lived objects, so the collector runs often,
     and its full passes would otherwise walk the whole session too (the results, pandas, the imported
     modules): 0.3–0.9 s of the demo's charts in one process; in a forked child each pass would also copy
-    every page it touches. Objects that become garbage meanwhile are collected after the block. A process that has frozen objects itself (the dashboard's kernels) is left as it is."""
+    every page it touches. Cyclic garbage among the frozen objects waits until the block ends. A process
+    that has frozen objects itself (the dashboard's kernels) is left as it is."""
     if gc.get_freeze_count():
         yield
         return

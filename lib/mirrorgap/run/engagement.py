@@ -199,8 +199,8 @@ def run_engagement(client: str, *, params_dir: Path = PARAMS_DIR, output_root: P
         finally:
             shutil.rmtree(cache, ignore_errors=True)  # personal data: kept no longer than the run needs it
             _keep_kernel_stderr(kernel_stderr, run_dir / "kernel.log")
-        timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
-        _write_manifest(run_dir, engagement, files, hashes, started, timings, t0)
+    timings["notebook_s"] = time.perf_counter() - t1 - timings["cache_s"]
+    _write_manifest(run_dir, engagement, files, hashes, started, timings, t0)
     _point_latest(client_dir, run_id)
     return run_dir
 
