@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 
 import pytest
 
@@ -162,3 +163,27 @@ def test_one_process_when_the_environment_says_so_even_on_an_idle_machine(monkey
     assert not forked.second_core()
     monkeypatch.delenv(forked.ONE_PROCESS)
     assert forked.second_core() == forked.can_fork()
+
+
+def _take_all(turns, pause_s):
+    taken = []
+    while (index := turns.take()) is not None:
+        taken.append(index)
+        time.sleep(pause_s)
+    return taken
+
+
+@needs_fork
+def test_turns_hand_every_index_out_once_and_the_faster_process_takes_more():
+    turns = forked.Turns(40, start=2)
+    slow_child = Forked(_take_all, turns, 0.02)
+    here = _take_all(turns, 0.002)
+    there = slow_child.result()
+    assert sorted(here + there) == list(range(2, 40))  # each index once, none before `start`
+    assert there and len(here) > 2 * len(there)
+    assert turns.take() is None
+
+
+def test_turns_in_one_process_count_up_and_stop():
+    turns = forked.Turns(3)
+    assert [turns.take() for _ in range(5)] == [0, 1, 2, None, None]

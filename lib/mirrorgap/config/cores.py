@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 from mirrorgap.errors import WorkerTraceback
 
-__all__ = ["ONE_PROCESS", "CpuReading", "Forked", "WorkerTraceback", "busy_cores_of_others", "can_fork",
+__all__ = ["ONE_PROCESS", "CpuReading", "Forked", "Turns", "WorkerTraceback", "busy_cores_of_others", "can_fork",
            "older_objects_frozen", "others_busy_cores", "read_cpu", "second_core"]
 
 ONE_PROCESS = "MIRRORGAP_ONE_PROCESS"  # set (to anything): never split work, e.g. on a shared server
@@ -127,6 +127,25 @@ def older_objects_frozen():
         yield
     finally:
         gc.unfreeze()
+
+
+class Turns:
+    """The indices start..n-1 handed out one at a time to whichever process asks first: this one and the
+    children it forks after making this. Work split by who is free, not in fixed halves: a run's charts
+    differ threefold in cost, and a forked child draws slower at first (its copied pages)."""
+
+    def __init__(self, n: int, *, start: int = 0):
+        self._n = n
+        self._next = multiprocessing.get_context("fork").Value("i", start)  # shared memory, with its own lock
+
+    def take(self) -> int | None:
+        """The next index not yet taken by any process; None when all are."""
+        with self._next.get_lock():
+            index = self._next.value
+            if index >= self._n:
+                return None
+            self._next.value = index + 1
+        return index
 
 
 class Forked:

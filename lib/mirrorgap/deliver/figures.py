@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from mirrorgap.analyse.pipeline import Results
-from mirrorgap.config.cores import Forked, older_objects_frozen, second_core
+from mirrorgap.config.cores import Forked, Turns, older_objects_frozen, second_core
 from mirrorgap.config.texts import section
 from mirrorgap.render.charts.drivers import drivers_chart, figure_for_drivers
 from mirrorgap.render.charts.gap import gap_chart
@@ -113,8 +113,8 @@ def insight_makers(results: Results) -> dict[str, Callable[[], Figure]]:
 def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] | None = None) -> dict[str, bytes]:
     """The charts as PNG bytes, in `figure_makers` order; draws them unless `figures` (from
     `make_figures`) are given. Figures are closed after rendering. Drawn on two cores where there are
-    two idle (`cores.second_core`): every other chart in a forked child, the rest here (drawing is
-    pure Python: threads would take turns)."""
+    two idle (`cores.second_core`): this process and a forked child each draw the next chart not yet
+    taken (drawing is pure Python: threads would take turns)."""
     if figures is not None:
         try:
             return {name: png_bytes(fig, dpi=dpi) for name, fig in figures.items()}
@@ -127,11 +127,21 @@ def chart_pngs(results: Results, *, dpi: int = 150, figures: dict[str, Figure] |
     with older_objects_frozen():
         # the first chart is drawn before the fork: its fonts and text layouts are then loaded once, for both
         pngs = _draw_pngs(makers, names[:1], dpi)
-        theirs = Forked(_draw_pngs, makers, names[1::2], dpi) if second_core() and len(names) > 2 else None
-        pngs.update(_draw_pngs(makers, names[1:] if theirs is None else names[2::2], dpi))
-        if theirs is not None:
+        if second_core() and len(names) > 2:
+            turns = Turns(len(names), start=1)  # each process draws the next chart not yet taken
+            theirs = Forked(_draw_turns, makers, names, dpi, turns)
+            pngs.update(_draw_turns(makers, names, dpi, turns))
             pngs.update(theirs.result())
+        else:
+            pngs.update(_draw_pngs(makers, names[1:], dpi))
     return {name: pngs[name] for name in names}
+
+
+def _draw_turns(makers: dict[str, Callable[[], Figure]], names: list[str], dpi: int, turns: Turns) -> dict[str, bytes]:
+    pngs = {}
+    while (index := turns.take()) is not None:
+        pngs.update(_draw_pngs(makers, [names[index]], dpi))
+    return pngs
 
 
 def _draw_pngs(makers: dict[str, Callable[[], Figure]], names: list[str], dpi: int) -> dict[str, bytes]:
