@@ -97,13 +97,13 @@ def _thin_results(tmp_path):
 
 @needs_fork
 def test_a_deck_that_fails_in_the_child_fails_the_deliverables_with_its_message(tmp_path, monkeypatch):
-    from mirrorgap.deliver import outputs
+    from mirrorgap.deliver import outputs, pdf
 
     def broken_deck(results, path, *, run_id):
         raise ValueError("the deck master has no layout named 'Title Only'")
 
     monkeypatch.setattr(outputs, "write_deck", broken_deck)  # the fork inherits it
-    monkeypatch.setattr(outputs, "write_pdf", lambda html, pdf: pdf)  # no Chromium needed here
+    monkeypatch.setattr(pdf.Printer, "print", lambda self, html, pdf: pdf)  # no Chromium needed here
     monkeypatch.setattr(outputs, "second_core", lambda: True)
     with pytest.raises(ValueError, match="no layout named 'Title Only'") as caught:
         outputs.write_outputs(_thin_results(tmp_path), tmp_path / "out", run_id="r1", charts={})

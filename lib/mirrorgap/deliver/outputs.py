@@ -19,7 +19,7 @@ from mirrorgap.deliver.deck.build import write_deck
 from mirrorgap.deliver.figures import chart_pngs
 from mirrorgap.deliver.missing import MISSING_SUFFIX, missing_deliverables  # noqa: F401  (also imported from here)
 from mirrorgap.deliver.narrative import summary_markdown
-from mirrorgap.deliver.pdf import write_pdf
+from mirrorgap.deliver.pdf import Printer
 from mirrorgap.deliver.quality import client_ledger
 from mirrorgap.deliver.report import write_report
 from mirrorgap.deliver.workbook import write_workbook
@@ -75,24 +75,25 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
 
 def _write_all(results: Results, out_dir: Path, run_id: str, charts: dict[str, bytes] | None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    charts = charts if charts is not None else chart_pngs(results)
-    written = {}
-    for name, png in charts.items():
-        written[f"{name}.png"] = out_dir / f"{name}.png"
-        written[f"{name}.png"].write_bytes(png)
-    written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
-    # forked before the PDF's thread exists
-    documents = Forked(_write_documents, results, out_dir, run_id) if second_core() else None
-    with ThreadPoolExecutor(1) as pool:
-        pdf = pool.submit(write_pdf, written["report.html"], out_dir / "report.pdf")
-        written.update(_write_tables(results, out_dir, run_id))
-        written.update(documents.result() if documents else _write_documents(results, out_dir, run_id))
-        try:
-            written["report.pdf"] = pdf.result()
-        except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
-            note = out_dir / f"report.pdf{MISSING_SUFFIX}"
-            note.write_text(f"{exc}\n", encoding="utf-8")
-            written[note.name] = note
+    with Printer() as printer:  # Chromium starts while the charts and the report are written
+        charts = charts if charts is not None else chart_pngs(results)
+        written = {}
+        for name, png in charts.items():
+            written[f"{name}.png"] = out_dir / f"{name}.png"
+            written[f"{name}.png"].write_bytes(png)
+        written["report.html"] = write_report(results, charts, out_dir / "report.html", run_id=run_id)
+        # forked before the PDF's thread exists
+        documents = Forked(_write_documents, results, out_dir, run_id) if second_core() else None
+        with ThreadPoolExecutor(1) as pool:
+            pdf = pool.submit(printer.print, written["report.html"], out_dir / "report.pdf")
+            written.update(_write_tables(results, out_dir, run_id))
+            written.update(documents.result() if documents else _write_documents(results, out_dir, run_id))
+            try:
+                written["report.pdf"] = pdf.result()
+            except PdfError as exc:  # every other deliverable is still made; the run says why the PDF is missing
+                note = out_dir / f"report.pdf{MISSING_SUFFIX}"
+                note.write_text(f"{exc}\n", encoding="utf-8")
+                written[note.name] = note
     return written
 
 

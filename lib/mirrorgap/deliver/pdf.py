@@ -3,25 +3,24 @@
 The report's own print CSS decides the page breaks (`section.page` starts a page, sections are not
 split). This module only adds the paper: A4 with margins, and colours printed as on screen — on a
 copy of the HTML, so report.html itself is untouched. Chromium runs with a fresh profile in a
-temporary folder and no network services, and the PDF is written atomically.
+temporary folder and no network services, driven over its DevTools pipe (`deliver/chromium`) so that
+it can start while the report is still being written; the PDF is written atomically.
 """
 from __future__ import annotations
 
+import base64
 import os
 import shutil
-import subprocess
 import tempfile
+import time
 from pathlib import Path
 
+from mirrorgap.deliver.chromium import Chromium, remove_folder
 from mirrorgap.errors import PdfError
 
-__all__ = ["PRINT_CSS", "chromium_executable", "write_pdf"]
+__all__ = ["PRINT_CSS", "Printer", "chromium_executable", "write_pdf"]
 
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-extensions", "--disable-default-apps",
-                  "--mute-audio", "--hide-scrollbars", "--no-pdf-header-footer", "--print-to-pdf-no-header",
-                  "--run-all-compositor-stages-before-draw", "--virtual-time-budget=10000"]
 PRINT_CSS = """
 <style media="print">
   @page { size: A4; margin: 14mm 13mm 16mm 13mm; }
@@ -48,6 +47,77 @@ def _with_print_css(html: str) -> str:
     return html.replace(marker, PRINT_CSS + marker, 1) if marker in html else PRINT_CSS + html
 
 
+class Printer:
+    """Chromium started ahead of the report, to print it when it is written: `with Printer() as p: …
+    p.print(html, pdf)`. The browser starts in the background (about 0.3 s) while the caller goes on.
+    No Chromium, or one that cannot start, is a PdfError when printing, so that a run still writes every
+    other deliverable first."""
+
+    def __init__(self):
+        self._folder = Path(tempfile.mkdtemp(prefix="mirrorgap-pdf-"))
+        self._browser, self._error = None, None
+        executable = chromium_executable()
+        try:
+            if executable is None:
+                raise PdfError("cannot print report.pdf: Chromium is not installed "
+                               "(run `make system-deps`, or `apt-get install -y chromium` as root)")
+            self._browser = Chromium(executable, self._folder)
+        except PdfError as exc:
+            self._error = exc
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._browser is not None:
+            self._browser.close()
+        remove_folder(self._folder)
+
+    def print(self, report_html: Path, pdf: Path, *, timeout: float = 120) -> Path:
+        """Print `report_html` to `pdf` (A4, backgrounds kept, written atomically); returns `pdf`.
+        Raises PdfError when Chromium is missing, stops, refuses, or takes over `timeout` seconds."""
+        report_html, pdf = Path(report_html), Path(pdf)
+        if self._error is not None:
+            raise self._error
+        page = self._folder / report_html.name
+        page.write_text(_with_print_css(report_html.read_text(encoding="utf-8")), encoding="utf-8")
+        try:
+            data = _printed(self._browser, page, time.monotonic() + timeout)
+        except TimeoutError:
+            raise PdfError(f"Chromium did not print {report_html.name} within {timeout:g} s") from None
+        except PdfError as exc:
+            raise PdfError(f"Chromium did not print {report_html.name}: {exc}") from None
+        if data[:5] != b"%PDF-":
+            raise PdfError(f"Chromium did not print {report_html.name}: what it returned is not a PDF")
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        part = pdf.with_name(pdf.name + ".part")
+        part.write_bytes(data)
+        part.replace(pdf)
+        return pdf
+
+
+def _printed(browser: Chromium, page: Path, deadline: float) -> bytes:
+    """The PDF bytes of `page`, loaded in a new tab (its inlined images included) and printed with the
+    page size and margins of its own print CSS."""
+    target = browser.call("Target.createTarget", {"url": "about:blank"}, deadline=deadline)["targetId"]
+    session = browser.call("Target.attachToTarget", {"targetId": target, "flatten": True},
+                           deadline=deadline)["sessionId"]
+    browser.call("Page.enable", session=session, deadline=deadline)
+    browser.call("Page.setLifecycleEventsEnabled", {"enabled": True}, session=session, deadline=deadline)
+    navigated = browser.call("Page.navigate", {"url": page.as_uri()}, session=session, deadline=deadline)
+    if navigated.get("errorText"):
+        raise PdfError(f"cannot open {page.name}: {navigated['errorText']}")
+    # this page's load (its images decoded), not a late one of the blank tab it replaced
+    browser.wait_for("Page.lifecycleEvent", session=session, deadline=deadline,
+                     where=lambda event: event.get("name") == "load" and event.get("loaderId") == navigated.get("loaderId"))
+    printed = browser.call("Page.printToPDF", {"printBackground": True, "preferCSSPageSize": True,
+                                               "displayHeaderFooter": False}, session=session, deadline=deadline)
+    return base64.b64decode(printed["data"])
+
+
 def write_pdf(report_html: Path, pdf: Path, *, timeout: float = 120) -> Path:
     """Print `report_html` to `pdf` with headless Chromium; returns the PDF's path.
 
@@ -55,31 +125,5 @@ def write_pdf(report_html: Path, pdf: Path, *, timeout: float = 120) -> Path:
     pdf: where to write (…/report.pdf). timeout: seconds before Chromium is given up on.
     Raises PdfError when no Chromium is installed or it does not produce a PDF.
     """
-    report_html, pdf = Path(report_html), Path(pdf)
-    executable = chromium_executable()
-    if executable is None:
-        raise PdfError("cannot print report.pdf: Chromium is not installed "
-                       "(run `make system-deps`, or `apt-get install -y chromium` as root)")
-    with tempfile.TemporaryDirectory(prefix="mirrorgap-pdf-") as tmp:
-        tmp = Path(tmp)
-        page = tmp / "report.html"
-        page.write_text(_with_print_css(report_html.read_text(encoding="utf-8")), encoding="utf-8")
-        out = tmp / "report.pdf"
-        command = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={tmp / 'profile'}", f"--print-to-pdf={out}",
-                   page.as_uri()]
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, timeout=timeout,
-                                  env={**os.environ, "HOME": str(tmp)})
-        except subprocess.TimeoutExpired:
-            raise PdfError(f"Chromium did not print {report_html.name} within {timeout:g} s") from None
-        except OSError as exc:
-            raise PdfError(f"cannot run Chromium ({executable}): {exc.strerror or exc}; "
-                           "install it with `make system-deps`") from None
-        if not out.is_file() or out.read_bytes()[:5] != b"%PDF-":
-            tail = " ".join((done.stderr or "").strip().splitlines()[-3:])
-            raise PdfError(f"Chromium did not print {report_html.name} (exit code {done.returncode}): {tail}")
-        pdf.parent.mkdir(parents=True, exist_ok=True)
-        part = pdf.with_name(pdf.name + ".part")
-        shutil.copyfile(out, part)
-        part.replace(pdf)
-    return pdf
+    with Printer() as printer:
+        return printer.print(report_html, pdf, timeout=timeout)
