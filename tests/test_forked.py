@@ -97,17 +97,17 @@ def _thin_results(tmp_path):
 
 @needs_fork
 def test_a_deck_that_fails_in_the_child_fails_the_deliverables_with_its_message(tmp_path, monkeypatch):
-    from mirrorgap.deliver import outputs, pdf
+    from mirrorgap.deliver import outputs
 
     def broken_deck(results, path, *, run_id):
         raise ValueError("the deck master has no layout named 'Title Only'")
 
     monkeypatch.setattr(outputs, "write_deck", broken_deck)  # the fork inherits it
-    monkeypatch.setattr(pdf.Printer, "print", lambda self, html, pdf: pdf)  # no Chromium needed here
+    monkeypatch.setenv("MIRRORGAP_CHROMIUM", str(tmp_path / "no-such-chromium"))  # no PDF: the child writes the deck
     monkeypatch.setattr(outputs, "second_core", lambda: True)
     with pytest.raises(ValueError, match="no layout named 'Title Only'") as caught:
         outputs.write_outputs(_thin_results(tmp_path), tmp_path / "out", run_id="r1", charts={})
-    assert "broken_deck" in str(caught.value.__cause__)
+    assert "broken_deck" in str(caught.value.__cause__) and "in the worker process" in str(caught.value.__cause__)
     assert (tmp_path / "out" / "gaps.csv").exists()  # this process's deliverables were written meanwhile
 
 
@@ -187,3 +187,17 @@ def test_turns_hand_every_index_out_once_and_the_faster_process_takes_more():
 def test_turns_in_one_process_count_up_and_stop():
     turns = forked.Turns(3)
     assert [turns.take() for _ in range(5)] == [0, 1, 2, None, None]
+
+
+def test_while_chromium_prints_the_documents_are_written_here_not_in_a_child(tmp_path, monkeypatch):
+    from mirrorgap.deliver import outputs
+
+    fake = tmp_path / "fake-chromium"  # starts (so the run counts on its print), then fails at once
+    fake.write_text("#!/bin/sh\necho 'no display' >&2\nexit 1\n", encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setenv("MIRRORGAP_CHROMIUM", str(fake))
+    monkeypatch.setattr(outputs, "second_core", lambda: True)
+    monkeypatch.setattr(outputs, "Forked", lambda *a, **k: pytest.fail("the documents were forked beside Chromium"))
+    written = outputs.write_outputs(_thin_results(tmp_path), tmp_path / "out", run_id="r1", charts={})
+    assert written["deck.pptx"].exists() and written["gaps.xlsx"].exists()
+    assert "no display" in written["report.pdf.missing.txt"].read_text(encoding="utf-8")

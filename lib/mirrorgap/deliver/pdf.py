@@ -65,6 +65,11 @@ class Printer:
         except PdfError as exc:
             self._error = exc
 
+    @property
+    def has_browser(self) -> bool:
+        """Whether a browser was started (it may still fail when asked to print)."""
+        return self._browser is not None
+
     def __enter__(self) -> Printer:
         return self
 
