@@ -296,3 +296,31 @@ def test_the_small_department_has_no_number_in_any_table(demo_run):
             assert len(rows) == 11
         assert rows.get("employee_mean", pd.Series(dtype=float)).isna().all(), name
         assert rows.get("gap", pd.Series(dtype=float)).isna().all(), name
+
+
+EXIT_PROBE = """
+import os, sys
+from mirrorgap.run.engagement import skip_the_last_collection_at_exit
+
+class Cycle:
+    def __del__(self):
+        os.write(1, b"collected at exit\\n")
+
+if sys.argv[1] == "skip":
+    skip_the_last_collection_at_exit()
+    skip_the_last_collection_at_exit()  # once is what counts
+cycle = Cycle()
+cycle.itself = cycle
+del cycle
+print("done", flush=True)
+"""
+
+
+@pytest.mark.parametrize("mode", ["skip", "as-python-does"])
+def test_a_run_process_skips_the_collectors_last_pass_at_exit(mode):
+    done = subprocess.run([sys.executable, "-c", EXIT_PROBE, mode], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.split()
+    assert lines[0] == "done"
+    # Python's own exit collects the cycle; a run's process leaves it to the exit
+    assert ("collected" in lines) == (mode == "as-python-does")
