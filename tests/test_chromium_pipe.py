@@ -6,6 +6,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import time
 
 import pytest
@@ -103,3 +104,31 @@ def test_a_printer_prints_a4_and_leaves_no_browser_and_no_folder_behind(tmp_path
     if pdftotext:
         text = subprocess.run([pdftotext, str(pdf), "-"], capture_output=True, text=True, check=True).stdout
         assert "Kundernas bild" in text and "extra milen" in text
+
+
+LOW_DESCRIPTORS = """
+import os, sys
+from pathlib import Path
+for fd in range(3, 64):  # the pipes' ends then take the lowest numbers, 3 and 4, themselves
+    try:
+        os.close(fd)
+    except OSError:
+        pass
+from mirrorgap.deliver.pdf import Printer
+from mirrorgap.errors import PdfError
+with Printer() as printer:
+    try:
+        printer.print(Path(sys.argv[1]), Path(sys.argv[2]), timeout=1)
+    except PdfError as exc:
+        print(exc)
+"""
+
+
+def test_the_browser_gets_its_pipe_on_3_and_4_whatever_descriptors_are_free(tmp_path):
+    # the fake browser says whether fd 3 reads and fd 4 writes, then waits like a browser that never answers
+    fake = _fake_chromium(tmp_path, '[ -r /proc/$$/fd/3 ] && [ -w /proc/$$/fd/4 ] || '
+                                    '{ echo "no DevTools pipe on 3 and 4" >&2; exit 5; }\nexec sleep 60')
+    done = subprocess.run([sys.executable, "-c", LOW_DESCRIPTORS, str(_page(tmp_path)), str(tmp_path / "r.pdf")],
+                          capture_output=True, text=True, timeout=60, env={**os.environ, "MIRRORGAP_CHROMIUM": fake})
+    assert done.returncode == 0, done.stderr
+    assert "within 1 s" in done.stdout, done.stdout  # it got its pipe and was waited for, not "exit code 5"

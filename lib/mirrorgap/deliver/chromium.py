@@ -10,6 +10,7 @@ process that dies (a killed kernel) leaves no browser behind.
 """
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import select
@@ -40,8 +41,9 @@ class Chromium:
         self.log = self.folder / "chromium.log"
         to_browser, self._commands = os.pipe()
         self._replies, from_browser = os.pipe()
-        log = os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        null = os.open(os.devnull, os.O_RDONLY)
+        to_browser, from_browser = _above_4(to_browser), _above_4(from_browser)
+        log = _above_4(os.open(self.log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
+        null = _above_4(os.open(os.devnull, os.O_RDONLY))
         try:
             self.pid = os.posix_spawn(
                 executable, [executable, *FLAGS, f"--user-data-dir={self.folder / 'profile'}", "about:blank"],
@@ -132,6 +134,17 @@ class Chromium:
     def _reap(self) -> None:
         _, status = os.waitpid(self.pid, 0)
         self.returncode = os.waitstatus_to_exitcode(status)
+
+
+def _above_4(fd: int) -> int:
+    """`fd` moved to a number above 4 (closed on exec, as Python makes them): the child's 0–4 are set by
+    dup2 in turn, and a source among them could be overwritten before it is placed, or keep its
+    close-on-exec flag where it is placed on itself."""
+    if fd > 4:
+        return fd
+    moved = fcntl.fcntl(fd, fcntl.F_DUPFD_CLOEXEC, 5)
+    os.close(fd)
+    return moved
 
 
 def remove_folder(folder: Path) -> None:
