@@ -8,6 +8,7 @@ import shutil
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -32,16 +33,28 @@ def _page(tmp_path):
     return html
 
 
-def _gone(pid: int) -> bool:
-    """Whether no process of the browser's group is left (killed helpers are reaped by init meanwhile)."""
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
+def _group_alive(pgid: int) -> list[int]:
+    """The processes of group `pgid` still running (zombies, dead but not yet reaped, do not count)."""
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
-            os.killpg(pid, 0)
-        except ProcessLookupError:
-            return True
+            text = stat.read_text()
+        except OSError:
+            continue
+        fields = text[text.rindex(")") + 2:].split()  # after "pid (name) ": state, ppid, pgrp, …
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            alive.append(int(stat.parent.name))
+    return alive
+
+
+def _gone(pid: int) -> bool:
+    """Whether no process of the browser's group is left running (killed helpers take a moment to die)."""
+    deadline = time.monotonic() + 5
+    while _group_alive(pid):
+        if time.monotonic() > deadline:
+            return False
         time.sleep(0.05)
-    return False
+    return True
 
 
 def test_a_browser_that_stops_is_an_error_with_its_exit_code_and_its_last_words(tmp_path, monkeypatch):
