@@ -76,8 +76,9 @@ def write_outputs(results: Results, out_dir: Path, *, run_id: str, charts: dict[
 
 def _write_all(results: Results, out_dir: Path, run_id: str, charts: dict[str, bytes] | None) -> dict[str, Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
-    with Printer() as printer:  # Chromium starts while the charts and the report are written
-        charts = charts if charts is not None else chart_pngs(results)
+    # drawn before Chromium starts: its start would take the core the charts' forked child draws on
+    charts = charts if charts is not None else chart_pngs(results)
+    with Printer() as printer:  # Chromium starts while the charts are saved and the report is written
         written = {}
         for name, png in charts.items():
             written[f"{name}.png"] = out_dir / f"{name}.png"
